@@ -1,0 +1,38 @@
+#!/bin/sh
+# Checks the built DLL against the JNI headers: every Java_ function the headers declare is exported
+# (and nothing else named Java_ is), and every DLL it imports is a system DLL, so it loads on a bare
+# Windows with no mingw runtime beside it.
+# usage: check-dll.sh <objdump> <iocp4j.dll> <jni-headers-dir>
+set -eu
+objdump=$1
+dll=$2
+headers=$3
+tmp=${TMPDIR:-/tmp}/iocp4j-check.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+"$objdump" -p "$dll" > "$tmp/dump"
+cat "$headers"/*.h | tr -c 'A-Za-z0-9_' '\n' | grep '^Java_' | LC_ALL=C sort -u > "$tmp/declared"
+tr -c 'A-Za-z0-9_' '\n' < "$tmp/dump" | grep '^Java_' | LC_ALL=C sort -u > "$tmp/exported"
+failed=0
+missing=$(LC_ALL=C comm -23 "$tmp/declared" "$tmp/exported")
+extra=$(LC_ALL=C comm -13 "$tmp/declared" "$tmp/exported")
+if [ -n "$missing" ]; then
+    echo "check-dll: natives declared in Java but not exported by $dll:"; echo "$missing"; failed=1
+fi
+if [ -n "$extra" ]; then
+    echo "check-dll: Java_ exports with no native declared in Java:"; echo "$extra"; failed=1
+fi
+
+allowed='^(kernel32|ntdll|msvcrt|ws2_32|mswsock|advapi32|psapi|api-ms-win-crt-[a-z0-9-]+)\.dll$'
+grep 'DLL Name:' "$tmp/dump" | sed 's/.*DLL Name: *//' | tr 'A-Z' 'a-z' | tr -d '\r' > "$tmp/imports"
+while read -r name; do
+    if ! echo "$name" | grep -Eq "$allowed"; then
+        echo "check-dll: $dll imports $name, which is not a system DLL"; failed=1
+    fi
+done < "$tmp/imports"
+
+if [ "$failed" -ne 0 ]; then
+    exit 1
+fi
+echo "check-dll: $(wc -l < "$tmp/declared" | tr -d ' ') natives exported; imports: $(tr '\n' ' ' < "$tmp/imports")"
