@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.iocp4j.Backend;
 import org.iocp4j.BlockingAction;
@@ -43,7 +42,11 @@ public final class PortableCompletionPort extends CompletionPort {
     private static final ThreadLocal<ThreadState> THREAD_STATE = ThreadLocal.withInitial(ThreadState::new);
 
     private final int concurrency;
-    private final ReentrantLock lock = new ReentrantLock();
+    /*
+     * A monitor rather than a ReentrantLock: on JDK 17 a contended ReentrantLock allocates a queue node
+     * per wait, which showed up as bytes per packet in PortBenchmark; a contended monitor does not.
+     */
+    private final Object lock = new Object();
     // Everything below is guarded by lock.
     private final PacketRing packets = new PacketRing();
     private final ArrayList<ThreadState> associated = new ArrayList<>();
@@ -106,8 +109,7 @@ public final class PortableCompletionPort extends CompletionPort {
     public void postCompletion(long key, int bytesTransferred, long overlappedAddress, int errorCode)
             throws PortClosedException {
         ThreadState wake;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed) {
                 throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
             }
@@ -120,8 +122,6 @@ public final class PortableCompletionPort extends CompletionPort {
             }
             // Before this packet, no waiter was releasable; one packet releases at most one waiter.
             wake = releaseOne();
-        } finally {
-            lock.unlock();
         }
         if (wake != null) {
             LockSupport.unpark(wake.thread);
@@ -133,8 +133,7 @@ public final class PortableCompletionPort extends CompletionPort {
         Objects.requireNonNull(into, "into");
         long nanos = timeoutNanos(timeout, unit);
         ThreadState me = enter();
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (canTake(me)) {
                 takeOne(into);
                 startRunning(me);
@@ -146,8 +145,6 @@ public final class PortableCompletionPort extends CompletionPort {
             me.single = into;
             me.batchAddress = 0;
             push(me);
-        } finally {
-            lock.unlock();
         }
         return awaitHandOff(me, nanos) > 0;
     }
@@ -160,8 +157,7 @@ public final class PortableCompletionPort extends CompletionPort {
         int filled = 0;
         try {
             ThreadState me = enter();
-            lock.lock();
-            try {
+            synchronized (lock) {
                 if (canTake(me)) {
                     filled = packets.drainTo(entries, into.capacity());
                     startRunning(me);
@@ -174,8 +170,6 @@ public final class PortableCompletionPort extends CompletionPort {
                 me.batchAddress = entries;
                 me.batchCapacity = into.capacity();
                 push(me);
-            } finally {
-                lock.unlock();
             }
             filled = awaitHandOff(me, nanos);
             return filled;
@@ -190,15 +184,12 @@ public final class PortableCompletionPort extends CompletionPort {
         boolean left = false;
         if (me.port == this) {
             ArrayList<Thread> wake;
-            lock.lock();
-            try {
+            synchronized (lock) {
                 left = me.running;
                 if (left) {
                     stopRunning(me);
                 }
                 wake = releaseAll();
-            } finally {
-                lock.unlock();
             }
             unparkAll(wake);
         }
@@ -206,13 +197,10 @@ public final class PortableCompletionPort extends CompletionPort {
             return action.run();
         } finally {
             if (left) {
-                lock.lock();
-                try {
+                synchronized (lock) {
                     if (me.port == this && !closed) {
                         startRunning(me);
                     }
-                } finally {
-                    lock.unlock();
                 }
             }
         }
@@ -226,8 +214,7 @@ public final class PortableCompletionPort extends CompletionPort {
     @Override
     public void close() {
         ArrayList<Thread> wake = new ArrayList<>();
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed) {
                 return;
             }
@@ -245,8 +232,6 @@ public final class PortableCompletionPort extends CompletionPort {
             }
             associated.clear();
             running = 0;
-        } finally {
-            lock.unlock();
         }
         unparkAll(wake);
     }
@@ -255,31 +240,22 @@ public final class PortableCompletionPort extends CompletionPort {
 
     /** The number of threads waiting in the port now. */
     public int waitingThreads() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return waiterCount;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** The number of threads counted as running now. */
     public int runningThreads() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return running;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** The number of packets queued now. */
     public int queuedPackets() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return packets.size();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -423,14 +399,11 @@ public final class PortableCompletionPort extends CompletionPort {
     }
 
     private int timedOut(ThreadState me) throws PortClosedException {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (me.waiting) {
                 unlink(me);
                 return 0;
             }
-        } finally {
-            lock.unlock();
         }
         // A releaser or close() got there first: honour what it did.
         int outcome = me.outcome;
@@ -460,8 +433,7 @@ public final class PortableCompletionPort extends CompletionPort {
     /** Another port is being polled by {@code s}: it stops belonging (and running) here. */
     private void detach(ThreadState s) {
         ArrayList<Thread> wake = null;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (s.port != this) {
                 return;
             }
@@ -471,8 +443,6 @@ public final class PortableCompletionPort extends CompletionPort {
             }
             associated.remove(s);
             s.port = null;
-        } finally {
-            lock.unlock();
         }
         unparkAll(wake);
     }
