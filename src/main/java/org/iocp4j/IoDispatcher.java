@@ -1,0 +1,561 @@
+package org.iocp4j;
+
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.iocp4j.internal.OverlappedSlab;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A completion port with a pool of I/O threads that dequeue packets in batches and run each operation's
+ * callback: the APM model of .NET's I/O completion threads, on either backend.
+ *
+ * <p>Operations use {@link NativeOverlapped}s from the dispatcher's slab ({@link #allocate},
+ * {@link #preAllocate}); a dequeued OVERLAPPED address maps back to its operation in O(1) with no lock.
+ * A packet whose address the slab never handed out, or whose operation is not the slot's current
+ * submitted one, is dropped and counted ({@link #foreignPacketsDropped()}, {@link #stalePacketsDropped()}),
+ * never dispatched. A callback that throws is logged and counted ({@link #callbackFailures()}); its
+ * thread carries on.
+ *
+ * <p>Besides I/O, the port carries posted work: {@link #postCompletion} (the analogue of
+ * {@code ThreadPool.UnsafeQueueNativeOverlapped}) and {@link #execute} (of {@code QueueUserWorkItem}).
+ *
+ * <p>This version runs a fixed number of I/O threads ({@link Builder#threads(int)}); thread injection and
+ * retirement come later. Completion keys with the top bit set are reserved for the dispatcher.
+ */
+public final class IoDispatcher implements Executor, AutoCloseable {
+
+    private static final long KEY_POSTED = Long.MIN_VALUE;
+    private static final int KIND_OPERATION = 1;
+    private static final int KIND_TASK = 2;
+    private static final int RUNNING = 0;
+    private static final int SHUTTING_DOWN = 1;
+    private static final int TERMINATED = 2;
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final Logger LOG = LoggerFactory.getLogger(IoDispatcher.class);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final String name;
+    private final CompletionPort port;
+    private final OverlappedSlab slab;
+    private final int batchSize;
+    private final boolean trackFrees;
+    private final Duration shutdownTimeout;
+    private final IoThread[] threads;
+    private final AtomicInteger runState = new AtomicInteger(RUNNING);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final LongAdder callbackFailures = new LongAdder();
+    private final LongAdder stalePackets = new LongAdder();
+    private final LongAdder foreignPackets = new LongAdder();
+    private final LongAdder leaked = new LongAdder();
+    private volatile long abandonedAtShutdown;
+
+    private IoDispatcher(Builder b) throws IOException {
+        this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
+        this.port = CompletionPort.open(b.concurrency);
+        this.slab = new OverlappedSlab(b.capacity);
+        this.batchSize = b.batchSize;
+        this.trackFrees = b.trackFrees;
+        this.shutdownTimeout = b.shutdownTimeout;
+        int n = b.threads > 0 ? b.threads : port.concurrency();
+        this.threads = new IoThread[n];
+        for (int i = 0; i < n; i++) {
+            threads[i] = new IoThread(this, name + "-io-" + i);
+            threads[i].start();
+        }
+    }
+
+    /**
+     * A builder with the defaults: concurrency and threads = number of processors, 65,536 OVERLAPPEDs,
+     * batches of 64, frees tracked if {@code -Diocp4j.trackFrees=true}, 30 s for pending operations at
+     * shutdown.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The dispatcher's completion port: associate handles with it, or post to it by hand.
+     *
+     * @return the port
+     */
+    public CompletionPort port() {
+        return port;
+    }
+
+    /**
+     * Allocates an OVERLAPPED for one operation.
+     *
+     * @param callback what runs when the operation's packet arrives
+     * @param state    any object, returned by {@link NativeOverlapped#state()} and {@link #stateOf(long)}
+     * @param buffers  the direct buffers the operation reads or writes: kept reachable until freed
+     * @return the overlapped, {@link NativeOverlapped.Status#ALLOCATED}
+     * @throws IllegalArgumentException   if a buffer is a heap buffer (the kernel needs memory the GC
+     *                                    never moves)
+     * @throws IllegalStateException      if every OVERLAPPED of the slab is in use
+     * @throws RejectedExecutionException if the dispatcher is shut down
+     */
+    public NativeOverlapped allocate(IoCallback callback, Object state, ByteBuffer... buffers) {
+        int slot = acquire(callback, buffers);
+        return new NativeOverlapped(this, slab, slot, callback, state, buffers.clone());
+    }
+
+    /**
+     * Allocates a reusable OVERLAPPED for hot paths: submit it again after each completion.
+     *
+     * @param callback what runs when each operation's packet arrives
+     * @param state    any object
+     * @param buffers  the direct buffers its operations use
+     * @return the overlapped
+     * @throws IllegalArgumentException   if a buffer is a heap buffer
+     * @throws IllegalStateException      if every OVERLAPPED of the slab is in use
+     * @throws RejectedExecutionException if the dispatcher is shut down
+     */
+    public PreAllocatedOverlapped preAllocate(IoCallback callback, Object state, ByteBuffer... buffers) {
+        int slot = acquire(callback, buffers);
+        return new PreAllocatedOverlapped(this, slab, slot, callback, state, buffers.clone());
+    }
+
+    private int acquire(IoCallback callback, ByteBuffer[] buffers) {
+        Objects.requireNonNull(callback, "callback");
+        for (int i = 0; i < buffers.length; i++) {
+            if (!Objects.requireNonNull(buffers[i], "buffer").isDirect()) {
+                throw new IllegalArgumentException("buffer " + i + " is a heap buffer: the kernel writes I/O"
+                        + " buffers long after the call returns, and the GC may move a heap array; use"
+                        + " ByteBuffer.allocateDirect");
+            }
+        }
+        requireRunning();
+        int slot = slab.acquire(KIND_OPERATION);
+        if (slot < 0) {
+            requireRunning();
+            throw new IllegalStateException("all " + slab.capacity() + " OVERLAPPEDs of dispatcher " + name
+                    + " are in use (Builder.capacity raises the limit)");
+        }
+        return slot;
+    }
+
+    /**
+     * Queues a completion packet for an overlapped, as if its operation had completed with
+     * {@code bytesTransferred} bytes (.NET's {@code UnsafeQueueNativeOverlapped}). The overlapped is
+     * submitted by this call; its callback runs on an I/O thread with error code 0.
+     *
+     * @param overlapped       an allocated (or completed, if pre-allocated) overlapped of this dispatcher
+     * @param bytesTransferred the byte count the callback sees
+     * @throws IllegalArgumentException   if the overlapped belongs to another dispatcher
+     * @throws IllegalStateException      if it cannot be submitted (already submitted, or freed)
+     * @throws RejectedExecutionException if the dispatcher is shut down
+     * @throws IOException                if the port refuses the packet
+     */
+    public void postCompletion(NativeOverlapped overlapped, int bytesTransferred) throws IOException {
+        if (overlapped.dispatcher != this) {
+            throw new IllegalArgumentException("the overlapped belongs to dispatcher " + overlapped.dispatcher.name);
+        }
+        requireRunning();
+        long address = overlapped.submit();
+        try {
+            port.post(KEY_POSTED | overlapped.generation, bytesTransferred, address);
+        } catch (IOException | RuntimeException e) {
+            overlapped.abortSubmit();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a task on an I/O thread, through the port (.NET's {@code QueueUserWorkItem} riding the I/O
+     * completion port).
+     *
+     * @param task the task
+     * @throws RejectedExecutionException if the dispatcher is shut down, every OVERLAPPED is in use or the
+     *                                    port refuses the packet
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        requireRunning();
+        int slot = slab.acquire(KIND_TASK);
+        if (slot < 0) {
+            throw new RejectedExecutionException("all " + slab.capacity() + " OVERLAPPEDs are in use");
+        }
+        long generation = OverlappedSlab.generationOf(slab.word(slot));
+        slab.setUserState(slot, task);
+        slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED);
+        try {
+            port.post(KEY_POSTED | generation, 0, slab.address(slot));
+        } catch (IOException | RuntimeException e) {
+            slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED);
+            slab.release(slot, generation);
+            throw new RejectedExecutionException("the completion port refused the task", e);
+        }
+    }
+
+    /**
+     * The state object of the operation whose OVERLAPPED is at {@code address} (.NET's
+     * {@code GetNativeOverlappedState}).
+     *
+     * @param address an OVERLAPPED address
+     * @return its state, or null if the address is not an allocated overlapped of this dispatcher
+     */
+    public Object stateOf(long address) {
+        int slot = slab.slotOf(address);
+        if (slot < 0) {
+            return null;
+        }
+        int state = OverlappedSlab.stateOf(slab.word(slot));
+        return state == OverlappedSlab.FREE ? null : slab.userState(slot);
+    }
+
+    /**
+     * Runs code that is about to block on an I/O thread, so the port lets another I/O thread run
+     * meanwhile (like {@code ForkJoinPool.managedBlock}). On other threads the action simply runs.
+     *
+     * @param action the blocking code
+     * @param <T>    its result type
+     * @param <X>    the exception it may throw
+     * @return its result
+     * @throws X what it throws
+     */
+    public static <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X {
+        Thread t = Thread.currentThread();
+        if (t instanceof IoThread) {
+            return ((IoThread) t).dispatcher.port.blocking(action);
+        }
+        return action.run();
+    }
+
+    // ---- counters ----
+
+    /** @return callbacks and tasks that threw */
+    public long callbackFailures() {
+        return callbackFailures.sum();
+    }
+
+    /** @return packets for an overlapped of this slab that was not submitted at that generation */
+    public long stalePacketsDropped() {
+        return stalePackets.sum();
+    }
+
+    /** @return packets whose OVERLAPPED address this dispatcher never handed out */
+    public long foreignPacketsDropped() {
+        return foreignPackets.sum();
+    }
+
+    /** @return overlapped objects that became unreachable without being freed (reported by the Cleaner) */
+    public long leakedOverlapped() {
+        return leaked.sum();
+    }
+
+    /** @return operations submitted whose packets have not arrived (tasks included) */
+    public long pendingOperations() {
+        return slab.submitted();
+    }
+
+    /** @return operations still pending when shutdown's deadline passed */
+    public long abandonedAtShutdown() {
+        return abandonedAtShutdown;
+    }
+
+    // ---- shutdown ----
+
+    /**
+     * Stops accepting work and lets pending operations finish, for up to {@link Builder#shutdownTimeout}:
+     * then the port closes, the I/O threads end, and operations still pending are reported (their
+     * OVERLAPPEDs are never freed, since the kernel may still write them). Returns at once.
+     */
+    public void shutdown() {
+        startShutdown(shutdownTimeout);
+    }
+
+    /** Like {@link #shutdown()}, without waiting for pending operations. */
+    public void shutdownNow() {
+        startShutdown(Duration.ZERO);
+    }
+
+    /**
+     * Waits until the dispatcher has terminated.
+     *
+     * @param timeout the longest wait
+     * @param unit    its unit
+     * @return true if it terminated
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** @return true once every I/O thread has ended */
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /** {@link #shutdown()}, then waits for termination (bounded by the shutdown timeout). */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void startShutdown(Duration deadline) {
+        if (!runState.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+            return;
+        }
+        Thread terminator = new Thread(() -> terminate(deadline), name + "-shutdown");
+        terminator.setDaemon(true);
+        terminator.start();
+    }
+
+    private void terminate(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (slab.submitted() > 0 && end - System.nanoTime() > 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        long pending = slab.submitted();
+        if (pending > 0) {
+            abandonedAtShutdown = pending;
+            LOG.warn("dispatcher {}: {} operation(s) still pending at the shutdown deadline; their OVERLAPPEDs"
+                    + " stay allocated", name, pending);
+        }
+        port.close();
+        for (IoThread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        slab.close();
+        runState.set(TERMINATED);
+        terminated.countDown();
+    }
+
+    private void requireRunning() {
+        if (runState.get() != RUNNING) {
+            throw new RejectedExecutionException("dispatcher " + name + " is shut down");
+        }
+    }
+
+    // ---- for NativeOverlapped ----
+
+    boolean trackingFrees() {
+        return trackFrees;
+    }
+
+    Cleaner.Cleanable registerBackstop(NativeOverlapped overlapped, int slot, long generation) {
+        OverlappedSlab s = slab;
+        LongAdder counter = leaked;
+        String owner = name;
+        return CLEANER.register(overlapped, () -> {
+            if (s.release(slot, generation) == -1) {
+                counter.increment();
+                LOG.error("dispatcher {}: a NativeOverlapped (slot {}, generation {}) became unreachable without"
+                        + " free(); its slot was reclaimed", owner, slot, generation);
+            }
+        });
+    }
+
+    // ---- the I/O threads ----
+
+    private void run() {
+        try (CompletionBatch batch = CompletionBatch.allocate(batchSize)) {
+            for (;;) {
+                int n = port.poll(batch, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+                for (int i = 0; i < n; i++) {
+                    dispatch(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
+                }
+            }
+        } catch (PortClosedException closed) {
+            // shutdown: the port closed under this thread
+        } catch (IOException | RuntimeException e) {
+            LOG.error("dispatcher {}: I/O thread {} stopped", name, Thread.currentThread().getName(), e);
+        }
+    }
+
+    private void dispatch(long key, long address, int errorCode, int bytes) {
+        int slot = slab.slotOf(address);
+        if (slot < 0) {
+            foreignPackets.increment();
+            LOG.warn("dispatcher {}: dropped a packet for OVERLAPPED 0x{} (key 0x{}), which it never handed out",
+                    name, Long.toHexString(address), Long.toHexString(key));
+            return;
+        }
+        long generation = OverlappedSlab.generationOf(slab.word(slot));
+        boolean posted = key < 0;
+        if ((posted && (key & ~KEY_POSTED) != generation)
+                || !slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.COMPLETED)) {
+            stalePackets.increment();
+            LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
+                    + " slot's current submitted one", name, slot, Long.toHexString(key));
+            return;
+        }
+        Object owner = slab.takeOwner(slot);
+        if (owner == null) {
+            Runnable task = (Runnable) slab.userState(slot);
+            slab.release(slot, generation);
+            try {
+                task.run();
+            } catch (Throwable t) {
+                failed("task " + task, t);
+            }
+            return;
+        }
+        NativeOverlapped overlapped = (NativeOverlapped) owner;
+        try {
+            overlapped.callback.completed(errorCode, bytes, overlapped);
+        } catch (Throwable t) {
+            failed("callback of " + overlapped, t);
+        }
+    }
+
+    private void failed(String what, Throwable t) {
+        callbackFailures.increment();
+        LOG.error("dispatcher {}: {} threw", name, what, t);
+        if (t instanceof VirtualMachineError) {
+            throw (VirtualMachineError) t;
+        }
+    }
+
+    /** An I/O thread: knows its dispatcher, for {@link IoDispatcher#blocking}. */
+    private static final class IoThread extends Thread {
+        final IoDispatcher dispatcher;
+
+        IoThread(IoDispatcher dispatcher, String name) {
+            super(name);
+            this.dispatcher = dispatcher;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            dispatcher.run();
+        }
+    }
+
+    /** Settings of an {@link IoDispatcher}. */
+    public static final class Builder {
+        private String name;
+        private int concurrency;
+        private int threads;
+        private int capacity = 65_536;
+        private int batchSize = 64;
+        private boolean trackFrees = Boolean.getBoolean("iocp4j.trackFrees");
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /**
+         * @param name prefix of the thread names
+         * @return this
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param concurrency the port's concurrency, 0 (the default) for the number of processors
+         * @return this
+         */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 0) {
+                throw new IllegalArgumentException("concurrency must be >= 0: " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * @param threads the number of I/O threads, 0 (the default) for the port's concurrency
+         * @return this
+         */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * @param capacity the most OVERLAPPEDs in use at once (tasks included)
+         * @return this
+         */
+        public Builder capacity(int capacity) {
+            if (capacity < 1 || capacity > 1 << 24) {
+                throw new IllegalArgumentException("capacity must be between 1 and 2^24: " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param batchSize the most packets an I/O thread dequeues at once
+         * @return this
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > CompletionBatch.MAX_CAPACITY) {
+                throw new IllegalArgumentException("batchSize out of range: " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * @param track whether a second free says where the first happened (costs a stack trace per free)
+         * @return this
+         */
+        public Builder trackFrees(boolean track) {
+            this.trackFrees = track;
+            return this;
+        }
+
+        /**
+         * @param timeout how long {@link IoDispatcher#shutdown()} waits for pending operations
+         * @return this
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout must be >= 0: " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the dispatcher: opens its port and starts its I/O threads.
+         *
+         * @return the dispatcher
+         * @throws IOException if the port cannot be opened
+         */
+        public IoDispatcher build() throws IOException {
+            return new IoDispatcher(this);
+        }
+    }
+}

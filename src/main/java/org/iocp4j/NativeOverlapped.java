@@ -1,0 +1,259 @@
+package org.iocp4j;
+
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.Win32Layout;
+
+/**
+ * An off-heap {@code OVERLAPPED} owned by an {@link IoDispatcher}, with the callback, the state object
+ * and the buffers of the one operation that uses it: .NET's {@code NativeOverlapped*} from
+ * {@code AllocateNativeOverlapped}, with a lifetime no caller can break.
+ *
+ * <p>Its life is a state machine held in one CAS word (see {@link Status}):
+ * <pre>
+ *   allocate ──► ALLOCATED ──submit()──► SUBMITTED ──packet──► COMPLETED ──free()──► (freed)
+ *                   ▲    └──────────────free()──────────────────────────────────────────┘
+ *                   └──abortSubmit()── SUBMITTED    (the initiating call failed at once: no packet will come)
+ * </pre>
+ * Call {@link #submit()} <em>before</em> the Win32 call that starts the operation and pass it the address
+ * it returns: the packet may be dequeued, and the callback run, before that call has even returned.
+ * {@link #free()} refuses while the kernel may still write the OVERLAPPED ({@link Status#SUBMITTED}):
+ * cancel the operation and free it in its callback. A second {@code free()} throws and, when the
+ * dispatcher tracks frees, says where the first one happened. The buffers given at allocation stay
+ * reachable until the overlapped is freed.
+ *
+ * <p>A {@link Cleaner} backstop reports an overlapped that became unreachable without being freed
+ * (and returns its slot if the kernel cannot be writing it); it never touches a submitted one, which the
+ * dispatcher keeps reachable until its packet arrives.
+ */
+public class NativeOverlapped {
+
+    /** Where an operation stands. */
+    public enum Status {
+        /** Allocated, not in the kernel's hands: fill it in, submit it, or free it. */
+        ALLOCATED,
+        /** Submitted: the kernel may write it until its packet arrives. */
+        SUBMITTED,
+        /** Its packet arrived and its callback ran or is running. */
+        COMPLETED,
+        /** Freed: its memory belongs to someone else now. */
+        FREED
+    }
+
+    final IoDispatcher dispatcher;
+    final OverlappedSlab slab;
+    final int slot;
+    final long generation;
+    final IoCallback callback;
+    final ByteBuffer[] pinned;
+    private final Cleaner.Cleanable backstop;
+    private volatile Throwable freedAt;
+
+    NativeOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
+                     ByteBuffer[] pinned) {
+        this.dispatcher = dispatcher;
+        this.slab = slab;
+        this.slot = slot;
+        this.generation = OverlappedSlab.generationOf(slab.word(slot));
+        this.callback = callback;
+        this.pinned = pinned;
+        slab.setUserState(slot, state);
+        this.backstop = dispatcher.registerBackstop(this, slot, generation);
+    }
+
+    /**
+     * The address of the {@code OVERLAPPED}, for Win32 calls made by hand (through JNA, say). Prefer the
+     * value {@link #submit()} returns, which also marks the operation as started.
+     *
+     * @return the address
+     * @throws IllegalStateException if the overlapped was freed
+     */
+    public final long address() {
+        status("address");
+        return slab.address(slot);
+    }
+
+    /**
+     * The state object given at allocation.
+     *
+     * @return the state, possibly null
+     * @throws IllegalStateException if the overlapped was freed
+     */
+    public final Object state() {
+        status("state");
+        return slab.userState(slot);
+    }
+
+    /**
+     * The buffers given at allocation: kept reachable until the overlapped is freed.
+     *
+     * @return the buffers (the array is the one held, not a copy)
+     */
+    public final ByteBuffer[] buffers() {
+        return pinned;
+    }
+
+    /**
+     * Where this operation stands.
+     *
+     * @return the status; {@link Status#FREED} once freed
+     */
+    public final Status status() {
+        long word = slab.word(slot);
+        if (OverlappedSlab.generationOf(word) != generation) {
+            return Status.FREED;
+        }
+        switch (OverlappedSlab.stateOf(word)) {
+            case OverlappedSlab.ALLOCATED: return Status.ALLOCATED;
+            case OverlappedSlab.SUBMITTED: return Status.SUBMITTED;
+            case OverlappedSlab.COMPLETED: return Status.COMPLETED;
+            default: return Status.FREED;
+        }
+    }
+
+    /**
+     * The file position of the operation: {@code Offset | (long) OffsetHigh << 32}.
+     *
+     * @return the offset
+     * @throws IllegalStateException if the overlapped was freed
+     */
+    public final long offset() {
+        status("offset");
+        long at = slab.address(slot);
+        return Integer.toUnsignedLong(NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET))
+                | (long) NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH) << 32;
+    }
+
+    /**
+     * Sets {@code Offset} and {@code OffsetHigh}: the file position a read or write starts at.
+     *
+     * @param position the 64-bit position, at least 0
+     * @throws IllegalArgumentException if {@code position} is negative
+     * @throws IllegalStateException    unless the overlapped is allocated or completed (not submitted)
+     */
+    public final void setOffset(long position) {
+        if (position < 0) {
+            throw new IllegalArgumentException("position must be >= 0: " + position);
+        }
+        requireNotSubmitted("setOffset");
+        long at = slab.address(slot);
+        NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET, (int) position);
+        NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
+    }
+
+    /**
+     * The {@code hEvent} field.
+     *
+     * @return the event handle, 0 if none
+     * @throws IllegalStateException if the overlapped was freed
+     */
+    public final long eventHandle() {
+        status("eventHandle");
+        return NativeMemory.getLong(slab.address(slot) + Win32Layout.OVERLAPPED_HEVENT);
+    }
+
+    /**
+     * Sets {@code hEvent}. With its low bit set, Windows signals the event and queues no packet.
+     *
+     * @param event an event handle, or 0
+     * @throws IllegalStateException unless the overlapped is allocated or completed (not submitted)
+     */
+    public final void setEventHandle(long event) {
+        requireNotSubmitted("setEventHandle");
+        NativeMemory.putLong(slab.address(slot) + Win32Layout.OVERLAPPED_HEVENT, event);
+    }
+
+    /**
+     * Marks the operation as started and returns the address to pass to the Win32 call. From here the
+     * kernel may write the OVERLAPPED and the callback may run at any moment, even before the call
+     * returns.
+     *
+     * @return the OVERLAPPED's address
+     * @throws IllegalStateException if it is already submitted, completed (a {@code NativeOverlapped} is
+     *                               for one operation; reuse a {@link PreAllocatedOverlapped}) or freed
+     */
+    public final long submit() {
+        // Only this object holds this generation, so once it matches no one else can free the slot
+        // under us: setting the owner cannot clobber another operation's.
+        status("submit");
+        slab.setOwner(slot, this);
+        if (slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED)
+                || (reusable() && slab.transition(slot, generation, OverlappedSlab.COMPLETED, OverlappedSlab.SUBMITTED))) {
+            return slab.address(slot);
+        }
+        Status now = status();
+        if (now != Status.SUBMITTED) {
+            slab.setOwner(slot, null);
+        }
+        throw new IllegalStateException("cannot submit an overlapped that is " + now
+                + (now == Status.COMPLETED ? " (a NativeOverlapped serves one operation: free it and allocate"
+                        + " another, or use a PreAllocatedOverlapped)" : "") + freedWhere());
+    }
+
+    /**
+     * Takes back a {@link #submit()} whose Win32 call failed at once (any error but
+     * {@code ERROR_IO_PENDING}): no packet will come, so the overlapped is allocated again and may be
+     * freed or submitted anew. Calling it when a packet <em>will</em> come is a bug: that packet is then
+     * dropped as stale.
+     *
+     * @throws IllegalStateException if the overlapped is not submitted
+     */
+    public final void abortSubmit() {
+        if (!slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED)) {
+            throw new IllegalStateException("abortSubmit of an overlapped that is " + status() + freedWhere());
+        }
+        slab.setOwner(slot, null);
+    }
+
+    /**
+     * Frees the overlapped. Exactly once; never while the kernel may write it.
+     *
+     * @throws IllegalStateException if it is submitted (cancel it and free it in its callback), or
+     *                               already freed (with where, when the dispatcher tracks frees)
+     */
+    public void free() {
+        int refused = slab.release(slot, generation);
+        if (refused == OverlappedSlab.SUBMITTED) {
+            throw new IllegalStateException("cannot free an overlapped the kernel may still write (SUBMITTED):"
+                    + " cancel the operation (CancelIoEx) and free it in its callback");
+        }
+        if (refused == OverlappedSlab.FREE) {
+            throw new IllegalStateException("this overlapped was already freed" + freedWhere(), freedAt);
+        }
+        if (dispatcher.trackingFrees()) {
+            freedAt = new Throwable("first freed here, by " + Thread.currentThread().getName());
+        }
+        backstop.clean();
+    }
+
+    /** Whether {@link #submit()} may start another operation after a completion. */
+    boolean reusable() {
+        return false;
+    }
+
+    private Status status(String what) {
+        Status s = status();
+        if (s == Status.FREED) {
+            throw new IllegalStateException(what + " of a freed overlapped" + freedWhere(), freedAt);
+        }
+        return s;
+    }
+
+    private void requireNotSubmitted(String what) {
+        if (status(what) == Status.SUBMITTED) {
+            throw new IllegalStateException(what + " while the kernel may read the OVERLAPPED (SUBMITTED)");
+        }
+    }
+
+    private String freedWhere() {
+        return freedAt == null ? "" : " (see the cause for where it was first freed)";
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[slot " + slot + ", generation " + generation + ", " + status() + "]";
+    }
+}

@@ -1,0 +1,262 @@
+package org.iocp4j.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed block of off-heap OVERLAPPEDs and, per slot, the Java side of the operation using it.
+ *
+ * <p>Slot {@code i} lives at {@code base + i * STRIDE}: a dequeued address maps back to its slot with one
+ * subtraction and one bounds check, no lock and no map. Each slot's lifetime is one CAS word,
+ * {@code generation << 2 | state}, states {@link #FREE} → {@link #ALLOCATED} → {@link #SUBMITTED} →
+ * {@link #COMPLETED} → {@link #FREE}; every allocation bumps the generation, so a stale handle or a
+ * stale packet never matches the slot's current use.
+ *
+ * <pre>
+ * slot (64 bytes):
+ *   +0   OVERLAPPED          (32)  what the kernel reads and writes
+ *   +32  INT32  slot index          trailer: lets a native-side reader find the slot too
+ *   +36  INT32  kind
+ *   +40  INT64  generation
+ *   +48  INT64  magic                "iocp4j!\0" while the slot is in use, 0 when free
+ * </pre>
+ *
+ * <p>The memory is freed only when no slot is {@link #SUBMITTED}: the kernel may write into a submitted
+ * OVERLAPPED at any time, so a slab closed with operations pending is deliberately leaked (and reported).
+ */
+public final class OverlappedSlab {
+
+    public static final int STRIDE = 64;
+    public static final int FREE = 0;
+    public static final int ALLOCATED = 1;
+    public static final int SUBMITTED = 2;
+    public static final int COMPLETED = 3;
+
+    static final int TRAILER_SLOT = 32;
+    static final int TRAILER_KIND = 36;
+    static final int TRAILER_GENERATION = 40;
+    static final int TRAILER_MAGIC = 48;
+    static final long MAGIC = 0x0021_6a34_7063_6f69L; // "iocp4j!" little-endian
+
+    private static final int STATE_BITS = 2;
+    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+    private static final long INDEX_MASK = 0xFFFF_FFFFL;
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final Logger LOG = LoggerFactory.getLogger(OverlappedSlab.class);
+
+    private final int capacity;
+    private final long base;
+    private final long[] words;
+    private final int[] nextFree;
+    /** Tagged head of the free list: {@code tag << 32 | index}, index {@code -1 & INDEX_MASK} when empty. */
+    private final AtomicLong freeHead;
+    /** The operation object of a slot, held only while SUBMITTED so a leaked one can still be collected. */
+    private final Object[] owners;
+    /** The user's state object of a slot, from allocation to free (what {@code stateOf(address)} returns). */
+    private final Object[] userStates;
+    private final AtomicLong inUse = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Allocates {@code capacity} zeroed slots off-heap.
+     *
+     * @param capacity the number of OVERLAPPEDs, 1 to 2<sup>24</sup>
+     */
+    public OverlappedSlab(int capacity) {
+        if (capacity < 1 || capacity > 1 << 24) {
+            throw new IllegalArgumentException("capacity must be between 1 and 2^24: " + capacity);
+        }
+        this.capacity = capacity;
+        this.base = NativeMemory.allocateZeroed((long) capacity * STRIDE);
+        this.words = new long[capacity];
+        this.nextFree = new int[capacity];
+        this.owners = new Object[capacity];
+        this.userStates = new Object[capacity];
+        for (int i = 0; i < capacity; i++) {
+            nextFree[i] = i + 1 < capacity ? i + 1 : -1;
+        }
+        this.freeHead = new AtomicLong(0);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Slots allocated and not yet freed. */
+    public long inUse() {
+        return inUse.get();
+    }
+
+    /** Slots the kernel may be writing now. */
+    public long submitted() {
+        return submitted.get();
+    }
+
+    public long address(int slot) {
+        return base + (long) slot * STRIDE;
+    }
+
+    /** The slot at {@code address}, or -1 if the address is not the start of one of this slab's slots. */
+    public int slotOf(long address) {
+        long offset = address - base;
+        if (offset < 0 || offset >= (long) capacity * STRIDE || (offset & (STRIDE - 1)) != 0) {
+            return -1;
+        }
+        return (int) (offset / STRIDE);
+    }
+
+    public void setOwner(int slot, Object owner) {
+        owners[slot] = owner;
+    }
+
+    /** Returns and forgets the slot's owner (the dispatcher does this when the packet arrives). */
+    public Object takeOwner(int slot) {
+        Object o = owners[slot];
+        owners[slot] = null;
+        return o;
+    }
+
+    public void setUserState(int slot, Object state) {
+        userStates[slot] = state;
+    }
+
+    public Object userState(int slot) {
+        return userStates[slot];
+    }
+
+    public long word(int slot) {
+        return (long) WORDS.getVolatile(words, slot);
+    }
+
+    public static int stateOf(long word) {
+        return (int) (word & STATE_MASK);
+    }
+
+    public static long generationOf(long word) {
+        return word >>> STATE_BITS;
+    }
+
+    /**
+     * Takes a free slot: its generation goes up by one and its OVERLAPPED is zeroed.
+     *
+     * @param kind a caller's tag stored in the trailer
+     * @return the slot, or -1 if every slot is in use or the slab is closed
+     */
+    public int acquire(int kind) {
+        // Counted before the closed check, so close() either sees this slot in use or we see it closed.
+        inUse.incrementAndGet();
+        if (closed) {
+            inUse.decrementAndGet();
+            return -1;
+        }
+        for (;;) {
+            long head = freeHead.get();
+            int slot = (int) (head & INDEX_MASK);
+            if (slot == (int) INDEX_MASK) {
+                inUse.decrementAndGet();
+                return -1;
+            }
+            long tag = (head >>> 32) + 1;
+            long next = (tag << 32) | (nextFree[slot] & INDEX_MASK);
+            if (freeHead.compareAndSet(head, next)) {
+                long word = word(slot);
+                long generation = generationOf(word) + 1;
+                // The free list handed the slot to this thread alone: a plain transition is enough, but
+                // it is published with a volatile write for readers mapping a packet back to it.
+                WORDS.setVolatile(words, slot, generation << STATE_BITS | ALLOCATED);
+                long at = address(slot);
+                for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
+                    NativeMemory.putLong(at + off, 0);
+                }
+                NativeMemory.putInt(at + TRAILER_SLOT, slot);
+                NativeMemory.putInt(at + TRAILER_KIND, kind);
+                NativeMemory.putLong(at + TRAILER_GENERATION, generation);
+                NativeMemory.putLong(at + TRAILER_MAGIC, MAGIC);
+                return slot;
+            }
+        }
+    }
+
+    /**
+     * Moves a slot from {@code from} to {@code to} if it is still at {@code generation}.
+     *
+     * @return true if the transition happened
+     */
+    public boolean transition(int slot, long generation, int from, int to) {
+        long expected = generation << STATE_BITS | from;
+        if (!WORDS.compareAndSet(words, slot, expected, generation << STATE_BITS | to)) {
+            return false;
+        }
+        if (to == SUBMITTED) {
+            submitted.incrementAndGet();
+        } else if (from == SUBMITTED) {
+            submitted.decrementAndGet();
+        }
+        return true;
+    }
+
+    /**
+     * Frees a slot that is {@link #ALLOCATED} or {@link #COMPLETED} at {@code generation}.
+     *
+     * @return the state the slot was found in if it could not be freed (FREE, SUBMITTED, or anything at
+     *         another generation, reported as FREE), or -1 when it was freed
+     */
+    public int release(int slot, long generation) {
+        for (;;) {
+            long word = word(slot);
+            int state = stateOf(word);
+            if (generationOf(word) != generation) {
+                return FREE;
+            }
+            if (state == FREE || state == SUBMITTED) {
+                return state;
+            }
+            if (WORDS.compareAndSet(words, slot, word, generation << STATE_BITS | FREE)) {
+                userStates[slot] = null;
+                owners[slot] = null;
+                NativeMemory.putLong(address(slot) + TRAILER_MAGIC, 0);
+                inUse.decrementAndGet();
+                pushFree(slot);
+                return -1;
+            }
+        }
+    }
+
+    private void pushFree(int slot) {
+        for (;;) {
+            long head = freeHead.get();
+            nextFree[slot] = (int) (head & INDEX_MASK);
+            long tag = (head >>> 32) + 1;
+            if (freeHead.compareAndSet(head, (tag << 32) | slot)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Refuses further allocations and frees the memory if no slot is in use; otherwise leaks it on purpose
+     * and says so: a submitted OVERLAPPED may still be written by the kernel, and an allocated one may
+     * still be touched by its owner.
+     *
+     * @return true if the memory was freed
+     */
+    public boolean close() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        long held = inUse.get();
+        if (held > 0) {
+            LOG.error("{} OVERLAPPED(s) still in use ({} submitted) when their slab closed: keeping its {} bytes"
+                    + " for the life of the process", held, submitted.get(), (long) capacity * STRIDE);
+            return false;
+        }
+        NativeMemory.free(base);
+        return true;
+    }
+}

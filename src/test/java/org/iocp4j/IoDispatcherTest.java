@@ -1,0 +1,294 @@
+package org.iocp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The dispatcher and NativeOverlapped's lifetime, on whichever backend this platform has. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class IoDispatcherTest {
+
+    private static final long WATCHDOG_SECONDS = 20;
+    private final List<IoDispatcher> dispatchers = new ArrayList<>();
+
+    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
+        IoDispatcher d = builder.trackFrees(true).build();
+        dispatchers.add(d);
+        return d;
+    }
+
+    /** Waits until every packet posted before this call has been dispatched (one I/O thread: FIFO). */
+    private static void drain(IoDispatcher singleThreaded) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        singleThreaded.execute(done::countDown);
+        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (IoDispatcher d : dispatchers) {
+            d.shutdownNow();
+            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
+        }
+    }
+
+    @Test
+    void eightPostersAMillionOperationsEachCallbackExactlyOnce() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2).capacity(1 << 16));
+        int posters = 8;
+        int perPoster = 125_000;
+        int total = posters * perPoster;
+        AtomicIntegerArray seen = new AtomicIntegerArray(total);
+        Semaphore inFlight = new Semaphore(1 << 15);
+        CountDownLatch all = new CountDownLatch(total);
+        IoCallback callback = (error, bytes, ov) -> {
+            int id = (Integer) ov.state();
+            if (error != 0 || bytes != (id & 0xFFFF)) {
+                throw new AssertionError("operation " + id + " came back as " + error + "/" + bytes);
+            }
+            seen.incrementAndGet(id);
+            ov.free();
+            inFlight.release();
+            all.countDown();
+        };
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int p = 0; p < posters; p++) {
+            int base = p * perPoster;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < perPoster; i++) {
+                        int id = base + i;
+                        inFlight.acquire();
+                        d.postCompletion(d.allocate(callback, id), id & 0xFFFF);
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "poster-" + p);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4));
+        }
+        assertNull(failure.get());
+        assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " callbacks never ran");
+        for (int i = 0; i < total; i++) {
+            if (seen.get(i) != 1) {
+                throw new AssertionError("operation " + i + " called back " + seen.get(i) + " times");
+            }
+        }
+        assertEquals(0, d.callbackFailures());
+        assertEquals(0, d.stalePacketsDropped() + d.foreignPacketsDropped());
+        assertEquals(0, d.pendingOperations());
+    }
+
+    @Test
+    void staleAndForeignPacketsAreDroppedAndCountedNeverDispatched() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        AtomicInteger calls = new AtomicInteger();
+        NativeOverlapped ov = d.allocate((e, b, o) -> calls.incrementAndGet(), null);
+        long address = ov.address();
+
+        d.port().post(7, 0, 0xDEAD_0000L);          // an address the slab never handed out
+        d.port().post(7, 0, 0);                     // no OVERLAPPED at all
+        d.port().post(7, 0, address + 8);           // inside a slot, not its start
+        d.port().post(7, 0, address);               // allocated, never submitted: stale
+        drain(d);
+        assertEquals(3, d.foreignPacketsDropped());
+        assertEquals(1, d.stalePacketsDropped());
+
+        d.postCompletion(ov, 1);
+        drain(d);
+        assertEquals(1, calls.get());
+        ov.free();
+        d.port().post(7, 0, address);               // a late packet for a freed slot: stale
+        NativeOverlapped reused = d.allocate((e, b, o) -> calls.incrementAndGet(), null);
+        d.port().post(7, 0, reused.address());      // the slot's new use is not submitted either
+        drain(d);
+        assertEquals(1, calls.get(), "a stale packet was dispatched");
+        assertEquals(3, d.stalePacketsDropped());
+        reused.free();
+    }
+
+    @Test
+    void aSecondFreeThrowsAndSaysWhereTheFirstHappened() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        NativeOverlapped ov = d.allocate((e, b, o) -> { }, "x");
+        ov.free();
+        IllegalStateException e = assertThrows(IllegalStateException.class, ov::free);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+        assertNotNull(e.getCause(), "tracking is on: the first free's stack is the cause");
+        boolean namesThisTest = false;
+        for (StackTraceElement frame : e.getCause().getStackTrace()) {
+            namesThisTest |= frame.getMethodName().equals("aSecondFreeThrowsAndSaysWhereTheFirstHappened");
+        }
+        assertTrue(namesThisTest, "the first free's stack names the freeing method");
+        assertThrows(IllegalStateException.class, ov::address);
+        assertThrows(IllegalStateException.class, ov::submit);
+        assertEquals(NativeOverlapped.Status.FREED, ov.status());
+    }
+
+    @Test
+    void freeingWhileTheKernelMayWriteIsRefused() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        NativeOverlapped ov = d.allocate((e, b, o) -> { }, null);
+        ov.submit();
+        assertEquals(NativeOverlapped.Status.SUBMITTED, ov.status());
+        IllegalStateException e = assertThrows(IllegalStateException.class, ov::free);
+        assertTrue(e.getMessage().contains("CancelIoEx"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> ov.setOffset(4096));
+        assertThrows(IllegalStateException.class, ov::submit);
+        ov.abortSubmit(); // the initiating call failed at once: no packet will come
+        assertEquals(NativeOverlapped.Status.ALLOCATED, ov.status());
+        ov.free();
+        assertEquals(0, d.pendingOperations());
+    }
+
+    @Test
+    void aPacketDequeuedBeforeTheInitiatingCallReturnsIsDispatchedOnce() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        CountDownLatch called = new CountDownLatch(1);
+        AtomicReference<String> seen = new AtomicReference<>();
+        NativeOverlapped ov = d.allocate((e, b, o) -> {
+            seen.set(e + "/" + b + "/" + o.state());
+            o.free();
+            called.countDown();
+        }, "op");
+        long address = ov.submit();
+        // The "initiating call": the kernel completes it and the packet is dispatched (and the overlapped
+        // freed by its callback) before the call has returned to its caller.
+        d.port().post(3, 512, address);
+        assertTrue(called.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        // Only now does the initiating call return, successfully: nothing is left to do.
+        assertEquals("0/512/op", seen.get());
+        assertEquals(NativeOverlapped.Status.FREED, ov.status());
+        drain(d);
+        assertEquals(0, d.stalePacketsDropped());
+    }
+
+    @Test
+    void aThrowingCallbackIsCountedAndItsThreadCarriesOn() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        NativeOverlapped bad = d.allocate((e, b, o) -> {
+            throw new IllegalStateException("a callback that throws (expected by the test)");
+        }, null);
+        d.postCompletion(bad, 0);
+        d.execute(() -> {
+            throw new IllegalStateException("a task that throws (expected by the test)");
+        });
+        drain(d); // the same single I/O thread runs this afterwards
+        assertEquals(2, d.callbackFailures());
+        bad.free();
+    }
+
+    @Test
+    void shutdownWaitsForPendingOperationsThenAbandonsAndReportsTheRest() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).shutdownTimeout(Duration.ofSeconds(WATCHDOG_SECONDS)));
+        CountDownLatch finished = new CountDownLatch(1);
+        NativeOverlapped pending = d.allocate((e, b, o) -> finished.countDown(), null);
+        long address = pending.submit();
+        d.shutdown();
+        assertThrows(RejectedExecutionException.class, () -> d.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> d.allocate((e, b, o) -> { }, null));
+        // The pending operation completes during shutdown: it is still dispatched.
+        d.port().post(1, 0, address);
+        assertTrue(finished.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, d.abandonedAtShutdown());
+
+        IoDispatcher e = start(IoDispatcher.builder().threads(2).shutdownTimeout(Duration.ofMillis(50)));
+        NativeOverlapped never = e.allocate((x, b, o) -> { }, null);
+        never.submit(); // its packet never comes
+        e.shutdown();
+        assertTrue(e.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "shutdown hung on a pending operation");
+        assertEquals(1, e.abandonedAtShutdown());
+        assertEquals(NativeOverlapped.Status.SUBMITTED, never.status(), "an abandoned OVERLAPPED is never freed");
+    }
+
+    @Test
+    void overlappedFieldsStateAndBuffers() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
+                () -> d.allocate((e, b, o) -> { }, null, ByteBuffer.allocate(16)));
+        assertTrue(heap.getMessage().contains("allocateDirect"), heap.getMessage());
+
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64);
+        NativeOverlapped ov = d.allocate((e, b, o) -> { }, "state", buffer);
+        assertEquals(0, ov.offset());
+        ov.setOffset(0x1_2345_6789L);
+        assertEquals(0x1_2345_6789L, ov.offset(), "Offset and OffsetHigh");
+        ov.setEventHandle(0x4C1);
+        assertEquals(0x4C1, ov.eventHandle());
+        assertThrows(IllegalArgumentException.class, () -> ov.setOffset(-1));
+        assertEquals("state", d.stateOf(ov.address()));
+        assertNull(d.stateOf(0x1234));
+        assertEquals(buffer, ov.buffers()[0]);
+        long address = ov.address();
+        ov.free();
+        assertNull(d.stateOf(address));
+
+        NativeOverlapped fresh = d.allocate((e, b, o) -> { }, null);
+        assertEquals(0, fresh.offset(), "a new allocation starts with a zeroed OVERLAPPED");
+        fresh.free();
+    }
+
+    @Test
+    void aPreAllocatedOverlappedServesOperationAfterOperation() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        Semaphore done = new Semaphore(0);
+        AtomicInteger bytesSeen = new AtomicInteger();
+        try (PreAllocatedOverlapped ov = d.preAllocate((e, b, o) -> {
+            bytesSeen.addAndGet(b);
+            done.release();
+        }, null)) {
+            for (int i = 1; i <= 100; i++) {
+                d.postCompletion(ov, i);
+                assertTrue(done.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+            }
+            assertEquals(5050, bytesSeen.get());
+        }
+        NativeOverlapped once = d.allocate((e, b, o) -> done.release(), null);
+        d.postCompletion(once, 0);
+        assertTrue(done.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        drain(d);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.postCompletion(once, 0));
+        assertTrue(e.getMessage().contains("PreAllocatedOverlapped"), e.getMessage());
+        once.free();
+    }
+
+    @Test
+    void anOverlappedDroppedWithoutFreeIsReportedByTheBackstop() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        leakOne(d);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (d.leakedOverlapped() == 0 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(1, d.leakedOverlapped());
+    }
+
+    private static void leakOne(IoDispatcher d) {
+        d.allocate((e, b, o) -> { }, null);
+    }
+}
