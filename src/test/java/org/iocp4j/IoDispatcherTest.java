@@ -127,6 +127,18 @@ class IoDispatcherTest {
         drain(d);
         assertEquals(1, calls.get(), "a stale packet was dispatched");
         assertEquals(3, d.stalePacketsDropped());
+
+        // A packet the dispatcher posted for the slot's previous use, arriving while its new use is
+        // submitted: the generation in the key tells them apart.
+        long reusedAddress = reused.submit();
+        assertEquals(address, reusedAddress, "the freed slot was reused");
+        d.port().post(Long.MIN_VALUE | ov.generation, 0, reusedAddress);
+        drain(d);
+        assertEquals(1, calls.get(), "a posted packet of an earlier generation was dispatched");
+        assertEquals(4, d.stalePacketsDropped());
+        d.port().post(Long.MIN_VALUE | reused.generation, 0, reusedAddress);
+        drain(d);
+        assertEquals(2, calls.get(), "the current generation's packet is dispatched");
         reused.free();
     }
 
