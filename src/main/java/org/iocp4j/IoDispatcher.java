@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.OverlappedSlab;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,18 @@ import org.slf4j.LoggerFactory;
  * <p>Besides I/O, the port carries posted work: {@link #postCompletion} (the analogue of
  * {@code ThreadPool.UnsafeQueueNativeOverlapped}) and {@link #execute} (of {@code QueueUserWorkItem}).
  *
- * <p>This version runs a fixed number of I/O threads ({@link Builder#threads(int)}); thread injection and
- * retirement come later. Completion keys with the top bit set are reserved for the dispatcher.
+ * <p>Threads follow the CLR's policy ({@link IoThreadPool}): none until work arrives, then at once up to
+ * {@link Builder#minThreads}; past it a gate thread injects one thread per
+ * {@link Builder#injectionInterval} while every thread is busy and nothing completes; never more than
+ * {@link Builder#maxThreads}; a thread idle for {@link Builder#idleTimeout} retires down to the minimum.
+ * A callback about to block says so with {@link #blocking}. Completion keys with the top bit set are
+ * reserved for the dispatcher.
  */
 public final class IoDispatcher implements Executor, AutoCloseable {
 
     private static final long KEY_POSTED = Long.MIN_VALUE;
+    /** A packet standing for one entry moved off a stuck thread's batch (generation 0 never exists). */
+    private static final long KEY_DEFERRED = KEY_POSTED;
     private static final int KIND_OPERATION = 1;
     private static final int KIND_TASK = 2;
     private static final int RUNNING = 0;
@@ -51,13 +58,18 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final int batchSize;
     private final boolean trackFrees;
     private final Duration shutdownTimeout;
-    private final IoThread[] threads;
+    private final long idleNanos;
+    private final IoThreadPool threads;
     private final AtomicInteger runState = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LongAdder callbackFailures = new LongAdder();
     private final LongAdder stalePackets = new LongAdder();
     private final LongAdder foreignPackets = new LongAdder();
     private final LongAdder leaked = new LongAdder();
+    private final LongAdder deferredEntries = new LongAdder();
+    /** Entries taken from the unprocessed rest of a blocked thread's batch; one KEY_DEFERRED packet each. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long abandonedAtShutdown;
 
     private IoDispatcher(Builder b) throws IOException {
@@ -67,16 +79,19 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.batchSize = b.batchSize;
         this.trackFrees = b.trackFrees;
         this.shutdownTimeout = b.shutdownTimeout;
-        int n = b.threads > 0 ? b.threads : port.concurrency();
-        this.threads = new IoThread[n];
-        for (int i = 0; i < n; i++) {
-            threads[i] = new IoThread(this, name + "-io-" + i);
-            threads[i].start();
-        }
+        this.idleNanos = b.idleTimeout.toNanos();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int min = b.minThreads >= 0 ? b.minThreads : port.concurrency();
+        int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
+        min = Math.min(min, max); // an explicit maximum below the default minimum lowers the minimum
+        AtomicInteger ids = new AtomicInteger();
+        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), () -> slab.submitted() > 0,
+                r -> new IoThread(this, name + "-io-" + ids.getAndIncrement(), r), this::run, this::unstick);
     }
 
     /**
-     * A builder with the defaults: concurrency and threads = number of processors, 65,536 OVERLAPPEDs,
+     * A builder with the defaults: concurrency and minimum threads = number of processors, maximum 250
+     * per processor, one injection per 500 ms at most, retirement after 10 s idle, 65,536 OVERLAPPEDs,
      * batches of 64, frees tracked if {@code -Diocp4j.trackFrees=true}, 30 s for pending operations at
      * shutdown.
      *
@@ -164,7 +179,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             throw new IllegalArgumentException("the overlapped belongs to dispatcher " + overlapped.dispatcher.name);
         }
         requireRunning();
-        long address = overlapped.submit();
+        long address = overlapped.submit(); // starts the threads if none run yet
         try {
             port.post(KEY_POSTED | overlapped.generation, bytesTransferred, address);
         } catch (IOException | RuntimeException e) {
@@ -192,6 +207,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         long generation = OverlappedSlab.generationOf(slab.word(slot));
         slab.setUserState(slot, task);
         slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED);
+        threads.ensureStarted();
         try {
             port.post(KEY_POSTED | generation, 0, slab.address(slot));
         } catch (IOException | RuntimeException e) {
@@ -230,7 +246,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     public static <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X {
         Thread t = Thread.currentThread();
         if (t instanceof IoThread) {
-            return ((IoThread) t).dispatcher.port.blocking(action);
+            IoThread io = (IoThread) t;
+            // The rest of this thread's batch must not wait for the block to end: hand it to the others.
+            io.dispatcher.moveRest(io);
+            return io.dispatcher.port.blocking(action);
         }
         return action.run();
     }
@@ -255,6 +274,36 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /** @return overlapped objects that became unreachable without being freed (reported by the Cleaner) */
     public long leakedOverlapped() {
         return leaked.sum();
+    }
+
+    /** @return I/O threads alive now */
+    public int liveThreads() {
+        return threads.liveThreads();
+    }
+
+    /** @return I/O threads running callbacks now */
+    public int busyThreads() {
+        return threads.busyThreads();
+    }
+
+    /** @return threads the gate thread added past the minimum because work starved */
+    public long injectedThreads() {
+        return threads.injectedThreads();
+    }
+
+    /** @return threads that ended after the idle timeout */
+    public long retiredThreads() {
+        return threads.retiredThreads();
+    }
+
+    /** @return how many times the gate thread has checked for starvation */
+    public long gateChecks() {
+        return threads.gateTicks();
+    }
+
+    /** @return packets moved off a blocked thread's batch so another thread could run them */
+    public long deferredPackets() {
+        return deferredEntries.sum();
     }
 
     /** @return operations submitted whose packets have not arrived (tasks included) */
@@ -342,13 +391,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             LOG.warn("dispatcher {}: {} operation(s) still pending at the shutdown deadline; their OVERLAPPEDs"
                     + " stay allocated", name, pending);
         }
+        threads.stop();
         port.close();
-        for (IoThread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            threads.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         slab.close();
         runState.set(TERMINATED);
@@ -367,6 +415,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return trackFrees;
     }
 
+    /** An operation was submitted: make sure a thread will take its packet. */
+    void submitted() {
+        threads.ensureStarted();
+    }
+
     Cleaner.Cleanable registerBackstop(NativeOverlapped overlapped, int slot, long generation) {
         OverlappedSlab s = slab;
         LongAdder counter = leaked;
@@ -383,11 +436,27 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     // ---- the I/O threads ----
 
     private void run() {
+        IoThread self = (IoThread) Thread.currentThread();
         try (CompletionBatch batch = CompletionBatch.allocate(batchSize)) {
+            self.batch = batch;
             for (;;) {
-                int n = port.poll(batch, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-                for (int i = 0; i < n; i++) {
-                    dispatch(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
+                int n = port.poll(batch, idleNanos, TimeUnit.NANOSECONDS);
+                if (n == 0) {
+                    if (threads.tryRetire()) {
+                        return;
+                    }
+                    continue;
+                }
+                threads.beginWork(n);
+                self.publish(n);
+                try {
+                    int i;
+                    while ((i = self.claim()) >= 0) {
+                        dispatch(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
+                    }
+                } finally {
+                    threads.endWork();
+                    self.awaitMover(); // the batch's memory is reused by the next poll
                 }
             }
         } catch (PortClosedException closed) {
@@ -398,6 +467,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     private void dispatch(long key, long address, int errorCode, int bytes) {
+        if (address == 0 && key == KEY_DEFERRED) {
+            Deferred d = deferred.poll();
+            if (d != null) {
+                dispatch(d.key, d.address, d.errorCode, d.bytes);
+            }
+            return;
+        }
         int slot = slab.slotOf(address);
         if (slot < 0) {
             foreignPackets.increment();
@@ -441,19 +517,135 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
     }
 
-    /** An I/O thread: knows its dispatcher, for {@link IoDispatcher#blocking}. */
-    private static final class IoThread extends Thread {
-        final IoDispatcher dispatcher;
+    /** Gate thread, each tick: a thread that claimed nothing since the last tick gives up its batch's rest. */
+    private void unstick() {
+        threads.forEachThread(t -> {
+            IoThread io = (IoThread) t;
+            long cursor = io.cursor;
+            if (cursor == io.cursorSeen && IoThread.unclaimed(cursor) > 0) {
+                moveRest(io);
+            }
+            io.cursorSeen = cursor;
+        });
+    }
 
-        IoThread(IoDispatcher dispatcher, String name) {
-            super(name);
-            this.dispatcher = dispatcher;
-            setDaemon(true);
+    /**
+     * Moves the unclaimed rest of {@code io}'s batch to the deferred queue and posts one packet per entry,
+     * so other threads run them. Any thread may call it; the owner waits for the copy before reusing the
+     * batch. Allocates, but only when a thread blocks.
+     */
+    private void moveRest(IoThread io) {
+        int moved = 0;
+        io.moving = true;
+        try {
+            long cursor = io.cursor;
+            int from = IoThread.next(cursor);
+            int end = IoThread.size(cursor);
+            if (from >= end || !IoThread.CURSOR.compareAndSet(io, cursor, IoThread.cursor(end, end))) {
+                return;
+            }
+            CompletionBatch batch = io.batch;
+            for (int i = from; i < end; i++) {
+                deferred.add(new Deferred(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i),
+                        batch.bytesTransferred(i)));
+            }
+            moved = end - from;
+        } finally {
+            io.moving = false;
+        }
+        for (int i = 0; i < moved; i++) {
+            try {
+                port.post(KEY_DEFERRED, 0, 0);
+            } catch (IOException e) {
+                LOG.error("dispatcher {}: could not post a deferred packet; it waits for the next one", name, e);
+                return;
+            }
+        }
+        deferredEntries.add(moved);
+    }
+
+    /** One entry of a batch, moved to another thread. */
+    private static final class Deferred {
+        final long key;
+        final long address;
+        final int errorCode;
+        final int bytes;
+
+        Deferred(long key, long address, int errorCode, int bytes) {
+            this.key = key;
+            this.address = address;
+            this.errorCode = errorCode;
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * An I/O thread: knows its dispatcher (for {@link IoDispatcher#blocking}) and publishes how far it got
+     * through its batch in one word, {@code size << 32 | next}, so the gate thread can take the rest of a
+     * batch whose thread blocked. The owner claims each entry with a CAS on that word; a mover claims all
+     * the rest with one.
+     */
+    private static final class IoThread extends Thread {
+        static final java.lang.invoke.VarHandle CURSOR;
+
+        static {
+            try {
+                CURSOR = java.lang.invoke.MethodHandles.lookup().findVarHandle(IoThread.class, "cursor", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
 
-        @Override
-        public void run() {
-            dispatcher.run();
+        final IoDispatcher dispatcher;
+        CompletionBatch batch;
+        volatile long cursor;
+        volatile boolean moving;
+        long cursorSeen; // gate thread only
+
+        static long cursor(int size, int next) {
+            return (long) size << 32 | next;
+        }
+
+        static int size(long cursor) {
+            return (int) (cursor >>> 32);
+        }
+
+        static int next(long cursor) {
+            return (int) cursor;
+        }
+
+        static int unclaimed(long cursor) {
+            return size(cursor) - next(cursor);
+        }
+
+        void publish(int size) {
+            cursor = cursor(size, 0);
+        }
+
+        /** The next entry to dispatch, or -1 when the batch is done (or its rest was moved away). */
+        int claim() {
+            for (;;) {
+                long c = cursor;
+                int next = next(c);
+                if (next >= size(c)) {
+                    return -1;
+                }
+                if (CURSOR.compareAndSet(this, c, c + 1)) {
+                    return next;
+                }
+            }
+        }
+
+        void awaitMover() {
+            while (moving) {
+                Thread.onSpinWait();
+            }
+        }
+
+        IoThread(IoDispatcher dispatcher, String name, Runnable body) {
+            super(body, name);
+            this.dispatcher = dispatcher;
+            setDaemon(true);
         }
     }
 
@@ -461,7 +653,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     public static final class Builder {
         private String name;
         private int concurrency;
-        private int threads;
+        private int minThreads = -1;
+        private int maxThreads;
+        private Duration injectionInterval = Duration.ofMillis(500);
+        private Duration idleTimeout = Duration.ofSeconds(10);
         private int capacity = 65_536;
         private int batchSize = 64;
         private boolean trackFrees = Boolean.getBoolean("iocp4j.trackFrees");
@@ -492,14 +687,66 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         /**
-         * @param threads the number of I/O threads, 0 (the default) for the port's concurrency
+         * A fixed number of I/O threads: minimum and maximum both {@code threads}.
+         *
+         * @param threads at least 1
          * @return this
          */
         public Builder threads(int threads) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("threads must be >= 0: " + threads);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1: " + threads);
             }
-            this.threads = threads;
+            this.minThreads = threads;
+            this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param min threads started at once when work arrives and kept when idle (default: the port's
+         *            concurrency); 0 keeps one thread only while there is work
+         * @return this
+         */
+        public Builder minThreads(int min) {
+            if (min < 0) {
+                throw new IllegalArgumentException("minThreads must be >= 0: " + min);
+            }
+            this.minThreads = min;
+            return this;
+        }
+
+        /**
+         * @param max threads never exceeded (default 250 per processor)
+         * @return this
+         */
+        public Builder maxThreads(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxThreads must be >= 1: " + max);
+            }
+            this.maxThreads = max;
+            return this;
+        }
+
+        /**
+         * @param interval how often the gate thread may inject a thread when work starves (default 500 ms)
+         * @return this
+         */
+        public Builder injectionInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("interval must be positive: " + interval);
+            }
+            this.injectionInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a thread above the minimum may sit idle before it retires (default 10 s)
+         * @return this
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.idleTimeout = timeout;
             return this;
         }
 
@@ -549,12 +796,15 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         /**
-         * Starts the dispatcher: opens its port and starts its I/O threads.
+         * Creates the dispatcher: opens its port; I/O threads start when work arrives.
          *
          * @return the dispatcher
          * @throws IOException if the port cannot be opened
          */
         public IoDispatcher build() throws IOException {
+            if (minThreads > 0 && maxThreads > 0 && maxThreads < minThreads) {
+                throw new IllegalArgumentException("maxThreads " + maxThreads + " < minThreads " + minThreads);
+            }
             return new IoDispatcher(this);
         }
     }

@@ -182,6 +182,7 @@ public class NativeOverlapped {
         slab.setOwner(slot, this);
         if (slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED)
                 || (reusable() && slab.transition(slot, generation, OverlappedSlab.COMPLETED, OverlappedSlab.SUBMITTED))) {
+            dispatcher.submitted();
             return slab.address(slot);
         }
         Status now = status();

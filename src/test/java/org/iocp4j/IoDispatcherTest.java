@@ -300,6 +300,104 @@ class IoDispatcherTest {
         assertEquals(1, d.leakedOverlapped());
     }
 
+    /** Returns once {@code condition} holds, failing after the watchdog: progress, not elapsed time. */
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void threadsStartWithTheFirstWorkUpToTheMinimum() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().minThreads(2).maxThreads(2));
+        assertEquals(0, d.liveThreads(), "no thread before any work");
+        CountDownLatch ran = new CountDownLatch(1);
+        d.execute(ran::countDown);
+        assertEquals(2, d.liveThreads(), "the first work starts the minimum at once");
+        assertTrue(ran.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void callbacksThatBlockGetAThreadInjectedButNeverPastTheMaximum() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().concurrency(4).minThreads(1).maxThreads(2)
+                .injectionInterval(Duration.ofMillis(20)));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch bothBlocked = new CountDownLatch(2);
+        CountDownLatch thirdRan = new CountDownLatch(1);
+        Runnable blocker = () -> {
+            bothBlocked.countDown();
+            try {
+                release.await(WATCHDOG_SECONDS, TimeUnit.SECONDS); // blocks without saying so
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        d.execute(blocker);
+        d.execute(blocker); // starves behind the first: the gate thread must add a thread for it
+        assertTrue(bothBlocked.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "no thread was injected for starving work");
+        assertEquals(2, d.liveThreads());
+        assertEquals(1, d.injectedThreads());
+
+        d.execute(thirdRan::countDown); // both threads blocked and the maximum reached: it must wait
+        long checks = d.gateChecks();
+        await("five more starvation checks", () -> d.gateChecks() >= checks + 5);
+        assertEquals(2, d.liveThreads(), "the maximum was exceeded");
+        assertEquals(1, thirdRan.getCount(), "work ran with every thread blocked");
+        release.countDown();
+        assertTrue(thirdRan.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void idleThreadsAboveTheMinimumRetire() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().concurrency(4).minThreads(1).maxThreads(3)
+                .injectionInterval(Duration.ofMillis(20)).idleTimeout(Duration.ofMillis(100)));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch allBlocked = new CountDownLatch(3);
+        for (int i = 0; i < 3; i++) {
+            d.execute(() -> {
+                allBlocked.countDown();
+                try {
+                    release.await(WATCHDOG_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertTrue(allBlocked.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(3, d.liveThreads());
+        release.countDown();
+        await("retirement down to the minimum", () -> d.liveThreads() == 1);
+        assertEquals(2, d.retiredThreads());
+        CountDownLatch stillServed = new CountDownLatch(1);
+        d.execute(stillServed::countDown);
+        assertTrue(stillServed.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the remaining thread serves new work");
+    }
+
+    @Test
+    void aCallbackThatSaysItBlocksLetsAnotherThreadRunWithoutInjection() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().concurrency(1).threads(2));
+        CountDownLatch secondRan = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean sawSecond = new java.util.concurrent.atomic.AtomicBoolean();
+        d.execute(() -> {
+            started.countDown();
+            try {
+                // Concurrency 1: without blocking() the second task could not run until this one ends.
+                sawSecond.set(IoDispatcher.blocking(() -> secondRan.await(WATCHDOG_SECONDS, TimeUnit.SECONDS)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(started.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        d.execute(secondRan::countDown);
+        await("the blocking task saw the second one run", sawSecond::get);
+        assertEquals(0, d.injectedThreads());
+    }
+
     private static void leakOne(IoDispatcher d) {
         d.allocate((e, b, o) -> { }, null);
     }

@@ -1,0 +1,185 @@
+package org.iocp4j.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How many I/O threads a dispatcher runs, after the CLR's I/O completion thread policy: none until work
+ * arrives, then at once up to the minimum; past it, a gate thread injects at most one thread per
+ * injection interval while every thread is busy, work is pending and nothing completed since the last
+ * look; never more than the maximum; a thread idle for the idle timeout retires, down to the minimum.
+ *
+ * <p>The hot path costs two atomic adds per dequeued batch ({@link #beginWork}, {@link #endWork}) and one
+ * volatile read per submitted operation ({@link #ensureStarted}).
+ */
+public final class IoThreadPool {
+
+    private final int min;
+    private final int max;
+    private final long injectionNanos;
+    private final BooleanSupplier workPending;
+    private final ThreadFactory factory;
+    private final Runnable loop;
+    private final Runnable onTick;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong progress = new AtomicLong();
+    private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong retired = new AtomicLong();
+    private final AtomicLong gateTicks = new AtomicLong();
+    private final Thread gate;
+    private volatile boolean stopped;
+
+    /**
+     * @param name           thread name prefix
+     * @param min            threads kept alive once started
+     * @param max            threads never exceeded
+     * @param injectionNanos the gate thread's period, the fastest injection rate
+     * @param workPending    whether operations are pending (the starvation test)
+     * @param factory        makes each I/O thread around the runnable it is given
+     * @param loop           an I/O thread's body: returns when the thread should end
+     * @param onTick         run by the gate thread before each starvation check (moves work off stuck threads)
+     */
+    public IoThreadPool(String name, int min, int max, long injectionNanos, BooleanSupplier workPending,
+                        ThreadFactory factory, Runnable loop, Runnable onTick) {
+        if (min < 0 || max < 1 || max < min) {
+            throw new IllegalArgumentException("need 0 <= min <= max and max >= 1: min " + min + ", max " + max);
+        }
+        this.min = min;
+        this.max = max;
+        this.injectionNanos = injectionNanos;
+        this.workPending = workPending;
+        this.factory = factory;
+        this.loop = loop;
+        this.onTick = onTick;
+        this.gate = new Thread(this::watch, name + "-gate");
+        gate.setDaemon(true);
+        gate.start();
+    }
+
+    /** Runs {@code action} for each I/O thread alive now. */
+    public void forEachThread(java.util.function.Consumer<Thread> action) {
+        threads.forEach(action);
+    }
+
+    /** Work arrived: start threads at once up to the minimum (at least one). */
+    public void ensureStarted() {
+        int floor = Math.max(1, min);
+        for (;;) {
+            int n = live.get();
+            if (n >= floor || stopped) {
+                return;
+            }
+            if (live.compareAndSet(n, n + 1)) {
+                start();
+            }
+        }
+    }
+
+    /** An idle thread asks to retire: yes while more than the minimum are alive. */
+    public boolean tryRetire() {
+        for (;;) {
+            int n = live.get();
+            if (n <= min) {
+                return false;
+            }
+            if (live.compareAndSet(n, n - 1)) {
+                threads.remove(Thread.currentThread());
+                retired.incrementAndGet();
+                return true;
+            }
+        }
+    }
+
+    /** A thread took {@code packets} packets and is about to run their callbacks. */
+    public void beginWork(int packets) {
+        busy.incrementAndGet();
+        progress.addAndGet(packets);
+    }
+
+    /** The thread finished its batch and goes back to the port. */
+    public void endWork() {
+        busy.decrementAndGet();
+    }
+
+    public int liveThreads() {
+        return live.get();
+    }
+
+    public int busyThreads() {
+        return busy.get();
+    }
+
+    public long injectedThreads() {
+        return injected.get();
+    }
+
+    public long retiredThreads() {
+        return retired.get();
+    }
+
+    /** How many times the gate thread has looked for starvation (tests wait on it instead of sleeping). */
+    public long gateTicks() {
+        return gateTicks.get();
+    }
+
+    /** No thread starts from now on; the gate thread ends. */
+    public void stop() {
+        stopped = true;
+        LockSupport.unpark(gate);
+    }
+
+    /** Waits for every I/O thread to end (after the port closed). */
+    public void join() throws InterruptedException {
+        while (!threads.isEmpty()) {
+            for (Thread t : threads) {
+                t.join();
+                threads.remove(t);
+            }
+        }
+        gate.join();
+    }
+
+    private void start() {
+        Thread[] self = new Thread[1];
+        Thread t = factory.newThread(() -> {
+            try {
+                loop.run();
+            } finally {
+                // A thread that retired already left the count; one that ended otherwise leaves it here.
+                if (threads.remove(self[0])) {
+                    live.decrementAndGet();
+                }
+            }
+        });
+        self[0] = t;
+        threads.add(t);
+        t.start();
+    }
+
+    private void watch() {
+        long seen = progress.get();
+        while (!stopped) {
+            LockSupport.parkNanos(this, injectionNanos);
+            if (stopped) {
+                return;
+            }
+            onTick.run();
+            long now = progress.get();
+            int n = live.get();
+            if (n > 0 && now == seen && busy.get() >= n && n < max && workPending.getAsBoolean()
+                    && live.compareAndSet(n, n + 1)) {
+                injected.incrementAndGet();
+                start();
+            }
+            seen = now;
+            gateTicks.incrementAndGet();
+        }
+    }
+}
