@@ -5,6 +5,7 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +60,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final boolean trackFrees;
     private final Duration shutdownTimeout;
     private final long idleNanos;
+    /** Where callbacks and tasks run when a worker pool is attached; null runs them on the I/O thread. */
+    private final Executor workers;
     private final IoThreadPool threads;
     private final AtomicInteger runState = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -80,6 +83,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.trackFrees = b.trackFrees;
         this.shutdownTimeout = b.shutdownTimeout;
         this.idleNanos = b.idleTimeout.toNanos();
+        this.workers = b.workers;
         int cpus = Runtime.getRuntime().availableProcessors();
         int min = b.minThreads >= 0 ? b.minThreads : port.concurrency();
         int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
@@ -125,6 +129,33 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     public NativeOverlapped allocate(IoCallback callback, Object state, ByteBuffer... buffers) {
         int slot = acquire(callback, buffers);
         return new NativeOverlapped(this, slab, slot, callback, state, buffers.clone());
+    }
+
+    /**
+     * Allocates an OVERLAPPED for one operation whose outcome completes a future instead of calling back:
+     * with the bytes transferred on success, or with an {@link IocpException} carrying the operation's
+     * Win32 code on failure. The overlapped frees itself when its packet arrives. Dependent stages run on
+     * the thread that completes the future (an I/O or worker thread) unless added with an
+     * {@code ...Async} method.
+     *
+     * @param future  completed when the packet arrives
+     * @param state   any object
+     * @param buffers the direct buffers the operation uses
+     * @return the overlapped, {@link NativeOverlapped.Status#ALLOCATED}
+     * @throws IllegalArgumentException   if a buffer is a heap buffer
+     * @throws IllegalStateException      if every OVERLAPPED of the slab is in use
+     * @throws RejectedExecutionException if the dispatcher is shut down
+     */
+    public NativeOverlapped allocateForFuture(CompletableFuture<Integer> future, Object state, ByteBuffer... buffers) {
+        Objects.requireNonNull(future, "future");
+        return allocate((errorCode, bytes, overlapped) -> {
+            overlapped.free();
+            if (errorCode == 0) {
+                future.complete(bytes);
+            } else {
+                future.completeExceptionally(new IocpException("overlapped operation", errorCode));
+            }
+        }, state, buffers);
     }
 
     /**
@@ -494,18 +525,41 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (owner == null) {
             Runnable task = (Runnable) slab.userState(slot);
             slab.release(slot, generation);
-            try {
-                task.run();
-            } catch (Throwable t) {
-                failed("task " + task, t);
+            if (workers == null || !handOff(() -> runTask(task))) {
+                runTask(task);
             }
             return;
         }
         NativeOverlapped overlapped = (NativeOverlapped) owner;
+        if (workers == null || !handOff(() -> runCallback(overlapped, errorCode, bytes))) {
+            runCallback(overlapped, errorCode, bytes);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            failed("task " + task, t);
+        }
+    }
+
+    private void runCallback(NativeOverlapped overlapped, int errorCode, int bytes) {
         try {
             overlapped.callback.completed(errorCode, bytes, overlapped);
         } catch (Throwable t) {
             failed("callback of " + overlapped, t);
+        }
+    }
+
+    /** Gives user code to the worker pool; false if the pool refused it (then it runs here: nothing is lost). */
+    private boolean handOff(Runnable work) {
+        try {
+            workers.execute(work);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.warn("dispatcher {}: the worker pool refused a callback; running it on the I/O thread", name);
+            return false;
         }
     }
 
@@ -661,6 +715,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         private int batchSize = 64;
         private boolean trackFrees = Boolean.getBoolean("iocp4j.trackFrees");
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Executor workers;
 
         private Builder() {
         }
@@ -780,6 +835,19 @@ public final class IoDispatcher implements Executor, AutoCloseable {
          */
         public Builder trackFrees(boolean track) {
             this.trackFrees = track;
+            return this;
+        }
+
+        /**
+         * Runs callbacks and tasks on {@code workers} instead of the I/O threads, so heavy or blocking user
+         * code cannot hold up the dequeuing and routing of completions. The I/O threads then only move
+         * packets. A refused callback runs on the I/O thread. The dispatcher does not shut the pool down.
+         *
+         * @param workers the pool, or null for none (the default: callbacks run on the I/O threads)
+         * @return this
+         */
+        public Builder workerPool(Executor workers) {
+            this.workers = workers;
             return this;
         }
 

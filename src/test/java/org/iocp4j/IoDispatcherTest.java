@@ -398,6 +398,57 @@ class IoDispatcherTest {
         assertEquals(0, d.injectedThreads());
     }
 
+    @Test
+    void aFutureCompletesWithTheBytesOrTheWin32Error() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        java.util.concurrent.CompletableFuture<Integer> ok = new java.util.concurrent.CompletableFuture<>();
+        NativeOverlapped op = d.allocateForFuture(ok, "read", ByteBuffer.allocateDirect(8));
+        d.postCompletion(op, 8);
+        assertEquals(8, ok.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(NativeOverlapped.Status.FREED, op.status(), "the overlapped freed itself");
+
+        java.util.concurrent.CompletableFuture<Integer> failed = new java.util.concurrent.CompletableFuture<>();
+        NativeOverlapped eof = d.allocateForFuture(failed, null);
+        long address = eof.submit();
+        org.junit.jupiter.api.Assumptions.assumeTrue(d.port() instanceof org.iocp4j.internal.PortableCompletionPort,
+                "a failed operation's packet is made by hand on the portable port only");
+        ((org.iocp4j.internal.PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> failed.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(38, ((IocpException) e.getCause()).errorCode());
+    }
+
+    @Test
+    void withAWorkerPoolBlockedUserCodeDoesNotHoldUpDispatch() throws Exception {
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            IoDispatcher d = start(IoDispatcher.builder().threads(1).workerPool(workers));
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger ran = new AtomicInteger();
+            d.execute(() -> {
+                try {
+                    release.await(WATCHDOG_SECONDS, TimeUnit.SECONDS); // the only worker blocks
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<NativeOverlapped> ops = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                NativeOverlapped op = d.allocate((e, b, o) -> ran.incrementAndGet(), i);
+                ops.add(op);
+                d.postCompletion(op, i);
+            }
+            // The I/O thread keeps routing packets although no callback can run yet.
+            await("every packet routed", () -> ops.stream().allMatch(o -> o.status() == NativeOverlapped.Status.COMPLETED));
+            assertEquals(0, ran.get());
+            release.countDown();
+            await("every callback ran on the worker", () -> ran.get() == 100);
+            ops.forEach(NativeOverlapped::free);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
     private static void leakOne(IoDispatcher d) {
         d.allocate((e, b, o) -> { }, null);
     }
