@@ -70,6 +70,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final LongAdder foreignPackets = new LongAdder();
     private final LongAdder leaked = new LongAdder();
     private final LongAdder deferredEntries = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong nextKey = new java.util.concurrent.atomic.AtomicLong();
     /** Entries taken from the unprocessed rest of a blocked thread's batch; one KEY_DEFERRED packet each. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -112,6 +113,22 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      */
     public CompletionPort port() {
         return port;
+    }
+
+    /**
+     * Binds an overlapped handle to the dispatcher: associates it with the port under a key of the
+     * dispatcher's choosing, so its completions run their operations' callbacks.
+     *
+     * @param handle a {@code HANDLE} or {@code SOCKET} opened for overlapped I/O
+     * @return the bound handle
+     * @throws IllegalArgumentException      if {@code handle} is 0 or -1
+     * @throws UnsupportedOperationException on the portable backend, which has no operating-system handles
+     * @throws IocpException                 if the association fails (87 if the handle is already bound)
+     * @throws IOException                   on other failures
+     */
+    public BoundHandle bind(long handle) throws IOException {
+        requireRunning();
+        return BoundHandle.bind(this, port, handle, nextKey.incrementAndGet());
     }
 
     /**

@@ -51,6 +51,8 @@ public class NativeOverlapped {
     final ByteBuffer[] pinned;
     private final Cleaner.Cleanable backstop;
     private volatile Throwable freedAt;
+    /** The handle it was allocated for, if any (set once, right after construction). */
+    volatile BoundHandle boundTo;
 
     NativeOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
                      ByteBuffer[] pinned) {

@@ -449,6 +449,14 @@ class IoDispatcherTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.condition.DisabledOnOs(org.junit.jupiter.api.condition.OS.WINDOWS)
+    void bindingAnOsHandleIsUnsupportedOnThePortableBackend() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        assertThrows(UnsupportedOperationException.class, () -> d.bind(0x44));
+        assertThrows(IllegalArgumentException.class, () -> d.bind(-1));
+    }
+
     private static void leakOne(IoDispatcher d) {
         d.allocate((e, b, o) -> { }, null);
     }

@@ -133,6 +133,40 @@ class NativeHandleAssociationTest {
     }
 
     @Test
+    void aBoundFileRunsTheReadsCallbackOnTheDispatcher(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[4096];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 13);
+        }
+        Path file = Files.write(dir.resolve("bound.bin"), data);
+        WinNT.HANDLE h = Kernel32.K.CreateFile(file.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null);
+        try (org.iocp4j.IoDispatcher d = org.iocp4j.IoDispatcher.builder().threads(1).build()) {
+            org.iocp4j.BoundHandle bound = d.bind(value(h));
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1024);
+            java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+            org.iocp4j.NativeOverlapped op = bound.allocate((error, bytes, o) -> {
+                result.complete(error + "/" + bytes + "/" + o.state());
+                bound.free(o);
+            }, "read", buffer);
+            op.setOffset(1000);
+            long address = op.submit();
+            boolean done = Kernel32.K.ReadFile(h, Native.getDirectBufferPointer(buffer), 1024, null, new Pointer(address));
+            if (!done && Native.getLastError() != ERROR_IO_PENDING) {
+                op.abortSubmit();
+                throw new AssertionError("ReadFile failed: " + Native.getLastError());
+            }
+            assertEquals("0/1024/read", result.get(10, TimeUnit.SECONDS));
+            assertEquals(data[1000], buffer.get(0));
+            org.iocp4j.NativeOverlapped unbound = d.allocate((e, b, o) -> { }, null);
+            assertThrows(IllegalArgumentException.class, () -> bound.free(unbound));
+            unbound.free();
+        } finally {
+            Kernel32.K.CloseHandle(h);
+        }
+    }
+
+    @Test
     void aClosedHandleCannotBeAssociated(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("x"), new byte[1]);
         WinNT.HANDLE h = Kernel32.K.CreateFile(file.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
