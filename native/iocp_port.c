@@ -1,6 +1,6 @@
 /*
- * The completion port itself: create, associate, post, dequeue (single and batch), close, and error
- * text. One Win32 call per function; results are >= 0 or -GetLastError() read on the next line.
+ * The completion port itself: create, associate, post, dequeue (single and batch), cancel, close, and
+ * error text. One Win32 call per function; results are >= 0 or -GetLastError() read on the next line.
  * Never touches env: the C suite calls these with env = NULL.
  */
 #include <windows.h>
@@ -103,6 +103,17 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeueBatch0(JNIEnv *
         entries[i].Internal = status == 0 ? 0 : (ULONG_PTR) RtlNtStatusToDosError(status);
     }
     return (jint) removed;
+}
+
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_cancel0(JNIEnv *env, jclass cls, jlong handle,
+                                                                   jlong overlapped) {
+    UNUSED(env);
+    UNUSED(cls);
+    /* The cancelled operation still completes: its packet arrives with ERROR_OPERATION_ABORTED (995). */
+    if (!CancelIoEx((HANDLE) (intptr_t) handle, (LPOVERLAPPED) (intptr_t) overlapped)) {
+        return -(jint) GetLastError();
+    }
+    return 0;
 }
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_close0(JNIEnv *env, jclass cls, jlong handle) {

@@ -18,6 +18,7 @@ static __typeof__(&Java_org_iocp4j_internal_Win32Port_associate0) associate0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_post0) post0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeue0) dequeue0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeueBatch0) dequeue_batch0;
+static __typeof__(&Java_org_iocp4j_internal_Win32Port_cancel0) cancel0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_close0) close0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_formatMessage0) format_message0;
 
@@ -40,6 +41,7 @@ static void load_exports(void) {
     LOAD(post0, "Java_org_iocp4j_internal_Win32Port_post0");
     LOAD(dequeue0, "Java_org_iocp4j_internal_Win32Port_dequeue0");
     LOAD(dequeue_batch0, "Java_org_iocp4j_internal_Win32Port_dequeueBatch0");
+    LOAD(cancel0, "Java_org_iocp4j_internal_Win32Port_cancel0");
     LOAD(close0, "Java_org_iocp4j_internal_Win32Port_close0");
     LOAD(format_message0, "Java_org_iocp4j_internal_Win32Port_formatMessage0");
 }
@@ -260,7 +262,11 @@ static void cancelled_pipe_connect(void) {
         BOOL connected = ConnectNamedPipe(pipe, &ov);
         DWORD error = GetLastError();
         CHECK(!connected && error == ERROR_IO_PENDING, "ConnectNamedPipe pends (error %lu)", error);
-        CHECK(CancelIoEx(pipe, &ov), "CancelIoEx of the connect");
+        if (round == 0) {
+            CHECK(CancelIoEx(pipe, &ov), "CancelIoEx of the connect");
+        } else {
+            CHECK(cancel0(NULL, NULL, address(pipe), address(&ov)) == 0, "cancel0 of the connect returns 0");
+        }
         if (round == 0) {
             jint outcome = dequeue0(NULL, NULL, port, address(&r), 10000);
             CHECK(outcome == P(DEQUEUE_FAILED_PACKET) && r.error == ERROR_OPERATION_ABORTED && r.key == 77
@@ -273,6 +279,9 @@ static void cancelled_pipe_connect(void) {
                   "the same through dequeueBatch0: status 995 (got %llu)", (unsigned long long) entries[0].Internal);
         }
     }
+    jint nothing = cancel0(NULL, NULL, address(pipe), address(&ov));
+    CHECK(nothing == -ERROR_NOT_FOUND, "cancel0 with nothing pending: -1168 (got %ld)", (long) nothing);
+    CHECK(cancel0(NULL, NULL, 0x7FFFFFF0, 0) < 0, "cancel0 on a handle that never existed fails");
     close0(NULL, NULL, port);
     CloseHandle(pipe);
 }

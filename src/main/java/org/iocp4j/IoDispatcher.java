@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.iocp4j.internal.IoThreadPool;
+import org.iocp4j.internal.NativeCancellation;
 import org.iocp4j.internal.OverlappedSlab;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long abandonedAtShutdown;
+    private volatile long cancelledAtShutdown;
+    /** After cancelling at the deadline, how long the cancelled operations' packets may take to come back. */
+    private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private IoDispatcher(Builder b) throws IOException {
         this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
@@ -359,7 +363,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return slab.submitted();
     }
 
-    /** @return operations still pending when shutdown's deadline passed */
+    /** @return operations on bound handles that shutdown cancelled ({@code CancelIoEx}) at its deadline */
+    public long cancelledAtShutdown() {
+        return cancelledAtShutdown;
+    }
+
+    /** @return operations still pending after shutdown's deadline and cancellation: never freed */
     public long abandonedAtShutdown() {
         return abandonedAtShutdown;
     }
@@ -367,9 +376,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     // ---- shutdown ----
 
     /**
-     * Stops accepting work and lets pending operations finish, for up to {@link Builder#shutdownTimeout}:
-     * then the port closes, the I/O threads end, and operations still pending are reported (their
-     * OVERLAPPEDs are never freed, since the kernel may still write them). Returns at once.
+     * Stops accepting work and lets pending operations finish, for up to {@link Builder#shutdownTimeout}.
+     * Then it cancels ({@code CancelIoEx}) the operations still pending on bound handles and gives their
+     * packets (error 995) up to 2 s to come back through their callbacks; then the port closes, the I/O
+     * threads end, and operations still pending are reported ({@link #abandonedAtShutdown()}): their
+     * OVERLAPPEDs are never freed, since the kernel may still write them. Returns at once.
      */
     public void shutdown() {
         startShutdown(shutdownTimeout);
@@ -425,12 +436,20 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     private void terminate(Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (slab.submitted() > 0 && end - System.nanoTime() > 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                break;
+        awaitNoPending(System.nanoTime() + deadline.toNanos());
+        if (slab.submitted() > 0 && port.backend() == Backend.NATIVE) {
+            long[] cancelled = new long[1];
+            slab.forEachSubmittedOwner(owner -> {
+                NativeOverlapped o = (NativeOverlapped) owner;
+                BoundHandle h = o.boundTo;
+                if (h != null && NativeCancellation.cancel(h.handle(), slab.address(o.slot)) == 0) {
+                    cancelled[0]++;
+                }
+            });
+            cancelledAtShutdown = cancelled[0];
+            if (cancelled[0] > 0) {
+                LOG.info("dispatcher {}: cancelled {} pending operation(s) at the shutdown deadline", name, cancelled[0]);
+                awaitNoPending(System.nanoTime() + CANCEL_GRACE_NANOS);
             }
         }
         long pending = slab.submitted();
@@ -449,6 +468,17 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         slab.close();
         runState.set(TERMINATED);
         terminated.countDown();
+    }
+
+    private void awaitNoPending(long endNanos) {
+        while (slab.submitted() > 0 && endNanos - System.nanoTime() > 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void requireRunning() {

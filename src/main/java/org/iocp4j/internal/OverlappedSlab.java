@@ -129,6 +129,18 @@ public final class OverlappedSlab {
         return userStates[slot];
     }
 
+    /** Runs {@code action} on the owner of every slot submitted now (tasks, which have none, are skipped). */
+    public void forEachSubmittedOwner(java.util.function.Consumer<Object> action) {
+        for (int slot = 0; slot < capacity; slot++) {
+            if (stateOf(word(slot)) == SUBMITTED) {
+                Object owner = owners[slot];
+                if (owner != null) {
+                    action.accept(owner);
+                }
+            }
+        }
+    }
+
     public long word(int slot) {
         return (long) WORDS.getVolatile(words, slot);
     }

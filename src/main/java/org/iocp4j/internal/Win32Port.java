@@ -12,7 +12,7 @@ import java.lang.annotation.Native;
 public final class Win32Port {
 
     /** Bumped whenever a signature or layout here changes; the DLL reports the value it was built with. */
-    @Native public static final int ABI_VERSION = 1;
+    @Native public static final int ABI_VERSION = 2;
 
     /** {@link #dequeue0}: a packet of a successful operation or a posted packet. */
     @Native public static final int DEQUEUE_PACKET = 0;
@@ -54,6 +54,12 @@ public final class Win32Port {
      */
     static native int dequeueBatch0(long port, long entriesAddress, int capacity, int timeoutMillis,
                                     boolean alertable);
+
+    /**
+     * {@code CancelIoEx(handle, overlapped)}: 0 or -error (1168, {@code ERROR_NOT_FOUND}, when nothing
+     * matching is pending). An {@code overlapped} of 0 cancels every operation on the handle.
+     */
+    static native int cancel0(long handle, long overlapped);
 
     /** {@code CloseHandle(handle)}: 0 or -error. */
     static native int close0(long handle);

@@ -167,6 +167,32 @@ class NativeHandleAssociationTest {
     }
 
     @Test
+    void shutdownCancelsWhatIsStillPendingOnBoundHandles() throws Exception {
+        String name = "\\\\.\\pipe\\iocp4j-shutdown-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        WinNT.HANDLE pipe = Kernel32.K.CreateNamedPipe(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, 0, 1, 4096, 4096,
+                0, null);
+        try {
+            org.iocp4j.IoDispatcher d = org.iocp4j.IoDispatcher.builder().threads(1)
+                    .shutdownTimeout(java.time.Duration.ofMillis(50)).build();
+            org.iocp4j.BoundHandle bound = d.bind(value(pipe));
+            java.util.concurrent.CompletableFuture<Integer> error = new java.util.concurrent.CompletableFuture<>();
+            org.iocp4j.NativeOverlapped connect = bound.allocate((e, b, o) -> {
+                error.complete(e);
+                o.free();
+            }, null);
+            assertFalse(Kernel32.K.ConnectNamedPipe(pipe, new Pointer(connect.submit())));
+            assertEquals(ERROR_IO_PENDING, Native.getLastError());
+            d.shutdown(); // no client ever connects
+            assertTrue(d.awaitTermination(20, TimeUnit.SECONDS));
+            assertEquals(Win32Errors.ERROR_OPERATION_ABORTED, error.get(1, TimeUnit.SECONDS));
+            assertEquals(1, d.cancelledAtShutdown());
+            assertEquals(0, d.abandonedAtShutdown());
+        } finally {
+            Kernel32.K.CloseHandle(pipe);
+        }
+    }
+
+    @Test
     void aClosedHandleCannotBeAssociated(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("x"), new byte[1]);
         WinNT.HANDLE h = Kernel32.K.CreateFile(file.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
