@@ -568,8 +568,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                     + " slot's current submitted one", name, slot, Long.toHexString(key));
             return;
         }
-        Object owner = slab.takeOwner(slot);
-        if (owner == null) {
+        if (slab.kind(slot) == KIND_TASK) {
             Runnable task = (Runnable) slab.userState(slot);
             slab.release(slot, generation);
             if (workers == null || !handOff(() -> runTask(task))) {
@@ -577,7 +576,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
             return;
         }
-        NativeOverlapped overlapped = (NativeOverlapped) owner;
+        // Set by submit() before the slot became SUBMITTED, so visible since the CAS above. A single-use
+        // overlapped lets go of it now (a leaked one stays collectable); a reusable one keeps it, since
+        // its owner may already be submitting it again.
+        NativeOverlapped overlapped = (NativeOverlapped) slab.owner(slot);
+        if (!overlapped.reusable()) {
+            slab.clearOwner(slot, overlapped);
+        }
         if (workers == null || !handOff(() -> runCallback(overlapped, errorCode, bytes))) {
             runCallback(overlapped, errorCode, bytes);
         }

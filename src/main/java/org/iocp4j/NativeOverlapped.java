@@ -188,8 +188,8 @@ public class NativeOverlapped {
             return slab.address(slot);
         }
         Status now = status();
-        if (now != Status.SUBMITTED) {
-            slab.setOwner(slot, null);
+        if (now != Status.SUBMITTED && !reusable()) {
+            slab.clearOwner(slot, this);
         }
         throw new IllegalStateException("cannot submit an overlapped that is " + now
                 + (now == Status.COMPLETED ? " (a NativeOverlapped serves one operation: free it and allocate"
@@ -208,7 +208,9 @@ public class NativeOverlapped {
         if (!slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED)) {
             throw new IllegalStateException("abortSubmit of an overlapped that is " + status() + freedWhere());
         }
-        slab.setOwner(slot, null);
+        if (!reusable()) {
+            slab.clearOwner(slot, this);
+        }
     }
 
     /**

@@ -457,6 +457,29 @@ class IoDispatcherTest {
         assertThrows(IllegalArgumentException.class, () -> d.bind(-1));
     }
 
+    /**
+     * Resubmitting a pre-allocated overlapped the moment it reads COMPLETED, from another thread, while
+     * the I/O thread that completed it is still dispatching: every packet must reach the callback.
+     */
+    @Test
+    void aPreAllocatedOverlappedResubmittedAtOnceNeverLosesAPacket() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().concurrency(2).threads(2));
+        AtomicInteger calls = new AtomicInteger();
+        int rounds = 200_000;
+        try (PreAllocatedOverlapped ov = d.preAllocate((e, b, o) -> calls.incrementAndGet(), null)) {
+            for (int i = 0; i < rounds; i++) {
+                while (ov.status() == NativeOverlapped.Status.SUBMITTED) {
+                    Thread.onSpinWait();
+                }
+                d.postCompletion(ov, 1);
+            }
+            await("every round called back", () -> calls.get() == rounds);
+            await("the last round completed", () -> ov.status() == NativeOverlapped.Status.COMPLETED);
+        }
+        assertEquals(0, d.callbackFailures());
+        assertEquals(0, d.stalePacketsDropped());
+    }
+
     private static void leakOne(IoDispatcher d) {
         d.allocate((e, b, o) -> { }, null);
     }

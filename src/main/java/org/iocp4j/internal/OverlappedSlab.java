@@ -46,6 +46,7 @@ public final class OverlappedSlab {
     private static final long STATE_MASK = (1L << STATE_BITS) - 1;
     private static final long INDEX_MASK = 0xFFFF_FFFFL;
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle OWNERS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final Logger LOG = LoggerFactory.getLogger(OverlappedSlab.class);
 
     private final int capacity;
@@ -54,8 +55,13 @@ public final class OverlappedSlab {
     private final int[] nextFree;
     /** Tagged head of the free list: {@code tag << 32 | index}, index {@code -1 & INDEX_MASK} when empty. */
     private final AtomicLong freeHead;
-    /** The operation object of a slot, held only while SUBMITTED so a leaked one can still be collected. */
+    /**
+     * The operation object of a slot: set by submit, cleared when a single-use operation's packet arrives
+     * (so a leaked one can still be collected) and at free. A reusable one keeps it until free.
+     */
     private final Object[] owners;
+    /** The kind given at acquire (the trailer's copy is for native readers). */
+    private final int[] kinds;
     /** The user's state object of a slot, from allocation to free (what {@code stateOf(address)} returns). */
     private final Object[] userStates;
     private final AtomicLong inUse = new AtomicLong();
@@ -76,6 +82,7 @@ public final class OverlappedSlab {
         this.words = new long[capacity];
         this.nextFree = new int[capacity];
         this.owners = new Object[capacity];
+        this.kinds = new int[capacity];
         this.userStates = new Object[capacity];
         for (int i = 0; i < capacity; i++) {
             nextFree[i] = i + 1 < capacity ? i + 1 : -1;
@@ -114,11 +121,20 @@ public final class OverlappedSlab {
         owners[slot] = owner;
     }
 
-    /** Returns and forgets the slot's owner (the dispatcher does this when the packet arrives). */
-    public Object takeOwner(int slot) {
-        Object o = owners[slot];
-        owners[slot] = null;
-        return o;
+    public Object owner(int slot) {
+        return OWNERS.getVolatile(owners, slot);
+    }
+
+    /**
+     * Forgets the slot's owner if it is still {@code expected}: never clobbers the owner of a later use
+     * of the slot, whatever the interleaving.
+     */
+    public void clearOwner(int slot, Object expected) {
+        OWNERS.compareAndSet(owners, slot, expected, null);
+    }
+
+    public int kind(int slot) {
+        return kinds[slot];
     }
 
     public void setUserState(int slot, Object state) {
@@ -187,6 +203,7 @@ public final class OverlappedSlab {
                 }
                 NativeMemory.putInt(at + TRAILER_SLOT, slot);
                 NativeMemory.putInt(at + TRAILER_KIND, kind);
+                kinds[slot] = kind;
                 NativeMemory.putLong(at + TRAILER_GENERATION, generation);
                 NativeMemory.putLong(at + TRAILER_MAGIC, MAGIC);
                 return slot;

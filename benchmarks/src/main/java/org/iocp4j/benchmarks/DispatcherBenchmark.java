@@ -1,0 +1,169 @@
+package org.iocp4j.benchmarks;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.iocp4j.IoCallback;
+import org.iocp4j.IoDispatcher;
+import org.iocp4j.NativeOverlapped;
+import org.iocp4j.PreAllocatedOverlapped;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Work items from post to callback through an {@link IoDispatcher} with 2 I/O threads, beside a
+ * {@link ThreadPoolExecutor} (2 threads, {@link LinkedBlockingQueue}) and a {@link ForkJoinPool}
+ * (parallelism 2) doing the same hand-off, with 1 and 4 posting threads.
+ *
+ * <p>One operation is one work item posted; every posting thread keeps at most {@link #WINDOW} items in
+ * flight (it waits for completions before posting more), so throughput is completed work, queues stay
+ * bounded, and nothing is left to hang at the end of an iteration.
+ */
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class DispatcherBenchmark {
+
+    /** Items a posting thread may have in flight. */
+    static final int WINDOW = 1024;
+
+    /** The executor under test. */
+    @State(Scope.Benchmark)
+    public static class Target {
+        @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool"})
+        public String impl;
+
+        IoDispatcher dispatcher;
+        ThreadPoolExecutor tpe;
+        ForkJoinPool fjp;
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            switch (impl) {
+                case "dispatcher-task":
+                case "dispatcher-preallocated":
+                    dispatcher = IoDispatcher.builder().name("bench").concurrency(2).threads(2).build();
+                    break;
+                case "ThreadPoolExecutor":
+                    tpe = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+                    tpe.prestartAllCoreThreads();
+                    break;
+                case "ForkJoinPool":
+                    fjp = new ForkJoinPool(2);
+                    break;
+                default:
+                    throw new IllegalArgumentException(impl);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            if (dispatcher != null) {
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            if (tpe != null) {
+                tpe.shutdownNow();
+            }
+            if (fjp != null) {
+                fjp.shutdownNow();
+            }
+        }
+    }
+
+    /** One posting thread: its completion counter, its task and (for the pre-allocated path) its ring. */
+    @State(Scope.Thread)
+    public static class Poster {
+        final AtomicLong completed = new AtomicLong();
+        long posted;
+        Runnable task;
+        PreAllocatedOverlapped[] ring;
+        Target target;
+
+        @Setup(Level.Trial)
+        public void setUp(Target t) {
+            target = t;
+            task = completed::incrementAndGet;
+            if (t.impl.equals("dispatcher-preallocated")) {
+                IoCallback done = (error, bytes, overlapped) -> completed.incrementAndGet();
+                ring = new PreAllocatedOverlapped[WINDOW];
+                for (int i = 0; i < WINDOW; i++) {
+                    ring[i] = t.dispatcher.preAllocate(done, null);
+                }
+            }
+        }
+
+        /** Posts one item, first waiting while the window is full. */
+        void post() throws Exception {
+            while (posted - completed.get() >= WINDOW) {
+                Thread.yield();
+            }
+            switch (target.impl) {
+                case "dispatcher-task":
+                    target.dispatcher.execute(task);
+                    break;
+                case "dispatcher-preallocated":
+                    PreAllocatedOverlapped o = ring[(int) (posted % WINDOW)];
+                    while (o.status() == NativeOverlapped.Status.SUBMITTED) {
+                        Thread.yield();
+                    }
+                    target.dispatcher.postCompletion(o, 1);
+                    break;
+                case "ThreadPoolExecutor":
+                    target.tpe.execute(task);
+                    break;
+                default:
+                    target.fjp.execute(task);
+                    break;
+            }
+            posted++;
+        }
+
+        /** Waits until everything this thread posted has completed. */
+        void drain() {
+            while (completed.get() < posted) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @Threads(1)
+    public void onePoster(Poster p) throws Exception {
+        p.post();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @Threads(4)
+    public void fourPosters(Poster p) throws Exception {
+        p.post();
+    }
+
+    /** One item's trip from post to callback, nothing else in flight. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Threads(1)
+    public void roundTrip(Poster p) throws Exception {
+        p.post();
+        p.drain();
+    }
+}
