@@ -64,8 +64,9 @@ public final class OverlappedSlab {
     private final int[] kinds;
     /** The user's state object of a slot, from allocation to free (what {@code stateOf(address)} returns). */
     private final Object[] userStates;
-    private final AtomicLong inUse = new AtomicLong();
-    private final AtomicLong submitted = new AtomicLong();
+    // Striped counters: every poster and every I/O thread touches them, once per operation.
+    private final java.util.concurrent.atomic.LongAdder inUse = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder submitted = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /**
@@ -96,12 +97,12 @@ public final class OverlappedSlab {
 
     /** Slots allocated and not yet freed. */
     public long inUse() {
-        return inUse.get();
+        return inUse.sum();
     }
 
     /** Slots the kernel may be writing now. */
     public long submitted() {
-        return submitted.get();
+        return submitted.sum();
     }
 
     public long address(int slot) {
@@ -177,16 +178,16 @@ public final class OverlappedSlab {
      */
     public int acquire(int kind) {
         // Counted before the closed check, so close() either sees this slot in use or we see it closed.
-        inUse.incrementAndGet();
+        inUse.increment();
         if (closed) {
-            inUse.decrementAndGet();
+            inUse.decrement();
             return -1;
         }
         for (;;) {
             long head = freeHead.get();
             int slot = (int) (head & INDEX_MASK);
             if (slot == (int) INDEX_MASK) {
-                inUse.decrementAndGet();
+                inUse.decrement();
                 return -1;
             }
             long tag = (head >>> 32) + 1;
@@ -222,9 +223,9 @@ public final class OverlappedSlab {
             return false;
         }
         if (to == SUBMITTED) {
-            submitted.incrementAndGet();
+            submitted.increment();
         } else if (from == SUBMITTED) {
-            submitted.decrementAndGet();
+            submitted.decrement();
         }
         return true;
     }
@@ -249,7 +250,7 @@ public final class OverlappedSlab {
                 userStates[slot] = null;
                 owners[slot] = null;
                 NativeMemory.putLong(address(slot) + TRAILER_MAGIC, 0);
-                inUse.decrementAndGet();
+                inUse.decrement();
                 pushFree(slot);
                 return -1;
             }
@@ -279,10 +280,10 @@ public final class OverlappedSlab {
             return false;
         }
         closed = true;
-        long held = inUse.get();
+        long held = inUse.sum();
         if (held > 0) {
             LOG.error("{} OVERLAPPED(s) still in use ({} submitted) when their slab closed: keeping its {} bytes"
-                    + " for the life of the process", held, submitted.get(), (long) capacity * STRIDE);
+                    + " for the life of the process", held, submitted.sum(), (long) capacity * STRIDE);
             return false;
         }
         NativeMemory.free(base);
