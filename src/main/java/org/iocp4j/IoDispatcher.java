@@ -94,7 +94,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
         min = Math.min(min, max); // an explicit maximum below the default minimum lowers the minimum
         AtomicInteger ids = new AtomicInteger();
-        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), () -> slab.submitted() > 0,
+        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), slab::anySubmitted,
                 r -> new IoThread(this, name + "-io-" + ids.getAndIncrement(), r), this::run, this::unstick);
     }
 
@@ -437,7 +437,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     private void terminate(Duration deadline) {
         awaitNoPending(System.nanoTime() + deadline.toNanos());
-        if (slab.submitted() > 0 && port.backend() == Backend.NATIVE) {
+        if (slab.anySubmitted() && port.backend() == Backend.NATIVE) {
             long[] cancelled = new long[1];
             slab.forEachSubmittedOwner(owner -> {
                 NativeOverlapped o = (NativeOverlapped) owner;
@@ -471,7 +471,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     private void awaitNoPending(long endNanos) {
-        while (slab.submitted() > 0 && endNanos - System.nanoTime() > 0) {
+        while (slab.anySubmitted() && endNanos - System.nanoTime() > 0) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

@@ -64,9 +64,6 @@ public final class OverlappedSlab {
     private final int[] kinds;
     /** The user's state object of a slot, from allocation to free (what {@code stateOf(address)} returns). */
     private final Object[] userStates;
-    // Striped counters: every poster and every I/O thread touches them, once per operation.
-    private final java.util.concurrent.atomic.LongAdder inUse = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder submitted = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /**
@@ -95,14 +92,39 @@ public final class OverlappedSlab {
         return capacity;
     }
 
-    /** Slots allocated and not yet freed. */
+    // No counters on the hot path (they were its most contended lines, by a JFR profile of
+    // DispatcherBenchmark): the cold readers below scan the state words instead.
+
+    /** Slots allocated and not yet freed (a scan: for shutdown and diagnostics, not hot paths). */
     public long inUse() {
-        return inUse.sum();
+        return count(-1);
     }
 
-    /** Slots the kernel may be writing now. */
+    /** Slots the kernel may be writing now (a scan). */
     public long submitted() {
-        return submitted.sum();
+        return count(SUBMITTED);
+    }
+
+    /** Whether any slot is submitted (a scan that stops at the first). */
+    public boolean anySubmitted() {
+        for (int slot = 0; slot < capacity; slot++) {
+            if (stateOf(word(slot)) == SUBMITTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Slots in {@code state}, or in any state but FREE for -1. */
+    private long count(int state) {
+        long n = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            int s = stateOf(word(slot));
+            if (state == -1 ? s != FREE : s == state) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public long address(int slot) {
@@ -177,17 +199,13 @@ public final class OverlappedSlab {
      * @return the slot, or -1 if every slot is in use or the slab is closed
      */
     public int acquire(int kind) {
-        // Counted before the closed check, so close() either sees this slot in use or we see it closed.
-        inUse.increment();
         if (closed) {
-            inUse.decrement();
             return -1;
         }
         for (;;) {
             long head = freeHead.get();
             int slot = (int) (head & INDEX_MASK);
             if (slot == (int) INDEX_MASK) {
-                inUse.decrement();
                 return -1;
             }
             long tag = (head >>> 32) + 1;
@@ -198,6 +216,14 @@ public final class OverlappedSlab {
                 // The free list handed the slot to this thread alone: a plain transition is enough, but
                 // it is published with a volatile write for readers mapping a packet back to it.
                 WORDS.setVolatile(words, slot, generation << STATE_BITS | ALLOCATED);
+                // Dekker with close(): it sets `closed`, then scans the words; this thread publishes the
+                // word, then reads `closed`. One of the two sees the other, so close() never frees the
+                // memory this thread is about to write.
+                if (closed) {
+                    WORDS.setVolatile(words, slot, (generation - 1) << STATE_BITS | FREE);
+                    pushFree(slot);
+                    return -1;
+                }
                 long at = address(slot);
                 for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
                     NativeMemory.putLong(at + off, 0);
@@ -219,15 +245,7 @@ public final class OverlappedSlab {
      */
     public boolean transition(int slot, long generation, int from, int to) {
         long expected = generation << STATE_BITS | from;
-        if (!WORDS.compareAndSet(words, slot, expected, generation << STATE_BITS | to)) {
-            return false;
-        }
-        if (to == SUBMITTED) {
-            submitted.increment();
-        } else if (from == SUBMITTED) {
-            submitted.decrement();
-        }
-        return true;
+        return WORDS.compareAndSet(words, slot, expected, generation << STATE_BITS | to);
     }
 
     /**
@@ -250,7 +268,6 @@ public final class OverlappedSlab {
                 userStates[slot] = null;
                 owners[slot] = null;
                 NativeMemory.putLong(address(slot) + TRAILER_MAGIC, 0);
-                inUse.decrement();
                 pushFree(slot);
                 return -1;
             }
@@ -280,10 +297,10 @@ public final class OverlappedSlab {
             return false;
         }
         closed = true;
-        long held = inUse.sum();
+        long held = inUse();
         if (held > 0) {
             LOG.error("{} OVERLAPPED(s) still in use ({} submitted) when their slab closed: keeping its {} bytes"
-                    + " for the life of the process", held, submitted.sum(), (long) capacity * STRIDE);
+                    + " for the life of the process", held, submitted(), (long) capacity * STRIDE);
             return false;
         }
         NativeMemory.free(base);
