@@ -67,6 +67,17 @@ public abstract class CompletionPortContract {
         void run() throws Exception;
     }
 
+    /** Returns once {@code count} reaches {@code n}; fails after the watchdog. */
+    protected static void awaitAtLeast(java.util.function.IntSupplier count, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (count.getAsInt() < n) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(count.getAsInt() + " threads waiting, expected " + n);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     protected static void join(Thread t) throws InterruptedException {
         t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS));
         assertFalse(t.isAlive(), t.getName() + " did not finish");

@@ -2,7 +2,6 @@ package org.iocp4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.Backend;
 import org.iocp4j.CompletionPort;
@@ -29,14 +28,7 @@ class NativeCompletionPortTest extends CompletionPortContract {
 
     @Override
     protected void awaitWaiting(CompletionPort port, int n) throws InterruptedException {
-        NativeCompletionPort p = (NativeCompletionPort) port;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
-        while (p.waitingThreads() < n) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(p.waitingThreads() + " threads waiting, expected " + n);
-            }
-            Thread.sleep(1);
-        }
+        awaitAtLeast(((NativeCompletionPort) port)::waitingThreads, n);
         Thread.sleep(ENTER_KERNEL_MILLIS);
     }
 

@@ -64,16 +64,22 @@ class NativeHandleAssociationTest {
         return Pointer.nativeValue(h.getPointer());
     }
 
-    @Test
-    void aFileReadsPacketArrivesWithItsKeyBytesAndOverlapped(@TempDir Path dir) throws Exception {
-        byte[] data = new byte[1000];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 7);
+    /** Writes {@code length} bytes, byte i being {@code i * step}, and opens the file for overlapped reads. */
+    private static WinNT.HANDLE overlappedFileOf(Path file, int length, int step, byte[] written) throws Exception {
+        for (int i = 0; i < length; i++) {
+            written[i] = (byte) (i * step);
         }
-        Path file = Files.write(dir.resolve("data.bin"), data);
+        Files.write(file, written);
         WinNT.HANDLE h = Kernel32.K.CreateFile(file.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
                 FILE_FLAG_OVERLAPPED, null);
         assertNotEquals(-1L, value(h), "CreateFile failed: " + Native.getLastError());
+        return h;
+    }
+
+    @Test
+    void aFileReadsPacketArrivesWithItsKeyBytesAndOverlapped(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[1000];
+        WinNT.HANDLE h = overlappedFileOf(dir.resolve("data.bin"), data.length, 7, data);
         long buffer = NativeMemory.allocateZeroed(4096);
         long overlapped = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
         try (NativeCompletionPort port = NativeCompletionPort.open(1)) {
@@ -135,12 +141,7 @@ class NativeHandleAssociationTest {
     @Test
     void aBoundFileRunsTheReadsCallbackOnTheDispatcher(@TempDir Path dir) throws Exception {
         byte[] data = new byte[4096];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 13);
-        }
-        Path file = Files.write(dir.resolve("bound.bin"), data);
-        WinNT.HANDLE h = Kernel32.K.CreateFile(file.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
-                FILE_FLAG_OVERLAPPED, null);
+        WinNT.HANDLE h = overlappedFileOf(dir.resolve("bound.bin"), data.length, 13, data);
         try (org.iocp4j.IoDispatcher d = org.iocp4j.IoDispatcher.builder().threads(1).build()) {
             org.iocp4j.BoundHandle bound = d.bind(value(h));
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1024);

@@ -27,14 +27,7 @@ class PortableCompletionPortTest extends CompletionPortContract {
 
     @Override
     protected void awaitWaiting(CompletionPort port, int n) throws InterruptedException {
-        PortableCompletionPort p = (PortableCompletionPort) port;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
-        while (p.waitingThreads() < n) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(p.waitingThreads() + " threads waiting, expected " + n);
-            }
-            Thread.sleep(1);
-        }
+        awaitAtLeast(((PortableCompletionPort) port)::waitingThreads, n);
     }
 
     @Test
