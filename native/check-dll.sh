@@ -24,7 +24,7 @@ if [ -n "$extra" ]; then
     echo "check-dll: Java_ exports with no native declared in Java:"; echo "$extra"; failed=1
 fi
 
-allowed='^(kernel32|ntdll|msvcrt|ws2_32|mswsock|advapi32|psapi|api-ms-win-crt-[a-z0-9-]+)\.dll$'
+allowed='^(kernel32|ntdll|msvcrt|ws2_32|mswsock|advapi32|api-ms-win-crt-[a-z0-9-]+)\.dll$'
 grep 'DLL Name:' "$tmp/dump" | sed 's/.*DLL Name: *//' | tr 'A-Z' 'a-z' | tr -d '\r' > "$tmp/imports"
 while read -r name; do
     if ! echo "$name" | grep -Eq "$allowed"; then

@@ -11,8 +11,11 @@
 int check_at(int ok, int line, const char *expr, const char *format, ...);
 #define CHECK(cond, ...) check_at((cond) != 0, __LINE__, #cond, __VA_ARGS__)
 
-/* Records a check that only real Windows can show, not run here. */
-void skip(const char *what, const char *why);
+/* Records `checks` checks that this system cannot show (real Windows only), not run here. */
+void skip(int checks, const char *what, const char *why);
+
+/* Non-zero on Windows, or under Wine with IOCP4J_RUN_WINDOWS_ONLY=1 (to re-check a new Wine's behaviour). */
+int run_windows_only_checks(void);
 
 /* Non-zero under Wine (ntdll exports wine_get_version). */
 int running_under_wine(void);

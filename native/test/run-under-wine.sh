@@ -5,6 +5,10 @@
 set -u
 prefix=$1
 shift
+case $prefix in
+    /*) ;;
+    *) prefix=$(pwd)/$prefix ;;   # Wine insists on an absolute WINEPREFIX
+esac
 export WINEPREFIX="$prefix" WINEARCH=win64 WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 unset DISPLAY WAYLAND_DISPLAY
@@ -12,7 +16,7 @@ mkdir -p "$prefix"
 
 if [ ! -f "$prefix/system.reg" ]; then
     echo "run-under-wine: creating the Wine prefix $prefix (once)"
-    if ! timeout 180 wine wineboot -i >/dev/null 2>&1; then
+    if ! timeout 120 wine wineboot -i >/dev/null 2>&1; then
         echo "run-under-wine: wineboot failed"
         timeout 30 wineserver -k >/dev/null 2>&1
         exit 1
@@ -20,10 +24,12 @@ if [ ! -f "$prefix/system.reg" ]; then
 fi
 timeout 60 wineserver -p >/dev/null 2>&1 &
 trap 'timeout 30 wineserver -k >/dev/null 2>&1' EXIT
+trap 'exit 130' INT      # a signal must end through the EXIT trap too (dash skips it otherwise)
+trap 'exit 143' TERM
 
-timeout 300 wine "$@"
+timeout 120 wine "$@"
 status=$?
 if [ "$status" -eq 124 ]; then
-    echo "run-under-wine: the suite did not finish within 300 s"
+    echo "run-under-wine: the suite did not finish within 120 s"
 fi
 exit "$status"

@@ -77,6 +77,41 @@ static void post_and_dequeue(void) {
     close0(NULL, NULL, port);
 }
 
+static volatile LONG apcs_run;
+
+static void CALLBACK count_apc(ULONG_PTR unused) {
+    (void) unused;
+    InterlockedIncrement(&apcs_run);
+}
+
+/* WAIT_FOREVER (any negative timeout) is INFINITE: only ever called with a packet already queued. */
+static void wait_forever_and_alertable(void) {
+    jlong port = new_port(1);
+    iocp4j_dequeue_result r;
+    OVERLAPPED_ENTRY entries[4];
+    post0(NULL, NULL, port, 11, 0, 0);
+    CHECK(dequeue0(NULL, NULL, port, address(&r), P(WAIT_FOREVER)) == P(DEQUEUE_PACKET) && r.key == 11,
+          "dequeue0 with WAIT_FOREVER returns the queued packet");
+    post0(NULL, NULL, port, 12, 0, 0);
+    CHECK(dequeue0(NULL, NULL, port, address(&r), -12345) == P(DEQUEUE_PACKET) && r.key == 12,
+          "dequeue0 with any negative timeout returns the queued packet");
+    post0(NULL, NULL, port, 13, 0, 0);
+    jint n = dequeue_batch0(NULL, NULL, port, address(entries), 4, P(WAIT_FOREVER), JNI_FALSE);
+    CHECK(n == 1 && entries[0].lpCompletionKey == 13, "dequeueBatch0 with WAIT_FOREVER returns the queued packet");
+
+    /* The alertable flag reaches GetQueuedCompletionStatusEx: an APC runs only in an alertable wait. */
+    apcs_run = 0;
+    CHECK(QueueUserAPC(count_apc, GetCurrentThread(), 0), "QueueUserAPC to this thread");
+    n = dequeue_batch0(NULL, NULL, port, address(entries), 4, 30, JNI_FALSE);
+    CHECK(n == 0 && apcs_run == 0, "a non-alertable batch wait times out (0) and runs no APC (got %ld, %ld run)",
+          (long) n, (long) apcs_run);
+    n = dequeue_batch0(NULL, NULL, port, address(entries), 4, 5000, JNI_TRUE);
+    CHECK(n == -(jint) WAIT_IO_COMPLETION && apcs_run == 1,
+          "an alertable batch wait runs the APC and returns -192, WAIT_IO_COMPLETION (got %ld, %ld run)",
+          (long) n, (long) apcs_run);
+    close0(NULL, NULL, port);
+}
+
 static void fifo_and_wide_values(void) {
     jlong port = new_port(1);
     iocp4j_dequeue_result r;
@@ -156,13 +191,26 @@ static void closed_and_invalid(void) {
     port = new_port(1);
     CHECK(associate0(NULL, NULL, port, bogus, 1) < 0, "associate0 of a handle that never existed fails");
     close0(NULL, NULL, port);
+
+    /* NULL, and INVALID_HANDLE_VALUE (which is also the current-process pseudo-handle: not a port). */
+    const jlong odd[2] = {0, -1};
+    for (int i = 0; i < 2; i++) {
+        got = dequeue0(NULL, NULL, odd[i], address(&r), 0);
+        CHECK(got < 0, "dequeue0 on handle %lld: -error (got %ld)", (long long) odd[i], (long) got);
+        got = post0(NULL, NULL, odd[i], 1, 1, 1);
+        CHECK(got < 0, "post0 to handle %lld: -error (got %ld)", (long long) odd[i], (long) got);
+    }
 }
 
 static void error_text(void) {
     WCHAR text[512];
     jint n = format_message0(NULL, NULL, 2, address(text), 512);
-    CHECK(n > 0 && text[n - 1] != L'\n' && text[n - 1] != L'\r', "formatMessage0(2) gives text without a line break");
-    CHECK(format_message0(NULL, NULL, 0x7FFFFF00, address(text), 512) < 0, "formatMessage0 of an unknown code fails");
+    CHECK(n > 0 && text[n - 1] != L'\n' && text[n - 1] != L'\r' && text[n - 1] != L' ',
+          "formatMessage0(2) gives text without a trailing line break or space (%ld units)", (long) n);
+    jint unknown = format_message0(NULL, NULL, 0x7FFFFF00, address(text), 512);
+    CHECK(unknown < 0, "formatMessage0 of an unknown code fails (got %ld)", (long) unknown);
+    jint tight = format_message0(NULL, NULL, 2, address(text), 3);
+    CHECK(tight < 0, "formatMessage0 into a 3-unit buffer fails instead of overrunning it (got %ld)", (long) tight);
 }
 
 /* A real overlapped file associated with a port: a read's packet and a read past the end. */
@@ -209,13 +257,16 @@ static void overlapped_file(void) {
 
     /* The same through the batch call. */
     memset(&ov, 0, sizeof ov);
+    memset(buffer, 0, sizeof buffer);
     ov.Offset = 4096;
-    ReadFile(h, buffer, 1024, NULL, &ov);
+    done = ReadFile(h, buffer, 1024, NULL, &ov);
+    CHECK(done || GetLastError() == ERROR_IO_PENDING, "ReadFile at 4096 starts (done=%d, error %lu)", done, GetLastError());
     OVERLAPPED_ENTRY entries[4];
     jint n = dequeue_batch0(NULL, NULL, port, address(entries), 4, 10000, JNI_FALSE);
     CHECK(n == 1 && entries[0].lpCompletionKey == (ULONG_PTR) key && entries[0].dwNumberOfBytesTransferred == 1024
               && entries[0].lpOverlapped == &ov && entries[0].Internal == 0,
           "a read's packet through dequeueBatch0: key, 1024 bytes, OVERLAPPED, status 0");
+    CHECK(memcmp(buffer, data + 4096, 1024) == 0, "the bytes read are the file's bytes 4096..5119");
 
     /* Past the end: a failed operation. Windows may report EOF at once (no packet) or in the packet. */
     OVERLAPPED eof;
@@ -237,7 +288,7 @@ static void overlapped_file(void) {
               (unsigned long long) entries[0].Internal);
     } else {
         CHECK(error == ERROR_HANDLE_EOF, "a read past the end fails at once with 38 (got %lu)", error);
-        skip("a read past the end arriving as a failed packet", "this system reported EOF synchronously");
+        skip(2, "a read past the end arriving as a failed packet", "this system reported EOF synchronously");
     }
     close0(NULL, NULL, port);
     CHECK(close0(NULL, NULL, address(h)) == 0, "close0 of the file handle returns 0");
@@ -288,123 +339,157 @@ static void cancelled_pipe_connect(void) {
 
 /* ---- what only real Windows shows (WINE.md): the concurrency limit, LIFO release, 735 on close ---- */
 
+/*
+ * A thread that makes one dequeue0 (or dequeueBatch0) call with a finite timeout, records the outcome,
+ * signals `done`, then optionally stays RUNNING (spinning, never blocking: a blocked thread would give
+ * its concurrency slot back) until `release` is set or a deadline passes. It never prints: the console
+ * lock could block it.
+ */
 typedef struct {
     jlong port;
     jint timeout;
-    volatile LONG got;     /* key of the packet taken, 0 if none yet */
-    volatile LONG result;  /* dequeue0's return */
-    volatile LONG spin;    /* while set after taking a packet, stay running (busy, not waiting) */
-    volatile LONG *order;  /* shared counter: when this thread got its packet */
-    volatile LONG rank;
+    int batch;                 /* dequeueBatch0 instead of dequeue0 */
+    int busy;                  /* after a packet, spin until release (or the deadline) */
+    volatile LONG *release;
+    jint result;               /* the dequeue's return */
+    UINT64 key;                /* the packet's key, if any */
+    HANDLE done;               /* manual-reset, set once the dequeue has returned */
+    HANDLE thread;
 } waiter;
 
-static DWORD WINAPI wait_once(LPVOID arg) {
+#define BUSY_DEADLINE_MILLIS 15000
+
+static DWORD WINAPI waiter_main(LPVOID arg) {
     waiter *w = arg;
-    iocp4j_dequeue_result r;
-    jint outcome = dequeue0(NULL, NULL, w->port, address(&r), w->timeout);
-    w->result = outcome;
-    if (outcome == P(DEQUEUE_PACKET)) {
-        if (w->order != NULL) {
-            w->rank = InterlockedIncrement(w->order);
-        }
-        InterlockedExchange(&w->got, (LONG) r.key);
-        while (w->spin) {
+    if (w->batch) {
+        OVERLAPPED_ENTRY entry;
+        w->result = dequeue_batch0(NULL, NULL, w->port, address(&entry), 1, w->timeout, JNI_FALSE);
+        w->key = w->result == 1 ? (UINT64) entry.lpCompletionKey : 0;
+    } else {
+        iocp4j_dequeue_result r;
+        w->result = dequeue0(NULL, NULL, w->port, address(&r), w->timeout);
+        w->key = w->result == P(DEQUEUE_PACKET) ? r.key : 0;
+    }
+    SetEvent(w->done);
+    if (w->busy && w->key != 0) {
+        DWORD start = GetTickCount();
+        while (!*w->release && GetTickCount() - start < BUSY_DEADLINE_MILLIS) {
             YieldProcessor();
         }
     }
     return 0;
 }
 
-static int join(HANDLE t, DWORD millis) {
-    int done = WaitForSingleObject(t, millis) == WAIT_OBJECT_0;
-    CloseHandle(t);
-    return done;
+static void start_waiter(waiter *w, jlong port, jint timeout, int batch, int busy, volatile LONG *release) {
+    memset(w, 0, sizeof *w);
+    w->port = port;
+    w->timeout = timeout;
+    w->batch = batch;
+    w->busy = busy;
+    w->release = release;
+    w->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    w->thread = CreateThread(NULL, 0, waiter_main, w, 0, NULL);
+    /* No API says "this thread now waits on the port"; give it time to get there. */
+    Sleep(250);
 }
 
+static int finish_waiter(waiter *w) {
+    int ended = WaitForSingleObject(w->thread, BUSY_DEADLINE_MILLIS + 5000) == WAIT_OBJECT_0;
+    CloseHandle(w->thread);
+    CloseHandle(w->done);
+    return ended;
+}
+
+static int signalled(HANDLE event, DWORD millis) {
+    return WaitForSingleObject(event, millis) == WAIT_OBJECT_0;
+}
+
+#define CONCURRENCY_CHECKS 5
 static void concurrency_limit(void) {
     jlong port = new_port(1);
-    waiter a = {port, 10000, 0, 0, 1, NULL, 0};
-    waiter b = {port, 10000, 0, 0, 0, NULL, 0};
-    HANDLE ta = CreateThread(NULL, 0, wait_once, &a, 0, NULL);
-    Sleep(200);
-    HANDLE tb = CreateThread(NULL, 0, wait_once, &b, 0, NULL);
-    Sleep(200);
+    volatile LONG release = 0;
+    waiter w[2];
+    start_waiter(&w[0], port, 10000, 0, 1, &release);
+    start_waiter(&w[1], port, 10000, 0, 1, &release);
     post0(NULL, NULL, port, 1, 0, 0);
     post0(NULL, NULL, port, 2, 0, 0);
-    Sleep(500);
-    /* LIFO: b waited last and gets packet 1; it does not spin, so it exits. a must then get packet 2... */
-    /* ...but only after b's thread ended: while one thread runs, the limit of 1 holds the other back. */
-    CHECK(b.got == 1, "concurrency 1: the last thread to wait takes the first packet (got %ld)", (long) b.got);
-    CHECK(join(tb, 10000), "that thread ends");
-    CHECK(join(ta, 15000) && a.got == 2, "the other thread then gets the second packet (got %ld)", (long) a.got);
-
-    waiter c = {port, 10000, 0, 0, 1, NULL, 0};
-    waiter d = {port, 3000, 0, 0, 0, NULL, 0};
-    HANDLE tc = CreateThread(NULL, 0, wait_once, &c, 0, NULL);
-    Sleep(200);
-    post0(NULL, NULL, port, 3, 0, 0);
-    Sleep(200);
-    HANDLE td = CreateThread(NULL, 0, wait_once, &d, 0, NULL);
-    Sleep(200);
-    post0(NULL, NULL, port, 4, 0, 0);
-    Sleep(500);
-    CHECK(c.got == 3 && d.got == 0, "while a thread runs (busy) under concurrency 1, a second packet waits although a thread waits");
-    InterlockedExchange(&c.spin, 0);
-    CHECK(join(tc, 10000), "the running thread ends");
-    CHECK(join(td, 10000) && d.got == 4, "then the waiting thread takes the packet (got %ld)", (long) d.got);
+    HANDLE both[2] = {w[0].done, w[1].done};
+    DWORD first = WaitForMultipleObjects(2, both, FALSE, 3000) - WAIT_OBJECT_0;
+    if (!CHECK(first < 2, "concurrency 1, two waiting threads, two packets: one thread is released")) {
+        InterlockedExchange(&release, 1);
+        finish_waiter(&w[0]);
+        finish_waiter(&w[1]);
+        close0(NULL, NULL, port);
+        return;
+    }
+    waiter *running = &w[first];
+    waiter *held = &w[1 - first];
+    CHECK(!signalled(held->done, 1000), "while it runs (busy, not blocked), the other stays waiting with a packet queued");
+    InterlockedExchange(&release, 1);
+    CHECK(finish_waiter(running), "the running thread ends");
+    CHECK(signalled(held->done, 5000) && held->result == P(DEQUEUE_PACKET),
+          "then the held thread takes the second packet (result %ld)", (long) held->result);
+    CHECK(running->key + held->key == 3 && running->key != held->key, "each took one of the two packets (%llu, %llu)",
+          (unsigned long long) running->key, (unsigned long long) held->key);
+    finish_waiter(held);
     close0(NULL, NULL, port);
 }
 
+#define LIFO_CHECKS 3
 static void lifo_release(void) {
-    jlong port = new_port(4);
-    volatile LONG order = 0;
+    jlong port = new_port(8);
     waiter w[3];
-    HANDLE t[3];
     for (int i = 0; i < 3; i++) {
-        waiter init = {port, 10000, 0, 0, 0, &order, 0};
-        w[i] = init;
-        t[i] = CreateThread(NULL, 0, wait_once, &w[i], 0, NULL);
-        Sleep(200);
+        start_waiter(&w[i], port, 10000, 0, 0, NULL);   /* started, and waiting, in order 0, 1, 2 */
     }
-    post0(NULL, NULL, port, 100, 0, 0);
-    Sleep(300);
-    CHECK(w[2].got == 100 && w[0].got == 0 && w[1].got == 0, "the last of three waiting threads is released first");
-    post0(NULL, NULL, port, 101, 0, 0);
-    post0(NULL, NULL, port, 102, 0, 0);
+    const int expected[3] = {2, 1, 0};
+    for (int round = 0; round < 3; round++) {
+        int i = expected[round];
+        post0(NULL, NULL, port, 100 + round, 0, 0);
+        int got = signalled(w[i].done, 3000) && w[i].key == (UINT64) (100 + round);
+        CHECK(got, "packet %d goes to the thread that waited last among those still waiting (thread %d)", round + 1, i);
+        WaitForSingleObject(w[i].thread, 3000);
+    }
     for (int i = 0; i < 3; i++) {
-        join(t[i], 10000);
+        finish_waiter(&w[i]);
     }
-    CHECK(w[1].got == 101 && w[0].got == 102, "then the second, then the first");
     close0(NULL, NULL, port);
 }
 
+#define CLOSE_CHECKS 3
 static void close_under_waiter(void) {
-    jlong port = new_port(1);
-    waiter w = {port, 10000, 0, 0, 0, NULL, 0};
-    HANDLE t = CreateThread(NULL, 0, wait_once, &w, 0, NULL);
-    Sleep(300);
-    close0(NULL, NULL, port);
-    CHECK(join(t, 10000) && w.result == -ERROR_ABANDONED_WAIT,
-          "closing a port under a waiting thread wakes it with -735 (got %ld)", (long) w.result);
+    jlong port = new_port(0);
+    waiter single;
+    waiter batch;
+    start_waiter(&single, port, 5000, 0, 0, NULL);
+    start_waiter(&batch, port, 5000, 1, 0, NULL);
+    CHECK(close0(NULL, NULL, port) == 0, "close0 of a port two threads wait on returns 0");
+    CHECK(signalled(single.done, 3000) && single.result == -ERROR_ABANDONED_WAIT,
+          "the thread in dequeue0 wakes at once with -735 (got %ld)", (long) single.result);
+    CHECK(signalled(batch.done, 3000) && batch.result == -ERROR_ABANDONED_WAIT,
+          "the thread in dequeueBatch0 wakes at once with -735 (got %ld)", (long) batch.result);
+    finish_waiter(&single);
+    finish_waiter(&batch);
 }
 
 void test_port(void) {
     load_exports();
     abi_and_create();
     post_and_dequeue();
+    wait_forever_and_alertable();
     fifo_and_wide_values();
     batches();
     closed_and_invalid();
     error_text();
     overlapped_file();
     cancelled_pipe_connect();
-    if (running_under_wine()) {
-        skip("the concurrency limit holds packets back (4 checks)", "Wine ignores NumberOfConcurrentThreads");
-        skip("waiting threads are released LIFO (2 checks)", "Wine releases them FIFO");
-        skip("closing a port wakes its waiters with 735", "Wine never wakes them");
-    } else {
+    if (run_windows_only_checks()) {
         concurrency_limit();
         lifo_release();
         close_under_waiter();
+    } else {
+        skip(CONCURRENCY_CHECKS, "the concurrency limit holds a packet back", "Wine ignores NumberOfConcurrentThreads");
+        skip(LIFO_CHECKS, "waiting threads are released LIFO", "Wine releases them FIFO");
+        skip(CLOSE_CHECKS, "closing a port wakes its waiters with 735", "Wine never wakes them");
     }
 }
