@@ -515,6 +515,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     private void run() {
         IoThread self = (IoThread) Thread.currentThread();
+        IoThreadPool.Activity activity = threads.activityOf(self);
         try (CompletionBatch batch = CompletionBatch.allocate(batchSize)) {
             self.batch = batch;
             for (;;) {
@@ -525,7 +526,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                     }
                     continue;
                 }
-                threads.beginWork(n);
+                activity.begin(n);
                 self.publish(n);
                 try {
                     int i;
@@ -533,7 +534,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                         dispatch(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
                     }
                 } finally {
-                    threads.endWork();
+                    activity.end();
                     self.awaitMover(); // the batch's memory is reused by the next poll
                 }
             }

@@ -141,7 +141,11 @@ public final class OverlappedSlab {
     }
 
     public void setOwner(int slot, Object owner) {
-        owners[slot] = owner;
+        // A reusable overlapped sets itself at every submit: skip the store when nothing changes, so the
+        // line stays shared with the I/O threads that read it instead of bouncing back to this core.
+        if (owners[slot] != owner) {
+            owners[slot] = owner;
+        }
     }
 
     public Object owner(int slot) {

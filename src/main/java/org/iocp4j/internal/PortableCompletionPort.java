@@ -16,13 +16,21 @@ import org.iocp4j.PortClosedException;
  * A completion port in plain Java with the Win32 port's semantics, for every platform that is not
  * Windows (and for Windows when asked for with {@code -Diocp4j.backend=portable}).
  *
- * <p>How it mirrors the kernel's queue object ({@code KQUEUE}): one lock guards a FIFO {@link PacketRing},
- * a LIFO stack of waiting threads and the count of <em>running</em> threads. A thread is associated with
+ * <p>How it mirrors the kernel's queue object ({@code KQUEUE}): packets go into a lock-free FIFO
+ * {@link PacketQueue} (and, when it is full, an overflow {@link PacketRing}); one lock guards a LIFO stack of
+ * waiting threads and the count of <em>running</em> threads. A thread is associated with
  * the last port it polled (a thread belongs to at most one port, as on Windows) and counts as running
  * from the moment it takes a packet until it polls again, calls {@link #blocking}, polls another port or
  * dies. A packet is handed to a waiter only while fewer than {@link #concurrency()} threads run; the
  * releaser writes the packets straight into the waiter's holder or batch before unparking it, so a woken
  * thread never finds its packet taken by someone else.
+ *
+ * <p>The fast paths take no lock: a post when no thread waits, and a poll by a thread that is already
+ * running on this port and finds packets queued (it keeps its running slot, as on Windows, where it would
+ * give the slot up and take it straight back). Everything else (waiting, releasing a waiter, the overflow,
+ * association) goes through the lock. A post and a thread about to wait form a Dekker pair: the poster
+ * publishes its packet and then reads the waiter count, the waiter raises the count and then looks at the
+ * queue, so at least one of them sees the other.
  *
  * <p>Two differences from Windows, both documented in {@code docs/architecture.md}: a thread whose poll
  * timed out does not count as running (Windows counts it until it waits again), and the death of a
@@ -39,6 +47,14 @@ public final class PortableCompletionPort extends CompletionPort {
     /** Outcome of a wait: the port closed. */
     private static final int RELEASED_BY_CLOSE = -1;
 
+    /** Cells in the lock-free ring; beyond them, packets wait in the overflow ring. */
+    static final int RING_CAPACITY = 1 << 16;
+    /**
+     * How many times a running thread that found the queue empty looks again before it waits: a waiter
+     * costs its next poster a lock and an unpark, so a short look pays when packets come in streams.
+     */
+    private static final int SPINS = Integer.getInteger("iocp4j.portable.spins", 64);
+
     private static final ThreadLocal<ThreadState> THREAD_STATE = ThreadLocal.withInitial(ThreadState::new);
 
     private final int concurrency;
@@ -47,12 +63,15 @@ public final class PortableCompletionPort extends CompletionPort {
      * per wait, which showed up as bytes per packet in PortBenchmark; a contended monitor does not.
      */
     private final Object lock = new Object();
-    // Everything below is guarded by lock.
-    private final PacketRing packets = new PacketRing();
+    private final PacketQueue queue = new PacketQueue(RING_CAPACITY);
+    // Everything below is guarded by lock; the volatile ones are also read without it.
+    private final PacketRing overflow = new PacketRing();
     private final ArrayList<ThreadState> associated = new ArrayList<>();
     private ThreadState waiters;
-    private int waiterCount;
-    private int running;
+    private volatile int waiterCount;
+    private volatile int running;
+    /** Packets wait in {@link #overflow}: posts go there too (after the ring's, in order) until it drains. */
+    private volatile boolean overflowing;
     private long lastSweepNanos;
     private volatile boolean closed;
 
@@ -108,13 +127,35 @@ public final class PortableCompletionPort extends CompletionPort {
      */
     public void postCompletion(long key, int bytesTransferred, long overlappedAddress, int errorCode)
             throws PortClosedException {
-        ThreadState wake;
+        if (closed) {
+            throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+        }
+        if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
+            postOverflowing(key, bytesTransferred, overlappedAddress, errorCode);
+        }
+        if (waiterCount != 0) {
+            releaseAfterPost();
+        }
+    }
+
+    private void postOverflowing(long key, int bytesTransferred, long overlappedAddress, int errorCode)
+            throws PortClosedException {
         synchronized (lock) {
             if (closed) {
                 throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
             }
-            packets.add(key, bytesTransferred, overlappedAddress, errorCode);
-            if (waiters == null) {
+            if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
+                overflow.add(key, bytesTransferred, overlappedAddress, errorCode);
+                overflowing = true;
+            }
+        }
+    }
+
+    /** A packet went in while threads wait: hand it to one, if the limit allows. */
+    private void releaseAfterPost() {
+        ThreadState wake;
+        synchronized (lock) {
+            if (waiters == null || closed) {
                 return;
             }
             if (running >= concurrency) {
@@ -133,18 +174,23 @@ public final class PortableCompletionPort extends CompletionPort {
         Objects.requireNonNull(into, "into");
         long nanos = timeoutNanos(timeout, unit);
         ThreadState me = enter();
+        if (mayTakeWithoutLock(me) && takeOneFast(into, nanos != 0)) {
+            return true;
+        }
         synchronized (lock) {
-            if (canTake(me)) {
-                takeOne(into);
+            enterLocked(me);
+            if (nanos == 0) {
+                if (running >= concurrency || !takeOne(into)) {
+                    return false;
+                }
                 startRunning(me);
                 return true;
             }
-            if (nanos == 0) {
-                return false;
-            }
             me.single = into;
             me.batchAddress = 0;
-            push(me);
+            if (pushAndReleaseSelf(me)) {
+                return true;
+            }
         }
         return awaitHandOff(me, nanos) > 0;
     }
@@ -157,19 +203,25 @@ public final class PortableCompletionPort extends CompletionPort {
         int filled = 0;
         try {
             ThreadState me = enter();
+            if (mayTakeWithoutLock(me) && (filled = drainFast(entries, into.capacity(), nanos != 0)) > 0) {
+                return filled;
+            }
             synchronized (lock) {
-                if (canTake(me)) {
-                    filled = packets.drainTo(entries, into.capacity());
+                enterLocked(me);
+                if (nanos == 0) {
+                    if (running >= concurrency || (filled = drain(entries, into.capacity())) == 0) {
+                        return 0;
+                    }
                     startRunning(me);
                     return filled;
-                }
-                if (nanos == 0) {
-                    return 0;
                 }
                 me.single = null;
                 me.batchAddress = entries;
                 me.batchCapacity = into.capacity();
-                push(me);
+                if (pushAndReleaseSelf(me)) {
+                    filled = me.outcome;
+                    return filled;
+                }
             }
             filled = awaitHandOff(me, nanos);
             return filled;
@@ -226,7 +278,11 @@ public final class PortableCompletionPort extends CompletionPort {
             }
             waiters = null;
             waiterCount = 0;
-            packets.clear();
+            overflow.clear();
+            overflowing = false;
+            for (long pos; (pos = queue.claimOne()) >= 0;) {
+                queue.release(pos); // dropped with the port, as the kernel drops a closed port's packets
+            }
             for (ThreadState s : associated) {
                 s.running = false;
             }
@@ -255,7 +311,7 @@ public final class PortableCompletionPort extends CompletionPort {
     /** The number of packets queued now. */
     public int queuedPackets() {
         synchronized (lock) {
-            return packets.size();
+            return queue.size() + overflow.size();
         }
     }
 
@@ -276,10 +332,47 @@ public final class PortableCompletionPort extends CompletionPort {
     }
 
     /**
-     * Under the lock: makes {@code me} a waiting (not running) thread of this port, then says whether it
-     * may take a packet at once. Throws if the port closed since {@link #enter()}.
+     * Whether {@code me} may take packets without the lock: it already runs on this port, and giving its
+     * running slot up and taking it back (what a poll does) would keep the count within the limit.
      */
-    private boolean canTake(ThreadState me) throws PortClosedException {
+    private boolean mayTakeWithoutLock(ThreadState me) {
+        return me.port == this && me.running && running <= concurrency;
+    }
+
+    /** Lock-free batch take for a running thread; with {@code spin}, looks again a little before giving up. */
+    private int drainFast(long entries, int max, boolean spin) {
+        int n = queue.drainTo(entries, max);
+        for (int i = 0; n == 0 && spin && i < SPINS && !overflowing; i++) {
+            Thread.onSpinWait();
+            if (!queue.isEmpty()) {
+                n = queue.drainTo(entries, max);
+            }
+        }
+        return n;
+    }
+
+    /** Lock-free single take for a running thread, as {@link #drainFast}. */
+    private boolean takeOneFast(Completion into, boolean spin) {
+        long pos = queue.claimOne();
+        for (int i = 0; pos < 0 && spin && i < SPINS && !overflowing; i++) {
+            Thread.onSpinWait();
+            if (!queue.isEmpty()) {
+                pos = queue.claimOne();
+            }
+        }
+        if (pos < 0) {
+            return false;
+        }
+        fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
+        queue.release(pos);
+        return true;
+    }
+
+    /**
+     * Under the lock: makes {@code me} a waiting (not running) thread of this port. Throws if the port
+     * closed since {@link #enter()}.
+     */
+    private void enterLocked(ThreadState me) throws PortClosedException {
         if (closed) {
             throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
         }
@@ -290,18 +383,57 @@ public final class PortableCompletionPort extends CompletionPort {
         } else if (me.running) {
             stopRunning(me);
         }
-        if (packets.size() == 0) {
-            return false;
-        }
-        if (running >= concurrency) {
+        if (running >= concurrency && hasPackets()) {
             sweepDeadThreads(false);
         }
-        return running < concurrency;
     }
 
-    private void takeOne(Completion into) {
-        fill(into, packets.headKey(), packets.headBytes(), packets.headOverlapped(), packets.headError());
-        packets.removeHead();
+    /** Under the lock (for the overflow): whether any packet is queued. */
+    private boolean hasPackets() {
+        return !queue.isEmpty() || overflowing;
+    }
+
+    /** Under the lock: the oldest packet into {@code into}, from the ring, else the overflow. */
+    private boolean takeOne(Completion into) {
+        long pos = queue.claimOne();
+        if (pos >= 0) {
+            fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
+            queue.release(pos);
+            return true;
+        }
+        if (!overflowing) {
+            return false;
+        }
+        fill(into, overflow.headKey(), overflow.headBytes(), overflow.headOverlapped(), overflow.headError());
+        overflow.removeHead();
+        overflowing = overflow.size() > 0;
+        return true;
+    }
+
+    /** Under the lock: up to {@code max} of the oldest packets, the ring's first, then the overflow's. */
+    private int drain(long entries, int max) {
+        int n = queue.drainTo(entries, max);
+        if (n < max && overflowing) {
+            n += overflow.drainTo(entries + (long) n * Win32Layout.ENTRY_SIZE, max - n);
+            overflowing = overflow.size() > 0;
+        }
+        return n;
+    }
+
+    /**
+     * Under the lock: puts {@code me} on the waiter stack, then looks at the queue (the waiter's half of
+     * the Dekker pair with posters) and takes packets at once if the limit allows.
+     *
+     * @return true if {@code me} got packets ({@code me.outcome} says how many) and need not wait
+     */
+    private boolean pushAndReleaseSelf(ThreadState me) {
+        push(me);
+        // Only a dead-thread sweep (inside enterLocked or here) pops waiters, and it pops from the top:
+        // while me is waiting, it is the top of the stack, so releaseOne() can only release me.
+        if (me.waiting) {
+            releaseOne();
+        }
+        return !me.waiting;
     }
 
     private void startRunning(ThreadState s) {
@@ -325,20 +457,19 @@ public final class PortableCompletionPort extends CompletionPort {
     /** Under the lock: hands packets to the most recent waiter if the limit allows; returns it to unpark. */
     private ThreadState releaseOne() {
         ThreadState w = waiters;
-        if (w == null || packets.size() == 0 || running >= concurrency) {
+        if (w == null || running >= concurrency) {
+            return null;
+        }
+        // Packets go straight into the waiter's holder: it is parked (or queued on this lock), so nobody
+        // else touches that memory, and a woken thread never finds its packet gone.
+        int handed = w.batchAddress != 0 ? drain(w.batchAddress, w.batchCapacity) : takeOne(w.single) ? 1 : 0;
+        if (handed == 0) {
             return null;
         }
         waiters = w.next;
         w.next = null;
         w.waiting = false;
         waiterCount--;
-        int handed;
-        if (w.batchAddress != 0) {
-            handed = packets.drainTo(w.batchAddress, w.batchCapacity);
-        } else {
-            takeOne(w.single);
-            handed = 1;
-        }
         startRunning(w);
         w.outcome = handed; // volatile write: publishes the packets to the waiter
         return w;

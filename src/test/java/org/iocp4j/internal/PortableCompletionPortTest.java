@@ -128,4 +128,81 @@ class PortableCompletionPortTest extends CompletionPortContract {
         }
         assertEquals(2, waiterGot.get());
     }
+
+    @Test
+    void packetsBeyondTheLockFreeRingOverflowInOrderAndNoneIsLost() throws Exception {
+        PortableCompletionPort port = (PortableCompletionPort) open(2);
+        int n = PortableCompletionPort.RING_CAPACITY * 2 + 17;
+        for (int i = 0; i < n; i++) {
+            port.postCompletion(i, i, 0x40L * i, i & 7);
+        }
+        assertEquals(n, port.queuedPackets());
+        Completion one = new Completion();
+        int next = 0;
+        try (CompletionBatch batch = CompletionBatch.allocate(1000)) {
+            while (next < n) {
+                if ((next & 1) == 0) {
+                    assertTrue(port.poll(one, 0, TimeUnit.SECONDS));
+                    assertPacket(next++, one.key(), one.bytesTransferred(), one.overlappedAddress(), one.errorCode());
+                } else {
+                    int got = port.poll(batch, 0, TimeUnit.SECONDS);
+                    assertTrue(got > 0, "packets left: " + (n - next));
+                    for (int j = 0; j < got; j++) {
+                        assertPacket(next++, batch.key(j), batch.bytesTransferred(j), batch.overlappedAddress(j),
+                                batch.errorCode(j));
+                    }
+                }
+            }
+        }
+        assertEquals(0, port.queuedPackets());
+        assertFalse(port.poll(one, 0, TimeUnit.SECONDS));
+        port.post(5, 6, 7); // the ring takes packets again once the overflow drained
+        assertTrue(port.poll(one, 0, TimeUnit.SECONDS));
+        assertEquals(5, one.key());
+    }
+
+    private static void assertPacket(int i, long key, int bytes, long overlapped, int error) {
+        assertEquals(i, key, "FIFO order");
+        assertEquals(i, bytes);
+        assertEquals(0x40L * i, overlapped);
+        assertEquals(i & 7, error);
+    }
+
+    @Test
+    void concurrentPostersOverflowingKeepTheirOwnOrder() throws Exception {
+        PortableCompletionPort port = (PortableCompletionPort) open(1);
+        int posters = 4;
+        int each = PortableCompletionPort.RING_CAPACITY; // together four times the ring
+        CountDownLatch halfPosted = new CountDownLatch(posters);
+        Thread[] threads = new Thread[posters];
+        for (int p = 0; p < posters; p++) {
+            long id = p;
+            threads[p] = start("poster-" + p, () -> {
+                for (int i = 0; i < each; i++) {
+                    port.post(id << 32 | i, 0, 0);
+                    if (i == each / 2) {
+                        halfPosted.countDown();
+                    }
+                }
+            });
+        }
+        assertTrue(halfPosted.await(30, TimeUnit.SECONDS));
+        int[] expected = new int[posters];
+        int total = 0;
+        try (CompletionBatch batch = CompletionBatch.allocate(64)) {
+            while (total < posters * each) {
+                int got = port.poll(batch, 30, TimeUnit.SECONDS);
+                assertTrue(got > 0, "a packet went missing after " + total);
+                for (int j = 0; j < got; j++) {
+                    int p = (int) (batch.key(j) >>> 32);
+                    assertEquals(expected[p]++, (int) batch.key(j), "poster " + p + " out of order");
+                }
+                total += got;
+            }
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(0, port.queuedPackets());
+    }
 }
