@@ -45,6 +45,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private static final long KEY_POSTED = Long.MIN_VALUE;
     /** A packet standing for one entry moved off a stuck thread's batch (generation 0 never exists). */
     private static final long KEY_DEFERRED = KEY_POSTED;
+
     private static final int KIND_OPERATION = 1;
     private static final int KIND_TASK = 2;
     private static final int RUNNING = 0;
@@ -95,7 +96,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         min = Math.min(min, max); // an explicit maximum below the default minimum lowers the minimum
         AtomicInteger ids = new AtomicInteger();
         this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), slab::anySubmitted,
-                r -> new IoThread(this, name + "-io-" + ids.getAndIncrement(), r), this::run, this::unstick);
+                r -> {
+                    int id = ids.getAndIncrement();
+                    return new IoThread(this, name + "-io-" + id, id, r);
+                }, this::run, this::unstick);
     }
 
     /**
@@ -531,7 +535,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 try {
                     int i;
                     while ((i = self.claim()) >= 0) {
-                        dispatch(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
+                        dispatch(self, batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
                     }
                 } finally {
                     activity.end();
@@ -545,11 +549,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
     }
 
-    private void dispatch(long key, long address, int errorCode, int bytes) {
+    private void dispatch(IoThread self, long key, long address, int errorCode, int bytes) {
         if (address == 0 && key == KEY_DEFERRED) {
             Deferred d = deferred.poll();
             if (d != null) {
-                dispatch(d.key, d.address, d.errorCode, d.bytes);
+                dispatch(self, d.key, d.address, d.errorCode, d.bytes);
             }
             return;
         }
@@ -571,7 +575,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
         if (slab.kind(slot) == KIND_TASK) {
             Runnable task = (Runnable) slab.userState(slot);
-            slab.release(slot, generation);
+            slab.release(slot, generation, self.stripe);
             if (workers == null || !handOff(() -> runTask(task))) {
                 runTask(task);
             }
@@ -704,6 +708,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         final IoDispatcher dispatcher;
+        /** The slab's returned list this thread frees task slots onto (a line no other thread writes). */
+        final int stripe;
         CompletionBatch batch;
         volatile long cursor;
         volatile boolean moving;
@@ -749,9 +755,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
         }
 
-        IoThread(IoDispatcher dispatcher, String name, Runnable body) {
+        IoThread(IoDispatcher dispatcher, String name, int stripe, Runnable body) {
             super(body, name);
             this.dispatcher = dispatcher;
+            this.stripe = stripe;
             setDaemon(true);
         }
     }
@@ -859,7 +866,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         /**
-         * @param capacity the most OVERLAPPEDs in use at once (tasks included)
+         * The most OVERLAPPEDs in use at once, tasks included.
+         *
+         * @param capacity 1 to 2<sup>24</sup> (default 65536)
          * @return this
          */
         public Builder capacity(int capacity) {

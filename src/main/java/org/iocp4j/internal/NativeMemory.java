@@ -57,6 +57,21 @@ public final class NativeMemory {
         return CLEANER.register(owner, () -> free(address));
     }
 
+    /** A volatile read of the 8-byte-aligned long at {@code address}. */
+    public static long getLongVolatile(long address) {
+        return UNSAFE.getLongVolatile(null, address);
+    }
+
+    /** A volatile write of the 8-byte-aligned long at {@code address}. */
+    public static void putLongVolatile(long address, long value) {
+        UNSAFE.putLongVolatile(null, address, value);
+    }
+
+    /** An atomic compare-and-set of the 8-byte-aligned long at {@code address}, with volatile semantics. */
+    public static boolean compareAndSetLong(long address, long expected, long value) {
+        return UNSAFE.compareAndSwapLong(null, address, expected, value);
+    }
+
     public static long getLong(long address) {
         return UNSAFE.getLong(address);
     }

@@ -2,7 +2,8 @@ package org.iocp4j.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Slot {@code i} lives at {@code base + i * STRIDE}: a dequeued address maps back to its slot with one
  * subtraction and one bounds check, no lock and no map. Each slot's lifetime is one CAS word,
- * {@code generation << 2 | state}, states {@link #FREE} → {@link #ALLOCATED} → {@link #SUBMITTED} →
+ * {@code generation << 2 | state}, kept in the slot's own trailer: slots are cache-line aligned, so the
+ * word, the OVERLAPPED and the trailer of one operation share one line and neighbouring operations share
+ * none (a dense array of words put eight operations on a line, which bounced between the posting thread
+ * and the I/O threads working on neighbouring slots). States {@link #FREE} → {@link #ALLOCATED} → {@link #SUBMITTED} →
  * {@link #COMPLETED} → {@link #FREE}; every allocation bumps the generation, so a stale handle or a
  * stale packet never matches the slot's current use.
  *
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *   +36  INT32  kind
  *   +40  INT64  generation
  *   +48  INT64  magic                "iocp4j!\0" while the slot is in use, 0 when free
+ *   +56  INT64  state word           generation << 2 | state (CAS)
  * </pre>
  *
  * <p>The memory is freed only when no slot is {@link #SUBMITTED}: the kernel may write into a submitted
@@ -40,21 +45,35 @@ public final class OverlappedSlab {
     static final int TRAILER_KIND = 36;
     static final int TRAILER_GENERATION = 40;
     static final int TRAILER_MAGIC = 48;
+    static final int TRAILER_STATE = 56;
     static final long MAGIC = 0x0021_6a34_7063_6f69L; // "iocp4j!" little-endian
 
     private static final int STATE_BITS = 2;
     private static final long STATE_MASK = (1L << STATE_BITS) - 1;
     private static final long INDEX_MASK = 0xFFFF_FFFFL;
-    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Returned lists: a power of two. */
+    public static final int STRIPES = 8;
+    private static final int HEAD_SPACING = 16; // longs: 128 bytes, two cache lines (adjacent-line prefetch)
+    private static final int MAIN = HEAD_SPACING;
     private static final VarHandle OWNERS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final Logger LOG = LoggerFactory.getLogger(OverlappedSlab.class);
 
     private final int capacity;
+    /** What was allocated (for free); {@link #base} is it rounded up to a cache line. */
+    private final long raw;
     private final long base;
-    private final long[] words;
     private final int[] nextFree;
-    /** Tagged head of the free list: {@code tag << 32 | index}, index {@code -1 & INDEX_MASK} when empty. */
-    private final AtomicLong freeHead;
+    /**
+     * The heads of the free lists, {@code tag << 32 | index} (index {@code -1 & INDEX_MASK} when empty), each
+     * on a cache line of its own: the main list, which only allocators pop, and {@link #STRIPES} returned
+     * lists, which frees push onto (an I/O thread always onto the same one). An allocator that finds the
+     * main list empty takes every returned list, one swap each. So posting threads and the I/O threads
+     * freeing slots touch different lines and meet only once per refill (one shared list's head was the
+     * task path's most contended line).
+     */
+    private final AtomicLongArray heads = new AtomicLongArray(HEAD_SPACING * (STRIPES + 2));
+    /** Allocators between taking a returned list and putting it on the main list. */
+    private final AtomicInteger refilling = new AtomicInteger();
     /**
      * The operation object of a slot: set by submit, cleared when a single-use operation's packet arrives
      * (so a leaked one can still be collected) and at free. A reusable one keeps it until free.
@@ -76,8 +95,8 @@ public final class OverlappedSlab {
             throw new IllegalArgumentException("capacity must be between 1 and 2^24: " + capacity);
         }
         this.capacity = capacity;
-        this.base = NativeMemory.allocateZeroed((long) capacity * STRIDE);
-        this.words = new long[capacity];
+        this.raw = NativeMemory.allocateZeroed((long) capacity * STRIDE + STRIDE - 1);
+        this.base = (raw + STRIDE - 1) & -STRIDE;
         this.nextFree = new int[capacity];
         this.owners = new Object[capacity];
         this.kinds = new int[capacity];
@@ -85,7 +104,10 @@ public final class OverlappedSlab {
         for (int i = 0; i < capacity; i++) {
             nextFree[i] = i + 1 < capacity ? i + 1 : -1;
         }
-        this.freeHead = new AtomicLong(0);
+        heads.set(MAIN, 0); // every slot, in order
+        for (int i = 0; i < STRIPES; i++) {
+            heads.set(returned(i), INDEX_MASK);
+        }
     }
 
     public int capacity() {
@@ -185,7 +207,15 @@ public final class OverlappedSlab {
     }
 
     public long word(int slot) {
-        return (long) WORDS.getVolatile(words, slot);
+        return NativeMemory.getLongVolatile(address(slot) + TRAILER_STATE);
+    }
+
+    private void setWord(int slot, long word) {
+        NativeMemory.putLongVolatile(address(slot) + TRAILER_STATE, word);
+    }
+
+    private boolean casWord(int slot, long expected, long word) {
+        return NativeMemory.compareAndSetLong(address(slot) + TRAILER_STATE, expected, word);
     }
 
     public static int stateOf(long word) {
@@ -207,24 +237,27 @@ public final class OverlappedSlab {
             return -1;
         }
         for (;;) {
-            long head = freeHead.get();
+            long head = heads.get(MAIN);
             int slot = (int) (head & INDEX_MASK);
             if (slot == (int) INDEX_MASK) {
-                return -1;
+                if (!refill(head)) {
+                    return -1;
+                }
+                continue;
             }
             long tag = (head >>> 32) + 1;
             long next = (tag << 32) | (nextFree[slot] & INDEX_MASK);
-            if (freeHead.compareAndSet(head, next)) {
+            if (heads.compareAndSet(MAIN, head, next)) {
                 long word = word(slot);
                 long generation = generationOf(word) + 1;
                 // The free list handed the slot to this thread alone: a plain transition is enough, but
                 // it is published with a volatile write for readers mapping a packet back to it.
-                WORDS.setVolatile(words, slot, generation << STATE_BITS | ALLOCATED);
+                setWord(slot, generation << STATE_BITS | ALLOCATED);
                 // Dekker with close(): it sets `closed`, then scans the words; this thread publishes the
                 // word, then reads `closed`. One of the two sees the other, so close() never frees the
                 // memory this thread is about to write.
                 if (closed) {
-                    WORDS.setVolatile(words, slot, (generation - 1) << STATE_BITS | FREE);
+                    setWord(slot, (generation - 1) << STATE_BITS | FREE);
                     pushFree(slot);
                     return -1;
                 }
@@ -234,7 +267,9 @@ public final class OverlappedSlab {
                 }
                 NativeMemory.putInt(at + TRAILER_SLOT, slot);
                 NativeMemory.putInt(at + TRAILER_KIND, kind);
-                kinds[slot] = kind;
+                if (kinds[slot] != kind) {
+                    kinds[slot] = kind; // only when it changes: readers on other cores keep the line
+                }
                 NativeMemory.putLong(at + TRAILER_GENERATION, generation);
                 NativeMemory.putLong(at + TRAILER_MAGIC, MAGIC);
                 return slot;
@@ -249,7 +284,7 @@ public final class OverlappedSlab {
      */
     public boolean transition(int slot, long generation, int from, int to) {
         long expected = generation << STATE_BITS | from;
-        return WORDS.compareAndSet(words, slot, expected, generation << STATE_BITS | to);
+        return casWord(slot, expected, generation << STATE_BITS | to);
     }
 
     /**
@@ -259,6 +294,14 @@ public final class OverlappedSlab {
      *         another generation, reported as FREE), or -1 when it was freed
      */
     public int release(int slot, long generation) {
+        return release(slot, generation, (int) Thread.currentThread().getId());
+    }
+
+    /**
+     * As {@link #release(int, long)}, onto returned list {@code stripe} (modulo {@link #STRIPES}): a thread
+     * that frees many slots passes its own number, so it pushes onto a line no other thread writes.
+     */
+    public int release(int slot, long generation, int stripe) {
         for (;;) {
             long word = word(slot);
             int state = stateOf(word);
@@ -268,25 +311,93 @@ public final class OverlappedSlab {
             if (state == FREE || state == SUBMITTED) {
                 return state;
             }
-            if (WORDS.compareAndSet(words, slot, word, generation << STATE_BITS | FREE)) {
-                userStates[slot] = null;
-                owners[slot] = null;
+            if (casWord(slot, word, generation << STATE_BITS | FREE)) {
+                if (userStates[slot] != null) {
+                    userStates[slot] = null;
+                }
+                if (owners[slot] != null) {
+                    owners[slot] = null;
+                }
                 NativeMemory.putLong(address(slot) + TRAILER_MAGIC, 0);
-                pushFree(slot);
+                pushChain(returned(stripe), slot, slot);
                 return -1;
             }
         }
     }
 
-    private void pushFree(int slot) {
+    private static int returned(int stripe) {
+        return HEAD_SPACING * (2 + (stripe & (STRIPES - 1)));
+    }
+
+    /**
+     * The main list was seen empty as {@code emptyHead}: moves the whole returned list onto it.
+     *
+     * @return false if there was nothing to move and the main list is still empty
+     */
+    private boolean refill(long emptyHead) {
+        refilling.incrementAndGet();
+        try {
+            // One returned list per refill, the next stripe each time: taking several would mean
+            // walking all but one to their tails (a chain of cache misses) to join them.
+            int start = (int) (emptyHead >>> 32); // the main list's tag: a different stripe first each time
+            for (int i = 0; i < STRIPES; i++) {
+                int list = returned(start + i);
+                if ((heads.get(list) & INDEX_MASK) == INDEX_MASK) {
+                    continue; // a read, not a swap: an idle stripe's line stays shared
+                }
+                int first = (int) (heads.getAndSet(list, INDEX_MASK) & INDEX_MASK);
+                if (first == -1) {
+                    continue;
+                }
+                if (!heads.compareAndSet(MAIN, emptyHead, ((emptyHead >>> 32) + 1) << 32 | first)) {
+                    joinMain(first); // another allocator refilled first
+                }
+                return true;
+            }
+        } finally {
+            refilling.decrementAndGet();
+        }
+        // Nothing returned. Full only if no other allocator is half-way through a refill (it took a
+        // returned list and is about to publish it): wait for those, a few instructions each.
+        while (refilling.get() != 0 && (heads.get(MAIN) & INDEX_MASK) == INDEX_MASK) {
+            Thread.onSpinWait();
+        }
+        if ((heads.get(MAIN) & INDEX_MASK) != INDEX_MASK) {
+            return true;
+        }
+        for (int i = 0; i < STRIPES; i++) {
+            if ((heads.get(returned(i)) & INDEX_MASK) != INDEX_MASK) {
+                return true; // freed meanwhile: try again
+            }
+        }
+        return false;
+    }
+
+    /** Puts the taken list starting at {@code first} onto a main list another allocator refilled. */
+    private void joinMain(int first) {
+        // The taken list belongs to this thread alone now, so walking it to its tail is safe (and rare:
+        // only when two allocators refill at once).
+        int tail = first;
+        while (nextFree[tail] != -1) {
+            tail = nextFree[tail];
+        }
+        pushChain(MAIN, first, tail);
+    }
+
+    /** Pushes the linked slots {@code first}..{@code tail} onto the list at {@code list}. */
+    private void pushChain(int list, int first, int tail) {
         for (;;) {
-            long head = freeHead.get();
-            nextFree[slot] = (int) (head & INDEX_MASK);
+            long head = heads.get(list);
+            nextFree[tail] = (int) (head & INDEX_MASK);
             long tag = (head >>> 32) + 1;
-            if (freeHead.compareAndSet(head, (tag << 32) | slot)) {
+            if (heads.compareAndSet(list, head, (tag << 32) | first)) {
                 return;
             }
         }
+    }
+
+    private void pushFree(int slot) {
+        pushChain(returned(0), slot, slot);
     }
 
     /**
@@ -307,7 +418,7 @@ public final class OverlappedSlab {
                     + " for the life of the process", held, submitted(), (long) capacity * STRIDE);
             return false;
         }
-        NativeMemory.free(base);
+        NativeMemory.free(raw);
         return true;
     }
 }

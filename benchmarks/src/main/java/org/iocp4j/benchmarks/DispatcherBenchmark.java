@@ -43,18 +43,27 @@ public class DispatcherBenchmark {
     /** Items a posting thread may have in flight. */
     static final int WINDOW = 1024;
 
+    static final java.util.List<String> KINDS =
+            java.util.List.of("dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool");
+    static final int TASK = 0;
+    static final int PREALLOCATED = 1;
+    static final int TPE = 2;
+
     /** The executor under test. */
     @State(Scope.Benchmark)
     public static class Target {
         @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool"})
         public String impl;
 
+        /** {@link #impl} as a number, so the posting loop switches on an int, not a string. */
+        int kind;
         IoDispatcher dispatcher;
         ThreadPoolExecutor tpe;
         ForkJoinPool fjp;
 
         @Setup(Level.Trial)
         public void open() throws Exception {
+            kind = KINDS.indexOf(impl);
             switch (impl) {
                 case "dispatcher-task":
                 case "dispatcher-preallocated":
@@ -114,18 +123,18 @@ public class DispatcherBenchmark {
             while (posted - completed.get() >= WINDOW) {
                 Thread.yield();
             }
-            switch (target.impl) {
-                case "dispatcher-task":
+            switch (target.kind) {
+                case TASK:
                     target.dispatcher.execute(task);
                     break;
-                case "dispatcher-preallocated":
+                case PREALLOCATED:
                     PreAllocatedOverlapped o = ring[(int) (posted % WINDOW)];
                     while (o.status() == NativeOverlapped.Status.SUBMITTED) {
                         Thread.yield();
                     }
                     target.dispatcher.postCompletion(o, 1);
                     break;
-                case "ThreadPoolExecutor":
+                case TPE:
                     target.tpe.execute(task);
                     break;
                 default:
