@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.iocp4j.internal.IoThreadPool;
+import org.iocp4j.internal.LogLimiter;
 import org.iocp4j.internal.NativeCancellation;
 import org.iocp4j.internal.OverlappedSlab;
 import org.slf4j.Logger;
@@ -65,6 +66,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /** Where callbacks and tasks run when a worker pool is attached; null runs them on the I/O thread. */
     private final Executor workers;
     private final IoThreadPool threads;
+    /** One WARN per second at most for dropped packets: a flood of them is counted, not logged line by line. */
+    private final LogLimiter droppedLog = new LogLimiter(TimeUnit.SECONDS.toNanos(1));
     private final AtomicInteger runState = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LongAdder callbackFailures = new LongAdder();
@@ -560,8 +563,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int slot = slab.slotOf(address);
         if (slot < 0) {
             foreignPackets.increment();
-            LOG.warn("dispatcher {}: dropped a packet for OVERLAPPED 0x{} (key 0x{}), which it never handed out",
-                    name, Long.toHexString(address), Long.toHexString(key));
+            long held = droppedLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("dispatcher {}: dropped a packet for OVERLAPPED 0x{} (key 0x{}), which it never handed out"
+                        + " ({} more dropped packets not logged since the last line; foreignPacketsDropped() counts"
+                        + " them all)", name, Long.toHexString(address), Long.toHexString(key), held);
+            }
             return;
         }
         long generation = OverlappedSlab.generationOf(slab.word(slot));
@@ -569,8 +576,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if ((posted && (key & ~KEY_POSTED) != generation)
                 || !slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.COMPLETED)) {
             stalePackets.increment();
-            LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
-                    + " slot's current submitted one", name, slot, Long.toHexString(key));
+            long held = droppedLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
+                        + " slot's current submitted one ({} more dropped packets not logged since the last line;"
+                        + " stalePacketsDropped() counts them all)", name, slot, Long.toHexString(key), held);
+            }
             return;
         }
         if (slab.kind(slot) == KIND_TASK) {
