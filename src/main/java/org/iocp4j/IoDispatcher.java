@@ -75,6 +75,14 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final LongAdder foreignPackets = new LongAdder();
     private final LongAdder leaked = new LongAdder();
     private final LongAdder deferredEntries = new LongAdder();
+    private final LongAdder postedPackets = new LongAdder();
+    /** Whether the always-on counters count (off only to measure what they cost). */
+    private final boolean counting;
+    private final LeakDetection leakDetection;
+    private final Backpressure backpressure;
+    private final long reportNanos;
+    private long nextReportNanos; // gate thread only
+    private final javax.management.ObjectName mbeanName;
     private final java.util.concurrent.atomic.AtomicLong nextKey = new java.util.concurrent.atomic.AtomicLong();
     /** Entries taken from the unprocessed rest of a blocked thread's batch; one KEY_DEFERRED packet each. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
@@ -93,6 +101,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.idleNanos = b.idleTimeout.toNanos();
         this.workers = b.workers;
+        this.counting = b.counters;
+        this.leakDetection = LeakDetection.level();
+        this.backpressure = new Backpressure(this, b.overloadPolicy, b.maxPinnedBytes);
+        this.reportNanos = b.reportInterval == null ? 0 : b.reportInterval.toNanos();
+        this.nextReportNanos = System.nanoTime() + reportNanos;
         int cpus = Runtime.getRuntime().availableProcessors();
         int min = b.minThreads >= 0 ? b.minThreads : port.concurrency();
         int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
@@ -102,7 +115,51 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 r -> {
                     int id = ids.getAndIncrement();
                     return new IoThread(this, name + "-io-" + id, id, r);
-                }, this::run, this::unstick);
+                }, this::run, this::onGateTick, this::injected);
+        this.mbeanName = b.jmx ? registerMBean() : null;
+    }
+
+    private javax.management.ObjectName registerMBean() {
+        try {
+            javax.management.ObjectName on = new javax.management.ObjectName("org.iocp4j", new java.util.Hashtable<>(
+                    java.util.Map.of("type", "IoDispatcher", "name", javax.management.ObjectName.quote(name))));
+            java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .registerMBean(new DispatcherMBean(this), on);
+            return on;
+        } catch (javax.management.JMException | RuntimeException e) {
+            LOG.warn("dispatcher {}: no JMX MBean ({}); stats() still works", name, e.toString());
+            return null;
+        }
+    }
+
+    private void unregisterMBean() {
+        if (mbeanName != null) {
+            try {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (javax.management.JMException e) {
+                LOG.debug("dispatcher {}: MBean already gone", name, e);
+            }
+        }
+    }
+
+    /** The gate thread added a thread because work starved. */
+    private void injected(int live) {
+        LOG.debug("dispatcher {}: every I/O thread busy and nothing completed for a tick: now {} threads", name, live);
+        org.iocp4j.internal.jfr.DispatcherEvents.Starvation event = new org.iocp4j.internal.jfr.DispatcherEvents.Starvation();
+        if (event.shouldCommit()) {
+            event.dispatcher = name;
+            event.liveThreads = live;
+            event.commit();
+        }
+    }
+
+    /** Gate thread, each tick: unsticks blocked batches, and writes the periodic report when due. */
+    private void onGateTick() {
+        unstick();
+        if (reportNanos > 0 && System.nanoTime() - nextReportNanos >= 0) {
+            nextReportNanos = System.nanoTime() + reportNanos;
+            LOG.info("{}", stats());
+        }
     }
 
     /**
@@ -155,8 +212,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the dispatcher is shut down
      */
     public NativeOverlapped allocate(IoCallback callback, Object state, ByteBuffer... buffers) {
-        int slot = acquire(callback, buffers);
-        return new NativeOverlapped(this, slab, slot, callback, state, buffers.clone());
+        long bytes = pinnedBy(buffers);
+        int slot = acquire(callback, buffers, bytes);
+        return new NativeOverlapped(this, slab, slot, callback, state, buffers.clone(), bytes);
     }
 
     /**
@@ -198,27 +256,46 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the dispatcher is shut down
      */
     public PreAllocatedOverlapped preAllocate(IoCallback callback, Object state, ByteBuffer... buffers) {
-        int slot = acquire(callback, buffers);
-        return new PreAllocatedOverlapped(this, slab, slot, callback, state, buffers.clone());
+        long bytes = pinnedBy(buffers);
+        int slot = acquire(callback, buffers, bytes);
+        return new PreAllocatedOverlapped(this, slab, slot, callback, state, buffers.clone(), bytes);
     }
 
-    private int acquire(IoCallback callback, ByteBuffer[] buffers) {
+    private int acquire(IoCallback callback, ByteBuffer[] buffers, long bytes) {
         Objects.requireNonNull(callback, "callback");
+        requireRunning();
+        if (!backpressure.tryPin(bytes)
+                && backpressure.overloaded(OverloadPolicy.Bound.PINNED_BYTES, () -> backpressure.tryPin(bytes) ? 0 : -1) < 0) {
+            requireRunning();
+            throw new IllegalStateException("dispatcher " + name + ": the operation's buffers (" + bytes + " bytes)"
+                    + " would pin more than " + backpressure.maxPinnedBytes() + " bytes with those of the "
+                    + pinnedBytes() + " outstanding (Builder.maxPinnedBytes)");
+        }
+        int slot = slab.acquire(KIND_OPERATION);
+        if (slot < 0) {
+            slot = backpressure.overloaded(OverloadPolicy.Bound.OPERATIONS, () -> slab.acquire(KIND_OPERATION));
+        }
+        if (slot < 0) {
+            backpressure.unpin(bytes);
+            requireRunning();
+            throw new IllegalStateException("all " + slab.capacity() + " OVERLAPPEDs of dispatcher " + name
+                    + " are in use (Builder.capacity raises the limit)");
+        }
+        return slot;
+    }
+
+    /** The bytes {@code buffers} pin; refuses heap buffers, which the GC may move under the kernel. */
+    private static long pinnedBy(ByteBuffer[] buffers) {
+        long bytes = 0;
         for (int i = 0; i < buffers.length; i++) {
             if (!Objects.requireNonNull(buffers[i], "buffer").isDirect()) {
                 throw new IllegalArgumentException("buffer " + i + " is a heap buffer: the kernel writes I/O"
                         + " buffers long after the call returns, and the GC may move a heap array; use"
                         + " ByteBuffer.allocateDirect");
             }
+            bytes += buffers[i].capacity();
         }
-        requireRunning();
-        int slot = slab.acquire(KIND_OPERATION);
-        if (slot < 0) {
-            requireRunning();
-            throw new IllegalStateException("all " + slab.capacity() + " OVERLAPPEDs of dispatcher " + name
-                    + " are in use (Builder.capacity raises the limit)");
-        }
-        return slot;
+        return bytes;
     }
 
     /**
@@ -241,6 +318,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         long address = overlapped.submit(); // starts the threads if none run yet
         try {
             port.post(KEY_POSTED | overlapped.generation, bytesTransferred, address);
+            if (counting) {
+                postedPackets.increment();
+            }
         } catch (IOException | RuntimeException e) {
             overlapped.abortSubmit();
             throw e;
@@ -261,7 +341,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         requireRunning();
         int slot = slab.acquire(KIND_TASK);
         if (slot < 0) {
-            throw new RejectedExecutionException("all " + slab.capacity() + " OVERLAPPEDs are in use");
+            slot = backpressure.overloaded(OverloadPolicy.Bound.OPERATIONS, () -> slab.acquire(KIND_TASK));
+            if (slot < 0) {
+                requireRunning();
+                throw new RejectedExecutionException("dispatcher " + name + ": all " + slab.capacity()
+                        + " OVERLAPPEDs are in use (Builder.capacity, Builder.overloadPolicy)");
+            }
         }
         long generation = OverlappedSlab.generationOf(slab.word(slot));
         slab.setUserState(slot, task);
@@ -269,9 +354,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         threads.ensureStarted();
         try {
             port.post(KEY_POSTED | generation, 0, slab.address(slot));
+            if (counting) {
+                postedPackets.increment();
+            }
         } catch (IOException | RuntimeException e) {
             slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED);
             slab.release(slot, generation);
+            backpressure.roomMade();
             throw new RejectedExecutionException("the completion port refused the task", e);
         }
     }
@@ -328,6 +417,112 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /** @return packets whose OVERLAPPED address this dispatcher never handed out */
     public long foreignPacketsDropped() {
         return foreignPackets.sum();
+    }
+
+    /** @return packets this dispatcher posted (tasks and {@link #postCompletion}) */
+    public long postedPackets() {
+        return postedPackets.sum();
+    }
+
+    /** @return packets its I/O threads dequeued, posted and I/O completions alike */
+    public long dequeuedPackets() {
+        return threads.dequeued();
+    }
+
+    /** @return posts refused at a bound by the overload policy */
+    public long rejectedPosts() {
+        return backpressure.rejected();
+    }
+
+    /** @return bytes of direct buffers held by operations allocated and not yet freed */
+    public long pinnedBytes() {
+        return backpressure.pinnedBytes();
+    }
+
+    /**
+     * A snapshot of every counter, and a scan of what is outstanding now. Cheap enough to take every
+     * second; not meant for hot paths (the scan reads every slot's state).
+     *
+     * @return the snapshot
+     */
+    public DispatcherStats stats() {
+        long[] counts = new long[3]; // operations, submitted, tasks
+        java.util.Map<Long, Long> byHandle = new java.util.HashMap<>();
+        slab.forEachInUse((slot, state, kind, owner, userState) -> {
+            if (kind == KIND_TASK) {
+                counts[2]++;
+                return;
+            }
+            counts[0]++;
+            if (state == OverlappedSlab.SUBMITTED) {
+                counts[1]++;
+                BoundHandle h = owner instanceof NativeOverlapped o ? o.boundTo : null;
+                if (h != null) {
+                    byHandle.merge(h.handle(), 1L, Long::sum);
+                }
+            }
+        });
+        java.util.OptionalLong depth = port instanceof org.iocp4j.internal.PortableCompletionPort p
+                ? java.util.OptionalLong.of(p.queuedPackets()) : java.util.OptionalLong.empty();
+        return new DispatcherStats(name, port.backend(), java.time.Instant.now(), postedPackets(), dequeuedPackets(),
+                threads.batchSizes(), counts[0], counts[1], counts[2], byHandle, pinnedBytes(), slab.capacity(),
+                backpressure.maxPinnedBytes(), rejectedPosts(), callbackFailures(), stalePacketsDropped(),
+                foreignPacketsDropped(), leakedOverlapped(), liveThreads(), busyThreads(), injectedThreads(),
+                retiredThreads(), depth);
+    }
+
+    /**
+     * Operations submitted at least {@code age} ago and still outstanding, oldest first, with their handle,
+     * age and (when {@link LeakDetection} recorded them) where they were allocated and last submitted; then
+     * tasks not yet run, whose age is unknown. What to look at when something never completes.
+     *
+     * @param age the least age listed; {@link Duration#ZERO} lists everything outstanding
+     * @return the list
+     */
+    public java.util.List<OutstandingOperation> outstandingOlderThan(Duration age) {
+        long now = System.nanoTime();
+        long least = age.toNanos();
+        java.util.List<OutstandingOperation> found = new java.util.ArrayList<>();
+        java.util.List<Long> ages = new java.util.ArrayList<>();
+        slab.forEachInUse((slot, state, kind, owner, userState) -> {
+            if (state != OverlappedSlab.SUBMITTED) {
+                return;
+            }
+            if (kind == KIND_TASK) {
+                if (least == 0) {
+                    found.add(new OutstandingOperation(slab.address(slot), "task", NativeOverlapped.Status.SUBMITTED,
+                            0, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                    ages.add(-1L);
+                }
+                return;
+            }
+            if (!(owner instanceof NativeOverlapped o)) {
+                return;
+            }
+            long at = o.submittedAtNanos;
+            long elapsed = at == 0 ? -1 : now - at;
+            if (elapsed < least && !(elapsed < 0 && least == 0)) {
+                return;
+            }
+            BoundHandle h = o.boundTo;
+            LeakTrace t = o.trace;
+            found.add(new OutstandingOperation(slab.address(slot), o.reusable() ? "pre-allocated operation" : "operation",
+                    NativeOverlapped.Status.SUBMITTED, h == null ? 0 : h.handle(),
+                    elapsed < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(elapsed)),
+                    java.util.Optional.ofNullable(t == null ? null : t.allocated),
+                    java.util.Optional.ofNullable(t == null ? null : t.lastTouch)));
+            ages.add(elapsed);
+        });
+        Integer[] order = new Integer[found.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(ages.get(b), ages.get(a)));
+        java.util.List<OutstandingOperation> sorted = new java.util.ArrayList<>(order.length);
+        for (Integer i : order) {
+            sorted.add(found.get(i));
+        }
+        return sorted;
     }
 
     /** @return overlapped objects that became unreachable without being freed (reported by the Cleaner) */
@@ -410,6 +605,16 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return terminated.await(timeout, unit);
     }
 
+    /** @return true once {@link #shutdown()} or {@link #shutdownNow()} was called */
+    public boolean isShutdown() {
+        return runState.get() != RUNNING;
+    }
+
+    /** @return the dispatcher's name (its threads' name prefix, its MBean's name) */
+    public String name() {
+        return name;
+    }
+
     /** @return true once every I/O thread has ended */
     public boolean isTerminated() {
         return terminated.getCount() == 0;
@@ -473,6 +678,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         slab.close();
+        unregisterMBean();
         runState.set(TERMINATED);
         terminated.countDown();
     }
@@ -505,17 +711,67 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         threads.ensureStarted();
     }
 
-    Cleaner.Cleanable registerBackstop(NativeOverlapped overlapped, int slot, long generation) {
+    /** Whether submits record their time (for {@link #outstandingOlderThan}). */
+    boolean counting() {
+        return counting;
+    }
+
+    LeakDetection leakDetection() {
+        return leakDetection;
+    }
+
+    /** An overlapped was freed by its owner: its pinned bytes and its slot are room for the next post. */
+    void freed(long pinnedBytes) {
+        backpressure.unpin(pinnedBytes);
+    }
+
+    /**
+     * The backstop: reclaims the slot of an overlapped that became unreachable unfreed and, unless leak
+     * detection is disabled, reports it. Captures nothing that reaches the overlapped.
+     */
+    Cleaner.Cleanable registerBackstop(NativeOverlapped overlapped, int slot, long generation, long pinnedBytes,
+                                       LeakTrace trace) {
         OverlappedSlab s = slab;
         LongAdder counter = leaked;
         String owner = name;
+        Backpressure room = backpressure;
+        boolean report = leakDetection != LeakDetection.DISABLED;
         return CLEANER.register(overlapped, () -> {
-            if (s.release(slot, generation) == -1) {
-                counter.increment();
-                LOG.error("dispatcher {}: a NativeOverlapped (slot {}, generation {}) became unreachable without"
-                        + " free(); its slot was reclaimed", owner, slot, generation);
+            if (s.release(slot, generation) != -1) {
+                return; // freed by its owner, or submitted (then the kernel may still write it: never freed)
+            }
+            room.unpin(pinnedBytes);
+            counter.increment();
+            if (!report) {
+                return;
+            }
+            LeakDetection.countReport();
+            String where = trace == null ? "" : " (allocated at " + OutstandingOperation.site(trace.allocated) + ")";
+            Throwable evidence = trace == null ? null : trace.allocated;
+            if (trace != null && trace.lastTouch != null) {
+                evidence.addSuppressed(trace.lastTouch);
+            }
+            if (evidence == null) {
+                LOG.error("LEAK: dispatcher {}: a NativeOverlapped (slot {}, generation {}) became unreachable without"
+                        + " free(); its slot was reclaimed. Run with -D{}=paranoid to see where it was allocated",
+                        owner, slot, generation, LeakDetection.PROPERTY);
+            } else {
+                LOG.error("LEAK: dispatcher {}: a NativeOverlapped (slot {}, generation {}) became unreachable without"
+                        + " free(){}; its slot was reclaimed", owner, slot, generation, where, evidence);
+            }
+            org.iocp4j.internal.jfr.DispatcherEvents.Leak event = new org.iocp4j.internal.jfr.DispatcherEvents.Leak();
+            if (event.shouldCommit()) {
+                event.dispatcher = owner;
+                event.slot = slot;
+                event.allocatedAt = trace == null ? null : OutstandingOperation.site(trace.allocated);
+                event.commit();
             }
         });
+    }
+
+    /** The wait behind {@link OverloadPolicy.Overload#awaitRoom}. */
+    boolean awaitRoom(long nanos) throws InterruptedException {
+        return backpressure.awaitRoom(nanos);
     }
 
     // ---- the I/O threads ----
@@ -587,6 +843,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (slab.kind(slot) == KIND_TASK) {
             Runnable task = (Runnable) slab.userState(slot);
             slab.release(slot, generation, self.stripe);
+            backpressure.roomMade();
             if (workers == null || !handOff(() -> runTask(task))) {
                 runTask(task);
             }
@@ -787,8 +1044,75 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         private boolean trackFrees = Boolean.getBoolean("iocp4j.trackFrees");
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Executor workers;
+        private boolean counters = true;
+        private boolean jmx = true;
+        private OverloadPolicy overloadPolicy = OverloadPolicy.failFast();
+        private long maxPinnedBytes = Long.MAX_VALUE;
+        private Duration reportInterval;
 
         private Builder() {
+        }
+
+        /**
+         * Turns the always-on counters off ({@link #postedPackets()}, the submit times behind
+         * {@link #outstandingOlderThan}): only to measure what they cost. Dequeue counts and drop counts stay.
+         *
+         * @param on false to stop counting
+         * @return this
+         */
+        public Builder counters(boolean on) {
+            this.counters = on;
+            return this;
+        }
+
+        /**
+         * @param on whether to register the {@link IoDispatcherMXBean} (default true)
+         * @return this
+         */
+        public Builder jmx(boolean on) {
+            this.jmx = on;
+            return this;
+        }
+
+        /**
+         * What a post does at a bound ({@link #capacity}, {@link #maxPinnedBytes}).
+         *
+         * @param policy the policy (default {@link OverloadPolicy#failFast()})
+         * @return this
+         */
+        public Builder overloadPolicy(OverloadPolicy policy) {
+            this.overloadPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Bounds the bytes of direct buffers held by operations allocated and not yet freed: the memory a
+         * flood of outstanding I/O pins (and, on Windows, the nonpaged pool it locks while pending).
+         *
+         * @param bytes at least 1 (default: no bound)
+         * @return this
+         */
+        public Builder maxPinnedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxPinnedBytes must be >= 1: " + bytes);
+            }
+            this.maxPinnedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Logs {@link #stats()} at INFO through SLF4J at this interval (rounded up to the gate thread's
+         * injection interval), from the dispatcher's gate thread.
+         *
+         * @param interval the period, or null for no report (the default)
+         * @return this
+         */
+        public Builder reportInterval(Duration interval) {
+            if (interval != null && (interval.isNegative() || interval.isZero())) {
+                throw new IllegalArgumentException("interval must be positive: " + interval);
+            }
+            this.reportInterval = interval;
+            return this;
         }
 
         /**

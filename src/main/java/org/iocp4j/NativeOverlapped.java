@@ -49,21 +49,28 @@ public class NativeOverlapped {
     final long generation;
     final IoCallback callback;
     final ByteBuffer[] pinned;
+    final long pinnedBytes;
+    /** Where it was allocated and last submitted, when leak detection records it; else null. */
+    final LeakTrace trace;
+    /** {@code System.nanoTime()} at the last submit, 0 before the first (or when counters are off). */
+    long submittedAtNanos;
     private final Cleaner.Cleanable backstop;
     private volatile Throwable freedAt;
     /** The handle it was allocated for, if any (set once, right after construction). */
     volatile BoundHandle boundTo;
 
     NativeOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
-                     ByteBuffer[] pinned) {
+                     ByteBuffer[] pinned, long pinnedBytes) {
         this.dispatcher = dispatcher;
         this.slab = slab;
         this.slot = slot;
         this.generation = OverlappedSlab.generationOf(slab.word(slot));
         this.callback = callback;
         this.pinned = pinned;
+        this.pinnedBytes = pinnedBytes;
+        this.trace = dispatcher.leakDetection().recordsAllocation() ? LeakTrace.here(getClass().getSimpleName()) : null;
         slab.setUserState(slot, state);
-        this.backstop = dispatcher.registerBackstop(this, slot, generation);
+        this.backstop = dispatcher.registerBackstop(this, slot, generation, pinnedBytes, trace);
     }
 
     /**
@@ -181,6 +188,12 @@ public class NativeOverlapped {
         // Only this object holds this generation, so once it matches no one else can free the slot
         // under us: setting the owner cannot clobber another operation's.
         status("submit");
+        if (dispatcher.counting()) {
+            submittedAtNanos = System.nanoTime(); // before the CAS publishes the submit
+        }
+        if (trace != null && dispatcher.leakDetection() == LeakDetection.PARANOID) {
+            trace.lastTouch = new Throwable("last submitted here, by thread " + Thread.currentThread().getName());
+        }
         slab.setOwner(slot, this);
         if (slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED)
                 || (reusable() && slab.transition(slot, generation, OverlappedSlab.COMPLETED, OverlappedSlab.SUBMITTED))) {
@@ -232,6 +245,7 @@ public class NativeOverlapped {
             freedAt = new Throwable("first freed here, by " + Thread.currentThread().getName());
         }
         backstop.clean();
+        dispatcher.freed(pinnedBytes);
     }
 
     /** Whether {@link #submit()} may start another operation after a completion. */

@@ -12,8 +12,8 @@ import org.iocp4j.internal.OverlappedSlab;
 public final class PreAllocatedOverlapped extends NativeOverlapped implements AutoCloseable {
 
     PreAllocatedOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
-                           ByteBuffer[] pinned) {
-        super(dispatcher, slab, slot, callback, state, pinned);
+                           ByteBuffer[] pinned, long pinnedBytes) {
+        super(dispatcher, slab, slot, callback, state, pinned, pinnedBytes);
     }
 
     @Override

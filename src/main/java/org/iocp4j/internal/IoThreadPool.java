@@ -30,6 +30,9 @@ public final class IoThreadPool {
     private final ThreadFactory factory;
     private final Runnable loop;
     private final Runnable onTick;
+    private final java.util.function.IntConsumer onInjected;
+    /** What threads that ended had counted: kept so totals never go down. */
+    private final Activity ended = new Activity();
     private final Map<Thread, Activity> threads = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicLong injected = new AtomicLong();
@@ -47,9 +50,11 @@ public final class IoThreadPool {
      * @param factory        makes each I/O thread around the runnable it is given
      * @param loop           an I/O thread's body: returns when the thread should end
      * @param onTick         run by the gate thread before each starvation check (moves work off stuck threads)
+     * @param onInjected     told the new number of live threads each time starvation injects one
      */
     public IoThreadPool(String name, int min, int max, long injectionNanos, BooleanSupplier workPending,
-                        ThreadFactory factory, Runnable loop, Runnable onTick) {
+                        ThreadFactory factory, Runnable loop, Runnable onTick,
+                        java.util.function.IntConsumer onInjected) {
         if (min < 0 || max < 1 || max < min) {
             throw new IllegalArgumentException("need 0 <= min <= max and max >= 1: min " + min + ", max " + max);
         }
@@ -60,6 +65,7 @@ public final class IoThreadPool {
         this.factory = factory;
         this.loop = loop;
         this.onTick = onTick;
+        this.onInjected = onInjected;
         this.gate = new Thread(this::watch, name + "-gate");
         gate.setDaemon(true);
         gate.start();
@@ -92,7 +98,7 @@ public final class IoThreadPool {
                 return false;
             }
             if (live.compareAndSet(n, n - 1)) {
-                threads.remove(Thread.currentThread());
+                retire(threads.remove(Thread.currentThread()));
                 retired.incrementAndGet();
                 return true;
             }
@@ -126,6 +132,37 @@ public final class IoThreadPool {
             n += a.progress;
         }
         return n;
+    }
+
+    /** Packets dequeued by every thread so far, those that ended included. */
+    public long dequeued() {
+        synchronized (ended) {
+            return ended.progress + progress();
+        }
+    }
+
+    /** Dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS}. */
+    public long[] batchSizes() {
+        long[] sum = new long[Activity.BUCKETS];
+        synchronized (ended) {
+            ended.addBucketsTo(sum);
+            for (Activity a : threads.values()) {
+                a.addBucketsTo(sum);
+            }
+        }
+        return sum;
+    }
+
+    private void retire(Activity a) {
+        if (a == null) {
+            return;
+        }
+        synchronized (ended) {
+            ended.progress += a.progress;
+            for (int i = 0; i < Activity.BUCKETS; i++) {
+                ended.buckets[i] += (long) Activity.BUCKET.getOpaque(a.buckets, i);
+            }
+        }
     }
 
     public long injectedThreads() {
@@ -165,7 +202,9 @@ public final class IoThreadPool {
                 loop.run();
             } finally {
                 // A thread that retired already left the count; one that ended otherwise leaves it here.
-                if (threads.remove(self[0]) != null) {
+                Activity a = threads.remove(self[0]);
+                if (a != null) {
+                    retire(a);
                     live.decrementAndGet();
                 }
             }
@@ -189,6 +228,7 @@ public final class IoThreadPool {
                     && live.compareAndSet(n, n + 1)) {
                 injected.incrementAndGet();
                 start();
+                onInjected.accept(n + 1);
             }
             seen = now;
             gateTicks.incrementAndGet();
@@ -200,8 +240,11 @@ public final class IoThreadPool {
      * not, and how many packets it has taken so far. Ordered stores, no atomic read-modify-write.
      */
     public static final class Activity {
+        /** Batch-size buckets: {@code [2^i, 2^(i+1))} for i below the last, which takes the rest. */
+        public static final int BUCKETS = 10;
         private static final VarHandle BUSY;
         private static final VarHandle PROGRESS;
+        static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
 
         static {
             try {
@@ -215,6 +258,7 @@ public final class IoThreadPool {
 
         private volatile int busy;
         private volatile long progress;
+        private final long[] buckets = new long[BUCKETS];
 
         Activity() {
         }
@@ -222,7 +266,15 @@ public final class IoThreadPool {
         /** The thread took {@code packets} packets and is about to run their callbacks. */
         public void begin(int packets) {
             PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + packets);
+            int bucket = Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(packets));
+            BUCKET.setRelease(buckets, bucket, (long) BUCKET.getOpaque(buckets, bucket) + 1);
             BUSY.setRelease(this, 1);
+        }
+
+        void addBucketsTo(long[] sum) {
+            for (int i = 0; i < BUCKETS; i++) {
+                sum[i] += (long) BUCKET.getOpaque(buckets, i);
+            }
         }
 
         /** The thread finished its batch and goes back to the port. */

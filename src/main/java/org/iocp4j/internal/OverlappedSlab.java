@@ -194,6 +194,29 @@ public final class OverlappedSlab {
         return userStates[slot];
     }
 
+    /** What {@link #forEachInUse} shows of each slot in use. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        /**
+         * @param slot      the slot
+         * @param state     ALLOCATED, SUBMITTED or COMPLETED
+         * @param kind      the kind given at acquire
+         * @param owner     its operation object, if it has one now
+         * @param userState its state object
+         */
+        void visit(int slot, int state, int kind, Object owner, Object userState);
+    }
+
+    /** Shows every slot in use now (a scan: for diagnostics, not hot paths). */
+    public void forEachInUse(SlotVisitor visitor) {
+        for (int slot = 0; slot < capacity; slot++) {
+            int state = stateOf(word(slot));
+            if (state != FREE) {
+                visitor.visit(slot, state, kinds[slot], owner(slot), userStates[slot]);
+            }
+        }
+    }
+
     /** Runs {@code action} on the owner of every slot submitted now (tasks, which have none, are skipped). */
     public void forEachSubmittedOwner(java.util.function.Consumer<Object> action) {
         for (int slot = 0; slot < capacity; slot++) {
