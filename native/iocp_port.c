@@ -12,6 +12,12 @@
 /* ntdll: maps the NTSTATUS a batch entry carries in Internal to the Win32 code callers know. */
 NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status);
 
+/* Not in mingw's headers. IoCompletionBasicInformation (class 0) fills:
+ *   typedef struct _IO_COMPLETION_BASIC_INFORMATION { LONG Depth; } IO_COMPLETION_BASIC_INFORMATION;
+ * Depth: packets queued now. */
+NTSYSAPI NTSTATUS NTAPI NtQueryIoCompletion(HANDLE port, int informationClass, PVOID information, ULONG length,
+                                            PULONG returned);
+
 #define UNUSED(x) (void) (x)
 
 static DWORD wait_millis(jint timeout) {
@@ -139,4 +145,16 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_formatMessage0(JNIEnv 
         n--;
     }
     return (jint) n;
+}
+
+/* Packets queued in the port now (NtQueryIoCompletion), or -(Win32 error). A cold call: for diagnostics. */
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_queueDepth0(JNIEnv *env, jclass cls, jlong port) {
+    (void) env;
+    (void) cls;
+    LONG depth = 0;
+    NTSTATUS status = NtQueryIoCompletion((HANDLE) (intptr_t) port, 0, &depth, (ULONG) sizeof depth, NULL);
+    if (status < 0) {
+        return -(jint) RtlNtStatusToDosError(status);
+    }
+    return (jint) depth;
 }

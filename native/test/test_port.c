@@ -21,6 +21,7 @@ static __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeueBatch0) dequeue_bat
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_cancel0) cancel0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_close0) close0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Port_formatMessage0) format_message0;
+static __typeof__(&Java_org_iocp4j_internal_Win32Port_queueDepth0) queue_depth0;
 
 static jlong address(const void *p) {
     return (jlong) (intptr_t) p;
@@ -44,6 +45,7 @@ static void load_exports(void) {
     LOAD(cancel0, "Java_org_iocp4j_internal_Win32Port_cancel0");
     LOAD(close0, "Java_org_iocp4j_internal_Win32Port_close0");
     LOAD(format_message0, "Java_org_iocp4j_internal_Win32Port_formatMessage0");
+    LOAD(queue_depth0, "Java_org_iocp4j_internal_Win32Port_queueDepth0");
 }
 
 static void abi_and_create(void) {
@@ -75,6 +77,21 @@ static void post_and_dequeue(void) {
               && r.overlapped == 0 && r.key == 5,
           "a packet posted without an OVERLAPPED is a success with overlapped 0");
     close0(NULL, NULL, port);
+}
+
+static void queue_depth(void) {
+    jlong port = new_port(1);
+    iocp4j_dequeue_result r;
+    CHECK(queue_depth0(NULL, NULL, port) == 0, "queueDepth0 of a new port: 0");
+    for (int i = 0; i < 3; i++) {
+        post0(NULL, NULL, port, i, 0, 0);
+    }
+    CHECK(queue_depth0(NULL, NULL, port) == 3, "queueDepth0 after 3 posts: 3 (got %ld)", (long) queue_depth0(NULL, NULL, port));
+    dequeue0(NULL, NULL, port, address(&r), 0);
+    CHECK(queue_depth0(NULL, NULL, port) == 2, "queueDepth0 after one dequeue: 2");
+    close0(NULL, NULL, port);
+    jint closed = queue_depth0(NULL, NULL, port);
+    CHECK(closed == -ERROR_INVALID_HANDLE, "queueDepth0 of a closed port: -6 (got %ld)", (long) closed);
 }
 
 static volatile LONG apcs_run;
@@ -476,6 +493,7 @@ void test_port(void) {
     load_exports();
     abi_and_create();
     post_and_dequeue();
+    queue_depth();
     wait_forever_and_alertable();
     fifo_and_wide_values();
     batches();

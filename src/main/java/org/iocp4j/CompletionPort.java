@@ -166,6 +166,18 @@ public abstract class CompletionPort implements AutoCloseable {
     public abstract <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X;
 
     /**
+     * How many packets are queued in the port now: {@code NtQueryIoCompletion} on the native port, the
+     * queue's length on the portable one. A diagnostics call, not for hot paths; the value may be stale
+     * by the time it returns.
+     *
+     * @return the depth, or empty if this port cannot say
+     * @throws IOException if the port is closed (error 6) or the query fails
+     */
+    public java.util.OptionalLong queueDepth() throws IOException {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * Whether the port is open.
      *
      * @return false once {@link #close()} has been called

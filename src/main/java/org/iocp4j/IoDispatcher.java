@@ -462,8 +462,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 }
             }
         });
-        java.util.OptionalLong depth = port instanceof org.iocp4j.internal.PortableCompletionPort p
-                ? java.util.OptionalLong.of(p.queuedPackets()) : java.util.OptionalLong.empty();
+        java.util.OptionalLong depth;
+        try {
+            depth = port.queueDepth();
+        } catch (IOException | RuntimeException closed) {
+            depth = java.util.OptionalLong.empty(); // the port closed under a late snapshot
+        }
         return new DispatcherStats(name, port.backend(), java.time.Instant.now(), postedPackets(), dequeuedPackets(),
                 threads.batchSizes(), counts[0], counts[1], counts[2], byHandle, pinnedBytes(), slab.capacity(),
                 backpressure.maxPinnedBytes(), rejectedPosts(), callbackFailures(), stalePacketsDropped(),

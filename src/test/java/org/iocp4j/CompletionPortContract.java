@@ -94,6 +94,20 @@ public abstract class CompletionPortContract {
     // ---- basics ----
 
     @Test
+    void queueDepthCountsWhatIsQueued() throws Exception {
+        CompletionPort port = open(1);
+        assertEquals(0, port.queueDepth().getAsLong());
+        for (int i = 0; i < 3; i++) {
+            port.post(i, 0, 0);
+        }
+        assertEquals(3, port.queueDepth().getAsLong());
+        assertTrue(port.poll(new Completion(), 0, TimeUnit.SECONDS));
+        assertEquals(2, port.queueDepth().getAsLong());
+        port.close();
+        assertThrows(PortClosedException.class, port::queueDepth);
+    }
+
+    @Test
     void packetsComeOutInTheOrderTheyWentIn() throws IOException {
         CompletionPort port = open(1);
         int n = 10_000;

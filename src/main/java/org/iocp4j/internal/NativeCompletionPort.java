@@ -131,6 +131,18 @@ public final class NativeCompletionPort extends CompletionPort {
     }
 
     @Override
+    public java.util.OptionalLong queueDepth() throws IocpException {
+        enter("NtQueryIoCompletion");
+        try {
+            int depth = Win32Port.queueDepth0(handle);
+            check("NtQueryIoCompletion", depth);
+            return java.util.OptionalLong.of(depth);
+        } finally {
+            leave();
+        }
+    }
+
+    @Override
     public boolean poll(Completion into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
         long nanos = timeoutNanos(timeout, unit);

@@ -308,6 +308,14 @@ public final class PortableCompletionPort extends CompletionPort {
         }
     }
 
+    @Override
+    public java.util.OptionalLong queueDepth() throws PortClosedException {
+        if (closed) {
+            throw new PortClosedException("NtQueryIoCompletion", Win32Errors.ERROR_INVALID_HANDLE);
+        }
+        return java.util.OptionalLong.of(queuedPackets());
+    }
+
     /** The number of packets queued now. */
     public int queuedPackets() {
         synchronized (lock) {

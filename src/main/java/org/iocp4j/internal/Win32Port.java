@@ -12,7 +12,7 @@ import java.lang.annotation.Native;
 public final class Win32Port {
 
     /** Bumped whenever a signature or layout here changes; the DLL reports the value it was built with. */
-    @Native public static final int ABI_VERSION = 2;
+    @Native public static final int ABI_VERSION = 3;
 
     /** {@link #dequeue0}: a packet of a successful operation or a posted packet. */
     @Native public static final int DEQUEUE_PACKET = 0;
@@ -63,6 +63,9 @@ public final class Win32Port {
 
     /** {@code CloseHandle(handle)}: 0 or -error. */
     static native int close0(long handle);
+
+    /** {@code NtQueryIoCompletion}: packets queued in the port now, or -(Win32 error). */
+    static native int queueDepth0(long port);
 
     /**
      * {@code FormatMessageW} of a system error code into {@code capacityChars} UTF-16 units at
