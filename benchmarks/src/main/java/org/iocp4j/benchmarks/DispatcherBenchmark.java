@@ -52,7 +52,12 @@ public class DispatcherBenchmark {
     /** The executor under test. */
     @State(Scope.Benchmark)
     public static class Target {
-        @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool"})
+        /**
+         * The "-nocounters" variants turn the dispatcher's always-on counters off
+         * ({@code IoDispatcher.Builder.counters(false)}), to show what the counters cost.
+         */
+        @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool",
+                "dispatcher-task-nocounters", "dispatcher-preallocated-nocounters"})
         public String impl;
 
         /** {@link #impl} as a number, so the posting loop switches on an int, not a string. */
@@ -63,11 +68,14 @@ public class DispatcherBenchmark {
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            kind = KINDS.indexOf(impl);
-            switch (impl) {
+            boolean counters = !impl.endsWith("-nocounters");
+            String base = impl.replace("-nocounters", "");
+            kind = KINDS.indexOf(base);
+            switch (base) {
                 case "dispatcher-task":
                 case "dispatcher-preallocated":
-                    dispatcher = IoDispatcher.builder().name("bench").concurrency(2).threads(2).build();
+                    dispatcher = IoDispatcher.builder().name("bench").concurrency(2).threads(2)
+                            .counters(counters).jmx(false).build();
                     break;
                 case "ThreadPoolExecutor":
                     tpe = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
@@ -109,7 +117,7 @@ public class DispatcherBenchmark {
         public void setUp(Target t) {
             target = t;
             task = completed::incrementAndGet;
-            if (t.impl.equals("dispatcher-preallocated")) {
+            if (t.kind == PREALLOCATED) {
                 IoCallback done = (error, bytes, overlapped) -> completed.incrementAndGet();
                 ring = new PreAllocatedOverlapped[WINDOW];
                 for (int i = 0; i < WINDOW; i++) {
