@@ -123,6 +123,7 @@ int main(int argc, char **argv) {
     printf("# iocp4j C suite on %s\n", running_under_wine() ? "Wine" : "Windows");
 
     test_port();
+    test_diag();
 
     summary();
     return failed == 0 ? 0 : 1;

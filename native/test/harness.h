@@ -29,5 +29,6 @@ void temp_path(const wchar_t *tag, wchar_t *out, DWORD out_chars);
 
 /* The areas; each runs its own checks. */
 void test_port(void);
+void test_diag(void);
 
 #endif
