@@ -1,0 +1,190 @@
+package org.iocp4j;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+import org.iocp4j.internal.NativeLibraryLoader;
+import org.iocp4j.internal.ProcessCounters;
+
+/**
+ * What the operating system says about a process, at one moment: its handles (file descriptors on
+ * Linux), resident memory, the pool quota it is charged (Windows) and the system's nonpaged pool
+ * (Windows). The kernel's side of a leak: compare it over time with a dispatcher's {@link DispatcherStats}.
+ *
+ * <p>A value the platform does not have, or only has as a stub (Wine returns 0 for the handle count and
+ * the pool quotas), is {@linkplain Metric#isAvailable() unavailable}, never 0. Each value says where it
+ * came from.
+ *
+ * @param pid                the process
+ * @param takenAt            when
+ * @param handles            open handles (Windows) or file descriptors (Linux)
+ * @param residentBytes      working set (Windows) or resident set (Linux)
+ * @param pagedPoolQuota     paged pool charged to the process (Windows)
+ * @param nonPagedPoolQuota  nonpaged pool charged to the process (Windows)
+ * @param systemNonPagedPool the whole system's nonpaged pool (Windows)
+ */
+public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric residentBytes, Metric pagedPoolQuota,
+                               Metric nonPagedPoolQuota, Metric systemNonPagedPool) {
+
+    /**
+     * One value and its source.
+     *
+     * @param name   what it is
+     * @param value  the value, empty if unavailable
+     * @param source where it came from ({@code GetProcessHandleCount}, {@code /proc/self/fd}, ...), or why
+     *               it is unavailable
+     */
+    public record Metric(String name, OptionalLong value, String source) {
+
+        /**
+         * @param name   what it is
+         * @param value  the value
+         * @param source where it came from
+         * @return an available metric
+         */
+        public static Metric of(String name, long value, String source) {
+            return new Metric(name, OptionalLong.of(value), source);
+        }
+
+        /**
+         * @param name what it is
+         * @param why  why the platform cannot say
+         * @return an unavailable metric
+         */
+        public static Metric unavailable(String name, String why) {
+            return new Metric(name, OptionalLong.empty(), why);
+        }
+
+        /** @return whether the platform reported a value */
+        public boolean isAvailable() {
+            return value.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + (value.isPresent() ? String.valueOf(value.getAsLong()) : "unavailable") + " (" + source + ")";
+        }
+    }
+
+    /** @return the metrics in a fixed order: handles, resident, paged quota, nonpaged quota, system nonpaged */
+    public List<Metric> metrics() {
+        return List.of(handles, residentBytes, pagedPoolQuota, nonPagedPoolQuota, systemNonPagedPool);
+    }
+
+    /**
+     * Samples this process.
+     *
+     * @return the snapshot; never throws for a metric the platform lacks
+     */
+    public static ProcessTelemetry sample() {
+        return sample(ProcessHandle.current().pid());
+    }
+
+    /**
+     * Samples another process (Windows: needs the right to query it; Linux: to read its {@code /proc}).
+     *
+     * @param pid the process id
+     * @return the snapshot
+     * @throws IllegalArgumentException if no such process exists (or it cannot be queried)
+     */
+    public static ProcessTelemetry sample(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a process id: " + pid);
+        }
+        boolean self = pid == ProcessHandle.current().pid();
+        if (isWindows()) {
+            return windows(pid, self);
+        }
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            return linux(pid, self);
+        }
+        if (!self && ProcessHandle.of(pid).isEmpty()) {
+            throw new IllegalArgumentException("no process " + pid);
+        }
+        String why = "not reported on " + System.getProperty("os.name");
+        return new ProcessTelemetry(pid, Instant.now(), Metric.unavailable("handles", why),
+                Metric.unavailable("resident bytes", why), Metric.unavailable("paged pool quota", why),
+                Metric.unavailable("nonpaged pool quota", why), Metric.unavailable("system nonpaged pool", why));
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    }
+
+    private static ProcessTelemetry windows(long pid, boolean self) {
+        if (!NativeLibraryLoader.isLoaded()) {
+            String why = "iocp4j.dll not loaded: " + NativeLibraryLoader.failure();
+            return new ProcessTelemetry(pid, Instant.now(), Metric.unavailable("handles", why),
+                    Metric.unavailable("resident bytes", why), Metric.unavailable("paged pool quota", why),
+                    Metric.unavailable("nonpaged pool quota", why), Metric.unavailable("system nonpaged pool", why));
+        }
+        ProcessCounters.Windows w = ProcessCounters.windows(self ? 0 : (int) pid);
+        return new ProcessTelemetry(pid, Instant.now(), w.handles(), w.resident(), w.pagedQuota(), w.nonPagedQuota(),
+                w.systemNonPaged());
+    }
+
+    private static ProcessTelemetry linux(long pid, boolean self) {
+        Path proc = Path.of("/proc", self ? "self" : Long.toString(pid));
+        if (!Files.isDirectory(proc)) {
+            throw new IllegalArgumentException("no process " + pid + " (" + proc + " does not exist)");
+        }
+        String fdSource = proc + "/fd";
+        Metric handles;
+        try {
+            handles = Metric.of("handles", countFileDescriptors(proc.resolve("fd")), fdSource
+                    + (self ? " (less the one used to count)" : ""));
+        } catch (IOException | UncheckedIOException e) {
+            handles = Metric.unavailable("handles", fdSource + " unreadable: " + e);
+        }
+        Metric resident;
+        try {
+            resident = residentFromStatus(proc.resolve("status"));
+        } catch (IOException e) {
+            resident = Metric.unavailable("resident bytes", proc + "/status unreadable: " + e);
+        }
+        String why = "a Windows kernel figure";
+        return new ProcessTelemetry(pid, Instant.now(), handles, resident, Metric.unavailable("paged pool quota", why),
+                Metric.unavailable("nonpaged pool quota", why), Metric.unavailable("system nonpaged pool", why));
+    }
+
+    /** Entries of {@code /proc/<pid>/fd}; for this process, not counting the descriptor the listing opens. */
+    private static long countFileDescriptors(Path fdDir) throws IOException {
+        long n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fdDir)) {
+            for (Path ignored : entries) {
+                n++;
+            }
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("the process ended: " + fdDir, e);
+        }
+        return fdDir.startsWith("/proc/self") ? n - 1 : n;
+    }
+
+    private static Metric residentFromStatus(Path status) throws IOException {
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring(6).trim().split("\\s+");
+                return Metric.of("resident bytes", Long.parseLong(parts[0]) * 1024, status + " VmRSS");
+            }
+        }
+        return Metric.unavailable("resident bytes", status + " has no VmRSS (a kernel thread?)");
+    }
+
+    /** One line per metric. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("process " + pid + " at " + takenAt + ":");
+        for (Metric m : metrics()) {
+            sb.append("\n  ").append(m);
+        }
+        return sb.toString();
+    }
+}
