@@ -12,8 +12,8 @@ import org.iocp4j.Iocp;
 import org.iocp4j.PortClosedException;
 
 /**
- * The {@code iocp4j} command: {@code demo} for now (a port opened, fed and drained on whichever backend
- * this machine has); later issues add {@code bench} and {@code diagnose}.
+ * The {@code iocp4j} command: {@code demo} (a port opened, fed and drained on whichever backend this
+ * machine has) and {@code diagnose} (a process's handles, pools and outstanding operations over time).
  */
 public final class Main {
 
@@ -22,6 +22,8 @@ public final class Main {
             "",
             "commands:",
             "  demo      open a completion port, post packets, poll them back and show what happened",
+            "  diagnose  watch a process's handles, pool quotas and outstanding operations over time",
+            "            (iocp4j diagnose --help for its options)",
             "",
             "options:",
             "  --help    show this help",
@@ -44,6 +46,9 @@ public final class Main {
         if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.println(USAGE);
             return 0;
+        }
+        if (args[0].equals("diagnose")) {
+            return Diagnose.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (!args[0].equals("demo")) {
             err.println("iocp4j: unknown command '" + args[0] + "'\n");
