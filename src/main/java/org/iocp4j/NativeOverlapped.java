@@ -52,8 +52,6 @@ public class NativeOverlapped {
     final long pinnedBytes;
     /** Where it was allocated and last submitted, when leak detection records it; else null. */
     final LeakTrace trace;
-    /** {@code System.nanoTime()} at the last submit, 0 before the first (or when counters are off). */
-    long submittedAtNanos;
     private final Cleaner.Cleanable backstop;
     private volatile Throwable freedAt;
     /** The handle it was allocated for, if any (set once, right after construction). */
@@ -189,7 +187,7 @@ public class NativeOverlapped {
         // under us: setting the owner cannot clobber another operation's.
         status("submit");
         if (dispatcher.counting()) {
-            submittedAtNanos = System.nanoTime(); // before the CAS publishes the submit
+            slab.setSubmittedAt(slot, dispatcher.coarseNanos()); // before the CAS publishes the submit
         }
         if (trace != null && dispatcher.leakDetection() == LeakDetection.PARANOID) {
             trace.lastTouch = new Throwable("last submitted here, by thread " + Thread.currentThread().getName());

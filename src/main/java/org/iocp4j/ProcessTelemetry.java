@@ -140,7 +140,7 @@ public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric
         Metric handles;
         try {
             handles = Metric.of("handles", countFileDescriptors(proc.resolve("fd")), fdSource
-                    + (self ? " (less the one used to count)" : ""));
+                    + (self ? " (less those used to count)" : ""));
         } catch (IOException | UncheckedIOException e) {
             handles = Metric.unavailable("handles", fdSource + " unreadable: " + e);
         }
@@ -155,17 +155,28 @@ public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric
                 Metric.unavailable("nonpaged pool quota", why), Metric.unavailable("system nonpaged pool", why));
     }
 
-    /** Entries of {@code /proc/<pid>/fd}; for this process, not counting the descriptor the listing opens. */
+    /**
+     * Entries of {@code /proc/<pid>/fd}, less those that point at that folder itself: the descriptors the
+     * listing holds open while it reads (the JDK may hold more than one).
+     */
     private static long countFileDescriptors(Path fdDir) throws IOException {
+        Path real = fdDir.toRealPath();
         long n = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(fdDir)) {
-            for (Path ignored : entries) {
+            for (Path entry : entries) {
+                try {
+                    if (Files.readSymbolicLink(entry).equals(real)) {
+                        continue;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    continue; // gone between the listing and the look: not open any more
+                }
                 n++;
             }
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("the process ended: " + fdDir, e);
         }
-        return fdDir.startsWith("/proc/self") ? n - 1 : n;
+        return n;
     }
 
     private static Metric residentFromStatus(Path status) throws IOException {

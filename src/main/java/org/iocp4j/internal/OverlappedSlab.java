@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *   +0   OVERLAPPED          (32)  what the kernel reads and writes
  *   +32  INT32  slot index          trailer: lets a native-side reader find the slot too
  *   +36  INT32  kind
- *   +40  INT64  generation
+ *   +40  INT64  submitted at         a coarse System.nanoTime() of the last submit, 0 if none (diagnostics)
  *   +48  INT64  magic                "iocp4j!\0" while the slot is in use, 0 when free
  *   +56  INT64  state word           generation << 2 | state (CAS)
  * </pre>
@@ -43,7 +43,7 @@ public final class OverlappedSlab {
 
     static final int TRAILER_SLOT = 32;
     static final int TRAILER_KIND = 36;
-    static final int TRAILER_GENERATION = 40;
+    static final int TRAILER_SUBMITTED = 40;
     static final int TRAILER_MAGIC = 48;
     static final int TRAILER_STATE = 56;
     static final long MAGIC = 0x0021_6a34_7063_6f69L; // "iocp4j!" little-endian
@@ -229,6 +229,20 @@ public final class OverlappedSlab {
         }
     }
 
+    /**
+     * Records when the slot was submitted, in its own trailer: the line the submit's CAS takes anyway, so
+     * the timestamp costs no extra cache traffic (a field on the Java object did: its line is the one the
+     * I/O threads read the callback from).
+     */
+    public void setSubmittedAt(int slot, long nanos) {
+        NativeMemory.putLong(address(slot) + TRAILER_SUBMITTED, nanos);
+    }
+
+    /** What {@link #setSubmittedAt} recorded last, 0 if nothing. */
+    public long submittedAt(int slot) {
+        return NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED);
+    }
+
     public long word(int slot) {
         return NativeMemory.getLongVolatile(address(slot) + TRAILER_STATE);
     }
@@ -293,7 +307,7 @@ public final class OverlappedSlab {
                 if (kinds[slot] != kind) {
                     kinds[slot] = kind; // only when it changes: readers on other cores keep the line
                 }
-                NativeMemory.putLong(at + TRAILER_GENERATION, generation);
+                NativeMemory.putLong(at + TRAILER_SUBMITTED, 0);
                 NativeMemory.putLong(at + TRAILER_MAGIC, MAGIC);
                 return slot;
             }
