@@ -49,6 +49,11 @@ final class Workload {
         return new Workload(rounds, targetNanos, perNano * 1e6);
     }
 
+    /** A workload of exactly {@code rounds}, for tests that need no calibration. */
+    static Workload fixed(long rounds, long targetNanos) {
+        return new Workload(rounds, targetNanos, Double.NaN);
+    }
+
     /**
      * Runs one request's work.
      *
