@@ -16,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ContextSwitches {
 
     private static final Path STATUS = Path.of("/proc/thread-self/status");
-    private static final boolean AVAILABLE = read() >= 0;
+    private static final boolean AVAILABLE = read() != null;
 
     /** Per serving thread: {first, last} readings. Each array is written by its own thread only. */
-    private final Map<Thread, long[]> threads = new ConcurrentHashMap<>();
+    private final Map<Thread, long[][]> threads = new ConcurrentHashMap<>();
 
     /** Whether this platform reports context switches per thread. */
     static boolean available() {
@@ -30,8 +30,8 @@ final class ContextSwitches {
     void beforeRequest() {
         if (AVAILABLE) {
             threads.computeIfAbsent(Thread.currentThread(), t -> {
-                long now = read();
-                return new long[] {now, now};
+                long[] now = read();
+                return new long[][] {now, now};
             });
         }
     }
@@ -39,7 +39,7 @@ final class ContextSwitches {
     /** Called by a serving thread after a request, before it reports the request done. */
     void afterRequest() {
         if (AVAILABLE) {
-            long[] readings = threads.get(Thread.currentThread());
+            long[][] readings = threads.get(Thread.currentThread());
             if (readings != null) {
                 readings[1] = read();
             }
@@ -47,27 +47,33 @@ final class ContextSwitches {
     }
 
     /**
-     * The switches counted so far; call after every request reported done (that report publishes the
-     * readings).
+     * The switches counted so far, summed over the serving threads; call after every request reported
+     * done (that report publishes the readings).
      *
-     * @return the sum over serving threads, or -1 if unavailable
+     * @return {voluntary, involuntary}, or null if unavailable
      */
-    long total() {
+    long[] total() {
         if (!AVAILABLE) {
-            return -1;
+            return null;
         }
-        long sum = 0;
-        for (long[] r : threads.values()) {
-            if (r[0] < 0 || r[1] < 0) {
-                return -1;
+        long[] sum = new long[2];
+        for (long[][] r : threads.values()) {
+            if (r[0] == null || r[1] == null) {
+                return null;
             }
-            sum += r[1] - r[0];
+            sum[0] += r[1][0] - r[0][0];
+            sum[1] += r[1][1] - r[0][1];
         }
         return sum;
     }
 
-    /** This thread's voluntary plus involuntary switches since it started, or -1 if unreadable. */
-    static long read() {
+    /**
+     * This thread's switches since it started: voluntary (it blocked) and involuntary (the scheduler
+     * preempted it).
+     *
+     * @return {voluntary, involuntary}, or null if unreadable
+     */
+    static long[] read() {
         try {
             long voluntary = -1;
             long involuntary = -1;
@@ -78,9 +84,9 @@ final class ContextSwitches {
                     involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                 }
             }
-            return voluntary < 0 || involuntary < 0 ? -1 : voluntary + involuntary;
+            return voluntary < 0 || involuntary < 0 ? null : new long[] {voluntary, involuntary};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 }

@@ -60,12 +60,13 @@ final class Experiment {
      *
      * @param byCompletion the requests, earliest completion first
      * @param switches     context switches of the serving threads, -1 where the platform does not say
+     * @param preemptions  how many of those were involuntary (the scheduler preempted the thread), or -1
      * @param checksum     the requests' results combined: the same for every way
      * @param cpuNanos     CPU time the whole process used during the batch, -1 where the platform does not say
      * @param note         a fact about how it ran, or ""
      */
-    record Outcome(Way way, List<Served> byCompletion, long wallNanos, long switches, long cpuNanos, long checksum,
-            String note) {
+    record Outcome(Way way, List<Served> byCompletion, long wallNanos, long switches, long preemptions, long cpuNanos,
+            long checksum, String note) {
 
         double meanMs() {
             return byCompletion.stream().mapToDouble(Served::completedMs).average().orElse(0);
@@ -207,7 +208,8 @@ final class Experiment {
     }
 
     private static Outcome withNote(Outcome o, String note) {
-        return new Outcome(o.way(), o.byCompletion(), o.wallNanos(), o.switches(), o.cpuNanos(), o.checksum(), note);
+        return new Outcome(o.way(), o.byCompletion(), o.wallNanos(), o.switches(), o.preemptions(), o.cpuNanos(),
+                o.checksum(), note);
     }
 
     /** One batch in flight: the clock starts when it is created. */
@@ -263,7 +265,9 @@ final class Experiment {
             }
             List<Served> byCompletion = new ArrayList<>(Arrays.asList(served));
             byCompletion.sort(Comparator.comparingLong(Served::endNanos));
-            return new Outcome(way, List.copyOf(byCompletion), wall, switches.total(), cpu, checksum, "");
+            long[] counted = switches.total();
+            return new Outcome(way, List.copyOf(byCompletion), wall, counted == null ? -1 : counted[0] + counted[1],
+                    counted == null ? -1 : counted[1], cpu, checksum, "");
         }
     }
 }

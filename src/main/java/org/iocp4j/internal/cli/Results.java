@@ -160,12 +160,18 @@ final class Results {
     /** One line of figures for a way. */
     String figures(Outcome o) {
         return String.format(Locale.ROOT, "mean %.0f ms, max %.0f ms, wall %.0f ms, context switches %s, CPUs used %s,"
-                + " mean/ideal %.2f", o.meanMs(), o.maxMs(), o.wallMs(), switches(o), cpusUsed(o), ratio(o));
+                + " mean/ideal %.2f", o.meanMs(), o.maxMs(), o.wallMs(), switchesInFull(o), cpusUsed(o), ratio(o));
     }
 
     static String cpusUsed(Outcome o) {
         double used = o.cpusUsed();
         return Double.isNaN(used) ? "unavailable" : String.format(Locale.ROOT, "%.2f", used);
+    }
+
+    /** The switches and, where known, how many were preemptions. */
+    static String switchesInFull(Outcome o) {
+        return o.switches() < 0 ? "unavailable"
+                : o.switches() + (o.preemptions() < 0 ? "" : " (" + o.preemptions() + " preempted)");
     }
 
     static String switches(Outcome o) {

@@ -27,7 +27,7 @@ class ResultsTest {
             long end = (long) (completedMs[i] * 1e6);
             served.add(new Served(i + 1, way.label + " <thread & 'co'> " + i, end - (long) (ranMs * 1e6), end));
         }
-        return new Outcome(way, served, (long) (completedMs[completedMs.length - 1] * 1e6), 7, -1, 42, "");
+        return new Outcome(way, served, (long) (completedMs[completedMs.length - 1] * 1e6), 7, 5, -1, 42, "");
     }
 
     /** The seeds' picture for 4 requests of 100 ms on 2 CPUs. */
@@ -83,7 +83,7 @@ class ResultsTest {
         r.printSummary(out);
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("(c) I/O completion port: "), text);
-        assertTrue(text.contains("context switches 7"), text);
+        assertTrue(text.contains("context switches 7 (5 preempted)"), text);
         assertTrue(text.contains("CPUs used unavailable"), text);
         assertTrue(text.contains("  ideal "), text);
         assertTrue(text.contains("the same for every way"), text);
