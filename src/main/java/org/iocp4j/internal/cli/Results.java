@@ -35,11 +35,10 @@ final class Results {
                     backend, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
 
-        /** The load average when the demo started, or "" where the platform has none. */
+        /** The load average when the demo started, or "" where the platform has none (Windows). */
         String load() {
             return loadAverage < 0 ? "" : String.format(Locale.ROOT,
-                    "load average %.2f when the demo started (above 0 means other processes want the CPUs too)",
-                    loadAverage);
+                    "load average over the last minute: %.2f", loadAverage);
         }
 
         @Override

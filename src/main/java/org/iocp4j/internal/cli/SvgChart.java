@@ -228,18 +228,19 @@ public final class SvgChart {
         if (step >= 1) {
             return String.format(Locale.ROOT, "%.0f", v);
         }
-        int decimals = (int) Math.ceil(-Math.log10(step));
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        // i * step carries binary noise (0.1 * 3); six decimals, then trailing zeros dropped
+        String s = String.format(Locale.ROOT, "%.6f", v).replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** A step of 1, 2 or 5 times a power of ten, at least {@code rough}. */
+    /** A step of 1, 2, 2.5 or 5 times a power of ten, at least {@code rough}. */
     static double niceStep(double rough) {
         if (!(rough > 0) || Double.isInfinite(rough)) {
             return 1;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
         double f = rough / magnitude;
-        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
         return nice * magnitude;
     }
 

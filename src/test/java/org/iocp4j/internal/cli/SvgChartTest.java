@@ -76,13 +76,22 @@ class SvgChartTest {
     }
 
     @Test
-    void niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
+    void niceStepsAreOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen() {
         assertEquals(1, SvgChart.niceStep(0.7));
         assertEquals(2, SvgChart.niceStep(1.3));
+        assertEquals(2500, SvgChart.niceStep(2088));
         assertEquals(500, SvgChart.niceStep(312));
         assertEquals(1000, SvgChart.niceStep(501));
         assertEquals(0.05, SvgChart.niceStep(0.031), 1e-12);
         assertEquals(1, SvgChart.niceStep(0));
+    }
+
+    @Test
+    void smallValuesGetDecimalTicks() {
+        Document doc = Xhtml.parse(SvgChart.groupedBars().categories(List.of("a", "b"))
+                .series("s", new double[] {0.3, 1.1}).build().toSvg());
+        List<String> texts = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "text"));
+        assertTrue(texts.containsAll(List.of("0", "0.25", "0.5", "0.75", "1", "1.25")), texts::toString);
     }
 
     @Test
