@@ -57,7 +57,7 @@ final class DemoCommand {
                 "  --no-progress    no progress bar on stderr",
                 "  --walkthrough    walk through a completion port instead: post, poll, time out, close",
                 "  --help           show this help",
-                "") ;
+                "");
     }
 
     /**

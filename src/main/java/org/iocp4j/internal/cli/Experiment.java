@@ -171,8 +171,12 @@ final class Experiment {
             Outcome outcome = batch.await();
             int live = dispatcher.liveThreads();
             long injected = dispatcher.injectedThreads();
-            String note = live + " I/O thread" + (live == 1 ? "" : "s") + " alive at the end"
-                    + (injected > 0 ? " (" + injected + " injected while every one was busy; the port held them back)" : "");
+            long serving = outcome.byCompletion().stream().map(Served::thread).distinct().count();
+            String note = live + " I/O thread" + (live == 1 ? "" : "s") + " alive at the end";
+            if (injected > 0) {
+                note += " (" + injected + " injected while every one was busy; "
+                        + (serving <= threads ? "the port held them back)" : "the port still let only " + threads + " run at once)");
+            }
             return withNote(outcome, note);
         }
     }

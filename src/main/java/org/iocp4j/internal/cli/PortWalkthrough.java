@@ -16,6 +16,7 @@ final class PortWalkthrough {
     private PortWalkthrough() {
     }
 
+    @SuppressWarnings("try") // closing the port inside its try is the point: close() under a waiting thread
     static void run(PrintStream out) throws IOException {
         out.println("iocp4j demo --walkthrough");
         out.println("  native backend available: " + Iocp.isAvailable()
