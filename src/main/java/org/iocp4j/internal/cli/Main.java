@@ -1,146 +1,86 @@
 package org.iocp4j.internal.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-
-import org.iocp4j.Completion;
-import org.iocp4j.CompletionBatch;
-import org.iocp4j.CompletionPort;
-import org.iocp4j.Iocp;
-import org.iocp4j.PortClosedException;
+import java.util.List;
 
 /**
- * The {@code iocp4j} command: {@code demo} (a port opened, fed and drained on whichever backend this
- * machine has) and {@code diagnose} (a process's handles, pools and outstanding operations over time).
+ * The {@code iocp4j} command. {@code demo} serves CPU-bound requests four ways (one thread, a thread per
+ * request, an I/O completion port, a thread pool) and shows when each finished; {@code demo --walkthrough}
+ * shows a port's basics on whichever backend this machine has; {@code diagnose} watches a process's
+ * handles, pool quotas and outstanding operations over time.
  */
 public final class Main {
 
-    private static final String USAGE = String.join("\n",
+    static final String USAGE = String.join("\n",
             "usage: iocp4j <command> [options]",
+            "       iocp4j <command> --help",
             "",
             "commands:",
-            "  demo      open a completion port, post packets, poll them back and show what happened",
+            "  demo      serve CPU-bound requests four ways (one thread, a thread per request, an I/O",
+            "            completion port, a thread pool), compare when they finish, optionally write a report",
             "  diagnose  watch a process's handles, pool quotas and outstanding operations over time",
-            "            (iocp4j diagnose --help for its options)",
             "",
             "options:",
             "  --help    show this help",
             "",
-            "The backend is native on Windows x64 and portable elsewhere; -Diocp4j.backend=portable|native forces one.");
+            "The backend is native on Windows x64 and portable elsewhere; -Diocp4j.backend=portable|native",
+            "(e.g. through JAVA_TOOL_OPTIONS) forces one.",
+            "");
 
     private Main() {
     }
 
+    /**
+     * Runs the command and exits with its status: 0 success, 1 failure, 2 bad arguments.
+     *
+     * @param args the command and its options
+     */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
-    /** Runs the command; returns the exit status (0 success, 2 usage error, 1 failure). */
+    /** Runs the command as if stderr were not a terminal; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, false);
+    }
+
+    /** Runs the command; returns the exit status (0 success, 1 failure, 2 bad arguments). */
+    static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         if (args.length == 0) {
-            err.println(USAGE);
+            err.print(USAGE);
             return 2;
         }
-        if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.println(USAGE);
-            return 0;
-        }
-        if (args[0].equals("diagnose")) {
-            return Diagnose.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-        }
-        if (!args[0].equals("demo")) {
-            err.println("iocp4j: unknown command '" + args[0] + "'\n");
-            err.println(USAGE);
-            return 2;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        for (String a : rest) {
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(USAGE);
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "--help":
+            case "-h":
+                out.print(USAGE);
                 return 0;
-            }
-            err.println("iocp4j demo: unknown option '" + a + "'\n");
-            err.println(USAGE);
-            return 2;
-        }
-        try {
-            demo(out);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("iocp4j demo failed: " + e);
-            return 1;
-        }
-    }
-
-    private static void demo(PrintStream out) throws IOException {
-        out.println("iocp4j demo");
-        out.println("  native backend available: " + Iocp.isAvailable()
-                + (Iocp.isAvailable() ? "" : " (" + firstLine(Iocp.unavailabilityCause()) + ")"));
-        try (CompletionPort port = CompletionPort.open(0); CompletionBatch batch = CompletionBatch.allocate(16)) {
-            out.println("  opened a " + port.backend() + " completion port, concurrency " + port.concurrency());
-
-            for (int i = 1; i <= 5; i++) {
-                port.post(i, i * 100, 0x1000L * i);
-            }
-            out.println("  posted 5 packets (key i, i*100 bytes, OVERLAPPED 0x1000*i)");
-
-            Completion one = new Completion();
-            port.poll(one, 0, TimeUnit.SECONDS);
-            out.println("  single poll:  " + one);
-            int n = port.poll(batch, 0, TimeUnit.SECONDS);
-            out.println("  batch poll took " + n + " packets, in the order they were posted:");
-            for (int i = 0; i < n; i++) {
-                out.printf("    key=%d bytes=%d overlapped=0x%x error=%d%n",
-                        batch.key(i), batch.bytesTransferred(i), batch.overlappedAddress(i), batch.errorCode(i));
-            }
-
-            long start = System.nanoTime();
-            boolean got = port.poll(one, 50, TimeUnit.MILLISECONDS);
-            out.printf("  poll on an empty port with a 50 ms timeout: %s after %d ms%n",
-                    got ? "a packet?!" : "timed out", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-
-            Thread waiter = new Thread(() -> {
-                try {
-                    port.poll(new Completion(), Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-                } catch (PortClosedException e) {
-                    out.println("  a thread waiting forever was released by close(): " + e.getMessage());
-                } catch (IOException e) {
-                    out.println("  unexpected: " + e);
+            case "help":
+                if (rest.isEmpty()) {
+                    out.print(USAGE);
+                    return 0;
                 }
-            }, "demo-waiter");
-            waiter.start();
-            sleepQuietly(100);
-            port.close();
-            joinQuietly(waiter);
-            try {
-                port.post(1, 1, 1);
-            } catch (PortClosedException e) {
-                out.println("  posting to the closed port: " + e.getClass().getSimpleName() + ", error " + e.errorCode());
-            }
-        }
-    }
-
-    private static String firstLine(Throwable t) {
-        String m = String.valueOf(t.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                if (rest.size() == 1 && rest.get(0).equals("demo")) {
+                    out.print(DemoCommand.usage());
+                    return 0;
+                }
+                if (rest.size() == 1 && rest.get(0).equals("diagnose")) {
+                    out.println(Diagnose.USAGE);
+                    return 0;
+                }
+                err.println("iocp4j help: no such command '" + String.join(" ", rest) + "'\n");
+                err.print(USAGE);
+                return 2;
+            case "demo":
+                return DemoCommand.run(rest, out, err, terminal);
+            case "diagnose":
+                return Diagnose.run(rest.toArray(new String[0]), out, err);
+            default:
+                err.println("iocp4j: unknown command '" + args[0] + "'\n");
+                err.print(USAGE);
+                return 2;
         }
     }
 }
