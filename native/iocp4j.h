@@ -12,4 +12,7 @@ typedef struct {
     UINT32 error;
 } iocp4j_dequeue_result;
 
+/* Marks a JNI parameter the function does not use (env and cls, mostly). */
+#define UNUSED(x) (void) (x)
+
 #endif

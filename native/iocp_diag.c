@@ -9,6 +9,7 @@
 #include <winternl.h>
 #include <psapi.h>
 
+#include "iocp4j.h"
 #include "org_iocp4j_internal_Win32Diag.h"
 
 NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status);
@@ -62,14 +63,14 @@ static void close_query(jint pid, HANDLE process) {
 }
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_currentProcessId0(JNIEnv *env, jclass cls) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     return (jint) GetCurrentProcessId();
 }
 
 JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_processHandleCount0(JNIEnv *env, jclass cls, jint pid) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     HANDLE process = open_for_query(pid);
     if (process == NULL) {
         return -(jlong) GetLastError();
@@ -82,8 +83,8 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_processHandleCount0(J
 }
 
 JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_systemHandleCount0(JNIEnv *env, jclass cls, jint pid) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     DWORD target = pid_or_self(pid);
     if (pid != 0) {
         /* Say so when the process does not exist, rather than counting 0 handles for it. */
@@ -126,8 +127,8 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_systemHandleCount0(JN
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_processMemory0(JNIEnv *env, jclass cls, jint pid,
                                                                          jlong out_address) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     HANDLE process = open_for_query(pid);
     if (process == NULL) {
         return -(jint) GetLastError();
@@ -149,8 +150,8 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_processMemory0(JNIEnv 
 }
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_performanceInfo0(JNIEnv *env, jclass cls, jlong out_address) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     PERFORMANCE_INFORMATION info;
     info.cb = sizeof info;
     if (!K32GetPerformanceInfo(&info, sizeof info)) {

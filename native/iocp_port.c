@@ -18,7 +18,6 @@ NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status);
 NTSYSAPI NTSTATUS NTAPI NtQueryIoCompletion(HANDLE port, int informationClass, PVOID information, ULONG length,
                                             PULONG returned);
 
-#define UNUSED(x) (void) (x)
 
 static DWORD wait_millis(jint timeout) {
     return timeout < 0 ? INFINITE : (DWORD) timeout;
@@ -149,8 +148,8 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_formatMessage0(JNIEnv 
 
 /* Packets queued in the port now (NtQueryIoCompletion), or -(Win32 error). A cold call: for diagnostics. */
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_queueDepth0(JNIEnv *env, jclass cls, jlong port) {
-    (void) env;
-    (void) cls;
+    UNUSED(env);
+    UNUSED(cls);
     LONG depth = 0;
     NTSTATUS status = NtQueryIoCompletion((HANDLE) (intptr_t) port, 0, &depth, (ULONG) sizeof depth, NULL);
     if (status < 0) {

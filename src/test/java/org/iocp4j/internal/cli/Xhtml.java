@@ -45,16 +45,14 @@ final class Xhtml {
     }
 
     static List<Element> elements(Document doc, String namespace, String name) {
-        NodeList nodes = doc.getElementsByTagNameNS(namespace, name);
-        List<Element> list = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            list.add((Element) nodes.item(i));
-        }
-        return list;
+        return asList(doc.getElementsByTagNameNS(namespace, name));
     }
 
     static List<Element> elements(Element root, String namespace, String name) {
-        NodeList nodes = root.getElementsByTagNameNS(namespace, name);
+        return asList(root.getElementsByTagNameNS(namespace, name));
+    }
+
+    private static List<Element> asList(NodeList nodes) {
         List<Element> list = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             list.add((Element) nodes.item(i));
