@@ -93,7 +93,8 @@ public abstract class CompletionPort implements AutoCloseable {
      * @param key    the completion key its packets will carry
      * @throws IllegalArgumentException      if {@code handle} is 0 or {@code INVALID_HANDLE_VALUE} (-1)
      * @throws PortClosedException           if the port is closed
-     * @throws UnsupportedOperationException on the portable backend, which has no operating-system handles
+     * @throws UnsupportedOperationException on the portable backend, for anything but a portable handle (a
+     *                                       file or socket opened through {@code org.iocp4j.io})
      * @throws IocpException                 if {@code CreateIoCompletionPort} fails: 6,
      *                                       {@code ERROR_INVALID_HANDLE}; 87, {@code ERROR_INVALID_PARAMETER},
      *                                       when the handle is already associated with a port or was not

@@ -196,7 +196,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      * @param handle a {@code HANDLE} or {@code SOCKET} opened for overlapped I/O
      * @return the bound handle
      * @throws IllegalArgumentException      if {@code handle} is 0 or -1
-     * @throws UnsupportedOperationException on the portable backend, which has no operating-system handles
+     * @throws UnsupportedOperationException on the portable backend, for anything but a portable handle (a
+     *                                       file or socket opened through {@code org.iocp4j.io})
      * @throws IocpException                 if the association fails (87 if the handle is already bound)
      * @throws IOException                   on other failures
      */
@@ -406,6 +407,18 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             return io.dispatcher.port.blocking(action);
         }
         return action.run();
+    }
+
+    /**
+     * Whether the calling thread is one of this dispatcher's I/O threads (where a callback runs). Code
+     * that would wait for this dispatcher's own packets must not wait here: the packet may need this very
+     * thread.
+     *
+     * @return true on this dispatcher's I/O threads
+     */
+    public boolean isIoThread() {
+        Thread t = Thread.currentThread();
+        return t instanceof IoThread && ((IoThread) t).dispatcher == this;
     }
 
     // ---- counters ----
@@ -874,6 +887,20 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (workers == null || !handOff(() -> runCallback(overlapped, errorCode, bytes))) {
             runCallback(overlapped, errorCode, bytes);
         }
+    }
+
+    /**
+     * The packet-less completion of {@link NativeOverlapped#completedSynchronously}: the same transition
+     * and callback as a dequeued packet, on the calling thread.
+     */
+    void completeInline(NativeOverlapped overlapped, int errorCode, int bytes) {
+        if (!slab.transition(overlapped.slot, overlapped.generation, OverlappedSlab.SUBMITTED, OverlappedSlab.COMPLETED)) {
+            throw new IllegalStateException("completedSynchronously of an overlapped that is " + overlapped.status());
+        }
+        if (!overlapped.reusable()) {
+            slab.clearOwner(overlapped.slot, overlapped);
+        }
+        runCallback(overlapped, errorCode, bytes);
     }
 
     private void runTask(Runnable task) {

@@ -12,7 +12,7 @@ import org.iocp4j.internal.Win32Errors;
  * {@code ERROR_INVALID_HANDLE}, 6, for a port that is already closed), so code that inspects
  * {@link #errorCode()} behaves alike on every platform.
  */
-public class IocpException extends IOException {
+public class IocpException extends IOException implements Win32Error {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,6 +35,7 @@ public class IocpException extends IOException {
      *
      * @return the error code, never 0
      */
+    @Override
     public int errorCode() {
         return errorCode;
     }

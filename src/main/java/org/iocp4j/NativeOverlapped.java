@@ -225,6 +225,20 @@ public class NativeOverlapped {
     }
 
     /**
+     * Completes a submitted operation whose Win32 call succeeded at once on a handle that skips the port
+     * on success ({@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}): no packet will come, so the callback runs
+     * now, on this thread, exactly as a packet would have run it (a throwing callback is logged and
+     * counted). Calling it when a packet <em>will</em> come is a bug: that packet is then dropped as stale.
+     *
+     * @param errorCode        the Win32 error code the callback sees (0 for the usual synchronous success)
+     * @param bytesTransferred the byte count the call reported
+     * @throws IllegalStateException if the overlapped is not submitted
+     */
+    public final void completedSynchronously(int errorCode, int bytesTransferred) {
+        dispatcher.completeInline(this, errorCode, bytesTransferred);
+    }
+
+    /**
      * Frees the overlapped. Exactly once; never while the kernel may write it.
      *
      * @throws IllegalStateException if it is submitted (cancel it and free it in its callback), or

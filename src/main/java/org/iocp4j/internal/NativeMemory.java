@@ -31,6 +31,52 @@ public final class NativeMemory {
         }
     }
 
+    /** Where {@code java.nio.Buffer} keeps a direct buffer's base address. */
+    private static final long BUFFER_ADDRESS_OFFSET = bufferAddressOffset();
+
+    private static long bufferAddressOffset() {
+        try {
+            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError("java.nio.Buffer has no address field: " + e);
+        }
+    }
+
+    /**
+     * The base address of a direct buffer's memory (its element 0, not its position). The caller keeps
+     * the buffer reachable for as long as the address is used.
+     */
+    public static long addressOf(java.nio.ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return UNSAFE.getLong(direct, BUFFER_ADDRESS_OFFSET);
+    }
+
+    /** Writes {@code s} as UTF-16 with a terminating NUL at {@code address} ({@code 2 * (length + 1)} bytes). */
+    public static void putUtf16z(long address, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            UNSAFE.putChar(address + 2L * i, s.charAt(i));
+        }
+        UNSAFE.putChar(address + 2L * s.length(), (char) 0);
+    }
+
+    public static byte getByte(long address) {
+        return UNSAFE.getByte(address);
+    }
+
+    public static void putByte(long address, byte value) {
+        UNSAFE.putByte(address, value);
+    }
+
+    public static short getShort(long address) {
+        return UNSAFE.getShort(address);
+    }
+
+    public static void putShort(long address, short value) {
+        UNSAFE.putShort(address, value);
+    }
+
     /** Allocates {@code bytes} of zeroed off-heap memory; release it with {@link #free}. */
     public static long allocateZeroed(long bytes) {
         if (bytes <= 0) {

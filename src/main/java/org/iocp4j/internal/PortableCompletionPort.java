@@ -98,16 +98,20 @@ public final class PortableCompletionPort extends CompletionPort {
     }
 
     @Override
-    public void associate(long handle, long key) throws PortClosedException {
+    public void associate(long handle, long key) throws org.iocp4j.IocpException {
         if (handle == 0 || handle == -1) {
             throw new IllegalArgumentException("not a handle: " + handle);
         }
         if (closed) {
             throw new PortClosedException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
         }
-        throw new UnsupportedOperationException("the portable completion port has no operating-system handles"
-                + " to associate; it runs on " + System.getProperty("os.name")
-                + " (the native backend needs Windows x64)");
+        if (!PortableHandles.isPortable(handle)) {
+            throw new UnsupportedOperationException("handle 0x" + Long.toHexString(handle) + " is not a portable"
+                    + " handle: the portable completion port has no operating-system handles to associate; it runs"
+                    + " on " + System.getProperty("os.name") + " (the native backend needs Windows x64). Open files"
+                    + " and sockets through org.iocp4j.io, which works on both.");
+        }
+        PortableHandles.associate(handle, this, key);
     }
 
     @Override

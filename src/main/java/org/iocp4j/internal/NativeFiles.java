@@ -1,0 +1,76 @@
+package org.iocp4j.internal;
+
+import java.nio.ByteBuffer;
+
+/** {@link FileBackend} over the Win32 natives of {@code native/iocp_file.c}. */
+public final class NativeFiles implements FileBackend {
+
+    /** The one instance (the natives hold no state). */
+    public static final NativeFiles INSTANCE = new NativeFiles();
+
+    private NativeFiles() {
+    }
+
+    @Override
+    public long open(String path, int access, int shareMode, int disposition, int flags) {
+        long name = utf16z(path);
+        try {
+            return Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
+        } finally {
+            NativeMemory.free(name);
+        }
+    }
+
+    /** A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller frees it. */
+    static long utf16z(String s) {
+        long address = NativeMemory.allocateZeroed(2L * (s.length() + 1));
+        NativeMemory.putUtf16z(address, s);
+        return address;
+    }
+
+    @Override
+    public long read(long handle, ByteBuffer dst, long position, long overlapped) {
+        return Win32File.read0(handle, NativeMemory.addressOf(dst) + dst.position(), dst.remaining(), overlapped);
+    }
+
+    @Override
+    public long write(long handle, ByteBuffer src, long position, long overlapped) {
+        return Win32File.write0(handle, NativeMemory.addressOf(src) + src.position(), src.remaining(), overlapped);
+    }
+
+    @Override
+    public long size(long handle) {
+        return Win32File.size0(handle);
+    }
+
+    @Override
+    public int truncate(long handle, long size) {
+        return Win32File.truncate0(handle, size);
+    }
+
+    @Override
+    public int flush(long handle) {
+        return Win32File.flush0(handle);
+    }
+
+    @Override
+    public int sectorSize(long handle) {
+        return Win32File.sectorSize0(handle);
+    }
+
+    @Override
+    public int skipCompletionPortOnSuccess(long handle) {
+        return Win32File.setNotificationModes0(handle,
+                Win32File.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | Win32File.FILE_SKIP_SET_EVENT_ON_HANDLE);
+    }
+
+    @Override
+    public int cancel(long handle, long overlapped) {
+        return Win32Port.cancel0(handle, overlapped);
+    }
+
+    @Override
+    public int close(long handle) {
+        return Win32Port.close0(handle);
+    }
+}

@@ -1,0 +1,285 @@
+package org.iocp4j.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link FileBackend} for every platform: a {@link FileChannel} per handle, its positional reads and writes
+ * run on a small shared executor (the "device"), each posting its packet to the handle's port when it ends,
+ * as the kernel would. Every operation is pending ({@code -997}): like Wine, this backend never completes
+ * file I/O at once. Share modes and {@code FILE_FLAG_NO_BUFFERING} have no equivalent here (the alignment
+ * rules of unbuffered I/O are still checked above this class, so code behaves alike on Windows).
+ */
+public final class PortableFiles implements FileBackend {
+
+    /** The one instance. */
+    public static final PortableFiles INSTANCE = new PortableFiles();
+
+    private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
+    /** Threads of the device executor: enough for a few reads in flight to overlap on a disk. */
+    private static final int THREADS = Integer.getInteger("iocp4j.portable.fileThreads", 4);
+
+    /** Operations queued or running, by OVERLAPPED address (unique while submitted): what cancel finds. */
+    private final ConcurrentHashMap<Long, FileTask> pending = new ConcurrentHashMap<>();
+    private volatile ExecutorService device;
+
+    private PortableFiles() {
+    }
+
+    private ExecutorService device() {
+        ExecutorService d = device;
+        if (d == null) {
+            synchronized (this) {
+                d = device;
+                if (d == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    ThreadPoolExecutor e = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), r -> {
+                                Thread t = new Thread(r, "iocp4j-portable-file-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    e.allowCoreThreadTimeOut(true);
+                    device = d = e;
+                }
+            }
+        }
+        return d;
+    }
+
+    @Override
+    public long open(String path, int access, int shareMode, int disposition, int flags) {
+        EnumSet<StandardOpenOption> options = EnumSet.noneOf(StandardOpenOption.class);
+        if ((access & Win32File.GENERIC_READ) != 0) {
+            options.add(StandardOpenOption.READ);
+        }
+        if ((access & Win32File.GENERIC_WRITE) != 0) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        switch (disposition) {
+            case Win32File.CREATE_NEW: options.add(StandardOpenOption.CREATE_NEW); break;
+            case Win32File.CREATE_ALWAYS: options.add(StandardOpenOption.CREATE); options.add(StandardOpenOption.TRUNCATE_EXISTING); break;
+            case Win32File.OPEN_ALWAYS: options.add(StandardOpenOption.CREATE); break;
+            case Win32File.TRUNCATE_EXISTING: options.add(StandardOpenOption.TRUNCATE_EXISTING); break;
+            case Win32File.OPEN_EXISTING: break;
+            default: return -Win32Errors.ERROR_INVALID_PARAMETER;
+        }
+        if ((flags & Win32File.FILE_FLAG_DELETE_ON_CLOSE) != 0) {
+            options.add(StandardOpenOption.DELETE_ON_CLOSE);
+        }
+        if ((flags & Win32File.FILE_FLAG_WRITE_THROUGH) != 0) {
+            options.add(StandardOpenOption.DSYNC);
+        }
+        Path p = Path.of(path);
+        if ((options.contains(StandardOpenOption.TRUNCATE_EXISTING) || options.contains(StandardOpenOption.CREATE))
+                && !options.contains(StandardOpenOption.WRITE)) {
+            options.add(StandardOpenOption.WRITE); // Windows truncates or creates with read access alone
+        }
+        try {
+            FileChannel channel = FileChannel.open(p, options.toArray(new OpenOption[0]));
+            return PortableHandles.register(channel).handle();
+        } catch (java.nio.file.NoSuchFileException e) {
+            Path parent = p.toAbsolutePath().getParent();
+            return parent != null && !Files.isDirectory(parent) ? -Win32Errors.ERROR_PATH_NOT_FOUND : -Win32Errors.ERROR_FILE_NOT_FOUND;
+        } catch (IOException | RuntimeException e) {
+            return -PortableErrors.codeOf(e);
+        }
+    }
+
+    private static FileChannel channel(long handle) {
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        return e != null && e.resource() instanceof FileChannel ? (FileChannel) e.resource() : null;
+    }
+
+    @Override
+    public long read(long handle, ByteBuffer dst, long position, long overlapped) {
+        return start(handle, dst, position, overlapped, false);
+    }
+
+    @Override
+    public long write(long handle, ByteBuffer src, long position, long overlapped) {
+        return start(handle, src, position, overlapped, true);
+    }
+
+    private long start(long handle, ByteBuffer buffer, long position, long overlapped, boolean write) {
+        PortableHandles.Entry entry = PortableHandles.lookup(handle);
+        if (entry == null || !(entry.resource() instanceof FileChannel)) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        FileChannel channel = (FileChannel) entry.resource();
+        if (write ? !isWritable(channel) : false) {
+            return -Win32Errors.ERROR_ACCESS_DENIED;
+        }
+        FileTask task = new FileTask(entry, channel, buffer.duplicate(), position, overlapped, write);
+        pending.put(overlapped, task);
+        device().execute(task);
+        return PENDING;
+    }
+
+    private static boolean isWritable(FileChannel channel) {
+        try {
+            channel.write(ByteBuffer.allocate(0), 0);
+            return true;
+        } catch (java.nio.channels.NonWritableChannelException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // let the operation itself report what is wrong
+        }
+    }
+
+    @Override
+    public long size(long handle) {
+        FileChannel c = channel(handle);
+        if (c == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        try {
+            return c.size();
+        } catch (IOException e) {
+            return -PortableErrors.codeOf(e);
+        }
+    }
+
+    @Override
+    public int truncate(long handle, long size) {
+        FileChannel c = channel(handle);
+        if (c == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        try {
+            // SetFileInformationByHandle(FileEndOfFileInfo) both shrinks and extends.
+            if (size < c.size()) {
+                c.truncate(size);
+            } else if (size > c.size()) {
+                c.write(ByteBuffer.allocate(1), size - 1);
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return -PortableErrors.codeOf(e);
+        }
+    }
+
+    @Override
+    public int flush(long handle) {
+        FileChannel c = channel(handle);
+        if (c == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        try {
+            c.force(true);
+            return 0;
+        } catch (IOException e) {
+            return -PortableErrors.codeOf(e);
+        }
+    }
+
+    @Override
+    public int sectorSize(long handle) {
+        return 4096; // the common sector size; FileStore block sizes vary by file system, not by device
+    }
+
+    @Override
+    public int skipCompletionPortOnSuccess(long handle) {
+        return channel(handle) == null ? -Win32Errors.ERROR_INVALID_HANDLE : 0; // never completes at once anyway
+    }
+
+    @Override
+    public int cancel(long handle, long overlapped) {
+        boolean any = false;
+        if (overlapped != 0) {
+            FileTask t = pending.get(overlapped);
+            any = t != null && t.entry.handle() == handle && t.cancel();
+        } else {
+            for (FileTask t : pending.values()) {
+                if (t.entry.handle() == handle && t.cancel()) {
+                    any = true;
+                }
+            }
+        }
+        return any ? 0 : -Win32Errors.ERROR_NOT_FOUND;
+    }
+
+    @Override
+    public int close(long handle) {
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        if (e == null || !PortableHandles.unregister(handle)) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        try {
+            ((java.io.Closeable) e.resource()).close();
+            return 0;
+        } catch (IOException ex) {
+            return -PortableErrors.codeOf(ex);
+        }
+    }
+
+    /** One read or write on the device: runs once, unless a cancel claims it first (then 995, as Windows). */
+    private final class FileTask implements Runnable {
+        final PortableHandles.Entry entry;
+        final FileChannel channel;
+        final ByteBuffer buffer;
+        final long position;
+        final long overlapped;
+        final boolean write;
+        final AtomicBoolean claimed = new AtomicBoolean();
+
+        FileTask(PortableHandles.Entry entry, FileChannel channel, ByteBuffer buffer, long position, long overlapped,
+                 boolean write) {
+            this.entry = entry;
+            this.channel = channel;
+            this.buffer = buffer;
+            this.position = position;
+            this.overlapped = overlapped;
+            this.write = write;
+        }
+
+        boolean cancel() {
+            if (!claimed.compareAndSet(false, true)) {
+                return false; // running or done: a file operation in progress is not interrupted, as on Windows
+            }
+            pending.remove(overlapped, this);
+            entry.complete(overlapped, 0, Win32Errors.ERROR_OPERATION_ABORTED);
+            return true;
+        }
+
+        @Override
+        public void run() {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            pending.remove(overlapped, this);
+            int bytes = 0;
+            int error = 0;
+            try {
+                if (write) {
+                    while (buffer.hasRemaining()) { // WriteFile writes it all or fails
+                        bytes += channel.write(buffer, position + bytes);
+                    }
+                } else {
+                    int n = buffer.hasRemaining() ? channel.read(buffer, position) : 0;
+                    if (n < 0) {
+                        error = Win32Errors.ERROR_HANDLE_EOF;
+                    } else {
+                        bytes = n;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                error = PortableErrors.codeOf(e);
+            }
+            entry.complete(overlapped, bytes, error);
+        }
+    }
+}

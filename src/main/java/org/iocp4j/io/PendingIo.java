@@ -1,0 +1,179 @@
+package org.iocp4j.io;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.CompletionHandler;
+
+import org.iocp4j.IoCallback;
+import org.iocp4j.NativeOverlapped;
+
+/**
+ * One overlapped operation of a {@link HandleChannel}: starts the Win32 call, and turns its packet into a
+ * result for a {@link CompletionHandler} or an {@link IoFuture}.
+ *
+ * <p>Cancel and completion meet in one state word. {@code CancelIoEx} takes the OVERLAPPED's address, so
+ * the OVERLAPPED must not be freed (and its slot reused by another operation on the same handle, which
+ * the cancel would then hit) while a cancel is inside that call: a completion that finds a cancel in
+ * progress leaves the result to the canceller, which delivers it when the call returns.
+ *
+ * @param <V> the result type
+ */
+abstract class PendingIo<V> implements IoCallback, IoOperation {
+
+    private static final int PENDING = 0;
+    private static final int CANCELLING = 1;
+    /** The packet came during a cancel: the canceller delivers it. */
+    private static final int HANDED_OVER = 2;
+    private static final int DONE = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PendingIo.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final HandleChannel channel;
+    private final CompletionHandler<V, Object> handler;
+    private final Object attachment;
+    private final IoFuture<V> future;
+    NativeOverlapped overlapped;
+    private volatile int state;
+    // Written by the completing thread before it hands over (the CAS publishes them).
+    private int handedError;
+    private int handedBytes;
+
+    @SuppressWarnings("unchecked")
+    PendingIo(HandleChannel channel, CompletionHandler<V, ?> handler, Object attachment) {
+        this.channel = channel;
+        this.handler = (CompletionHandler<V, Object>) handler;
+        this.attachment = attachment;
+        this.future = null;
+    }
+
+    PendingIo(HandleChannel channel, IoFuture<V> future) {
+        this.channel = channel;
+        this.handler = null;
+        this.attachment = null;
+        this.future = future;
+        future.started(this);
+    }
+
+    /** The Win32 call's name, for messages ({@code "ReadFile"}). */
+    abstract String operation();
+
+    /**
+     * Starts the call with the OVERLAPPED at {@code overlappedAddress}: the natives' convention
+     * ({@code >= 0} bytes at once, {@code -997} pending, else {@code -error}).
+     */
+    abstract long initiate(long overlappedAddress);
+
+    /** The result of a success that moved {@code bytes} (moves buffer positions). */
+    abstract V succeeded(int bytes) throws IOException;
+
+    /** The result an error code stands for (end of file is -1, not a failure), or null if it is a failure. */
+    V resultOf(int errorCode) {
+        return null;
+    }
+
+    /** Cleanup that must run whatever the outcome, before the handler (a socket accepted for nothing...). */
+    void failedCleanup() {
+    }
+
+    @Override
+    public final void completed(int errorCode, int bytesTransferred, NativeOverlapped o) {
+        for (;;) {
+            int s = state;
+            if (s == PENDING && STATE.compareAndSet(this, PENDING, DONE)) {
+                deliver(errorCode, bytesTransferred);
+                return;
+            }
+            if (s == DONE || s == HANDED_OVER) {
+                throw new IllegalStateException(this + " completed twice");
+            }
+            if (s == CANCELLING) {
+                handedError = errorCode;
+                handedBytes = bytesTransferred;
+                if (STATE.compareAndSet(this, CANCELLING, HANDED_OVER)) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Completes an operation whose call failed at once (no packet will come). */
+    final void failedAtOnce(int errorCode) {
+        completed(errorCode, 0, overlapped);
+    }
+
+    /** Completes an operation that could not even start (closed channel): no OVERLAPPED was allocated. */
+    final void rejected(Throwable t) {
+        state = DONE;
+        handOut(null, t);
+    }
+
+    @Override
+    public final boolean cancel() {
+        if (!STATE.compareAndSet(this, PENDING, CANCELLING)) {
+            return false;
+        }
+        channel.cancelIo(overlapped.address());
+        if (!STATE.compareAndSet(this, CANCELLING, PENDING)) {
+            state = DONE; // HANDED_OVER: the packet came meanwhile
+            deliver(handedError, handedBytes);
+        }
+        return true;
+    }
+
+    @Override
+    public final boolean isDone() {
+        return state == DONE;
+    }
+
+    private void deliver(int errorCode, int bytes) {
+        overlapped.free();
+        channel.ended();
+        V value = null;
+        Throwable failure = null;
+        if (errorCode == 0) {
+            try {
+                value = succeeded(bytes);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        } else {
+            value = resultOf(errorCode);
+            if (value == null) {
+                failure = channel.exceptionFor(operation(), errorCode);
+            }
+        }
+        if (failure != null) {
+            failedCleanup();
+        }
+        handOut(value, failure);
+    }
+
+    private void handOut(V value, Throwable failure) {
+        if (future != null) {
+            if (failure == null) {
+                future.complete(value);
+            } else {
+                future.completeExceptionally(failure);
+            }
+        } else if (failure == null) {
+            handler.completed(value, attachment);
+        } else {
+            handler.failed(failure, attachment);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return operation() + " on " + channel;
+    }
+}

@@ -1,0 +1,184 @@
+package org.iocp4j.io;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+
+import org.iocp4j.IocpException;
+import org.iocp4j.Win32Error;
+import org.iocp4j.internal.Win32Errors;
+
+/**
+ * The JDK exception types Java users expect for well-known Win32 and Winsock error codes, each keeping
+ * its code ({@link Win32Error}). Every failure of an {@code org.iocp4j.io} operation is one of these or an
+ * {@link IocpException}:
+ * <table>
+ *   <caption>Error codes and the exceptions they become</caption>
+ *   <tr><th>code</th><th>exception</th></tr>
+ *   <tr><td>995 {@code ERROR_OPERATION_ABORTED}; 1236, 10053 and Wine's 676 on a channel closed
+ *       locally</td><td>{@link AsynchronousClose} (an {@link AsynchronousCloseException})</td></tr>
+ *   <tr><td>64 {@code ERROR_NETNAME_DELETED}, 10054 {@code WSAECONNRESET}, 10053 on an open channel</td>
+ *       <td>{@link ConnectionReset} (a {@link SocketException}, "Connection reset")</td></tr>
+ *   <tr><td>1225 {@code ERROR_CONNECTION_REFUSED}, 10061 {@code WSAECONNREFUSED}, 1231, 10051, 10060</td>
+ *       <td>{@link Connect} (a {@link ConnectException})</td></tr>
+ *   <tr><td>2, 3</td><td>{@link NoSuchFile}</td></tr>
+ *   <tr><td>80, 183</td><td>{@link FileAlreadyExists}</td></tr>
+ *   <tr><td>5</td><td>{@link AccessDenied}</td></tr>
+ *   <tr><td>anything else, including 109 {@code ERROR_BROKEN_PIPE}</td><td>{@link IocpException}</td></tr>
+ * </table>
+ */
+public final class Win32Exceptions {
+
+    /** Wine's status for a socket closed locally under a pending receive (Windows gives 995 or 1236). */
+    static final int WINE_LOCAL_CLOSE = 676;
+
+    private Win32Exceptions() {
+    }
+
+    /**
+     * The exception for a failed operation.
+     *
+     * @param operation   what failed, for the message (for example {@code "WSARecv"})
+     * @param errorCode   the Win32 or Winsock code
+     * @param closedLocally whether the channel was closed by this process while the operation was pending
+     *                    (then an abort-like code is an asynchronous close, not a reset)
+     * @param path        the file the operation concerned, or null
+     * @return the exception, with {@link Win32Error#errorCode()} equal to {@code errorCode}
+     */
+    public static IOException forCode(String operation, int errorCode, boolean closedLocally, String path) {
+        String text = operation + " failed: " + Win32Errors.describe(errorCode);
+        switch (errorCode) {
+            case Win32Errors.ERROR_OPERATION_ABORTED:
+                return new AsynchronousClose(text, errorCode);
+            case Win32Errors.ERROR_CONNECTION_ABORTED:
+            case Win32Errors.WSAECONNABORTED:
+            case WINE_LOCAL_CLOSE:
+                return closedLocally ? new AsynchronousClose(text, errorCode) : new ConnectionReset(text, errorCode);
+            case Win32Errors.ERROR_NETNAME_DELETED:
+            case Win32Errors.WSAECONNRESET:
+                return new ConnectionReset(text, errorCode);
+            case Win32Errors.ERROR_CONNECTION_REFUSED:
+            case Win32Errors.WSAECONNREFUSED:
+            case Win32Errors.ERROR_NETWORK_UNREACHABLE:
+            case Win32Errors.WSAENETUNREACH:
+            case Win32Errors.WSAETIMEDOUT:
+                return new Connect(text, errorCode);
+            case Win32Errors.ERROR_FILE_NOT_FOUND:
+            case Win32Errors.ERROR_PATH_NOT_FOUND:
+                return new NoSuchFile(path, text, errorCode);
+            case Win32Errors.ERROR_FILE_EXISTS:
+            case Win32Errors.ERROR_ALREADY_EXISTS:
+                return new FileAlreadyExists(path, text, errorCode);
+            case Win32Errors.ERROR_ACCESS_DENIED:
+                return new AccessDenied(path, text, errorCode);
+            default:
+                return new IocpException(operation, errorCode);
+        }
+    }
+
+    /** An operation ended because its channel was closed or the operation cancelled (995, ...). */
+    public static final class AsynchronousClose extends AsynchronousCloseException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+        private final String message;
+
+        AsynchronousClose(String message, int errorCode) {
+            this.message = message;
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** The peer reset the connection (64, 10054). */
+    public static final class ConnectionReset extends SocketException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        ConnectionReset(String message, int errorCode) {
+            super("Connection reset: " + message);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** A connection could not be made (1225, 10061, ...). */
+    public static final class Connect extends ConnectException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        Connect(String message, int errorCode) {
+            super(message);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** The file or its folder does not exist (2, 3). */
+    public static final class NoSuchFile extends NoSuchFileException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        NoSuchFile(String path, String reason, int errorCode) {
+            super(path, null, reason);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** The file exists and was to be created new (80, 183). */
+    public static final class FileAlreadyExists extends FileAlreadyExistsException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        FileAlreadyExists(String path, String reason, int errorCode) {
+            super(path, null, reason);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** Access denied (5). */
+    public static final class AccessDenied extends AccessDeniedException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        AccessDenied(String path, String reason, int errorCode) {
+            super(path, null, reason);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+}
