@@ -22,7 +22,7 @@ public final class NativeFiles implements FileBackend {
     }
 
     /** A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller frees it. */
-    static long utf16z(String s) {
+    public static long utf16z(String s) {
         long address = NativeMemory.allocateZeroed(2L * (s.length() + 1));
         NativeMemory.putUtf16z(address, s);
         return address;

@@ -62,6 +62,10 @@ abstract class HandleChannel implements Channel {
     /** Closes the handle itself: 0 or -error. */
     abstract int closeHandle();
 
+    /** Runs once, when the channel is marked closed and before its operations are cancelled. */
+    void closing() {
+    }
+
     /**
      * The Win32 handle (or the portable backend's handle value).
      *
@@ -130,7 +134,9 @@ abstract class HandleChannel implements Channel {
             op.failedAtOnce(Win32Errors.ERROR_INVALID_PARAMETER);
             throw e;
         }
-        if (r == -Win32Errors.ERROR_IO_PENDING || (r >= 0 && !skipOnSuccess)) {
+        // ERROR_MORE_DATA (a message larger than the buffer) is a warning status, not an error: the
+        // kernel queues its packet even on a handle that skips the port on success.
+        if (r == -Win32Errors.ERROR_IO_PENDING || r == -Win32Errors.ERROR_MORE_DATA || (r >= 0 && !skipOnSuccess)) {
             if (!isOpen()) {
                 op.cancel(); // close's cancel-all may have run before the call started
             }
@@ -250,6 +256,7 @@ abstract class HandleChannel implements Channel {
     public final int close(Duration deadline) {
         long before = state.getAndUpdate(s -> s | CLOSED);
         if ((before & CLOSED) == 0) {
+            closing();
             if (before == 0) {
                 closeHandleOnce();
             } else {

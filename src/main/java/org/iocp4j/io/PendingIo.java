@@ -106,8 +106,12 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         }
     }
 
+    /** The call failed at once (no packet came): set before the result is handed out. */
+    boolean failedAtOnce;
+
     /** Completes an operation whose call failed at once (no packet will come). */
     final void failedAtOnce(int errorCode) {
+        failedAtOnce = true;
         completed(errorCode, 0, overlapped);
     }
 
@@ -158,7 +162,8 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         handOut(value, failure);
     }
 
-    private void handOut(V value, Throwable failure) {
+    /** Hands the outcome to the handler or future (an internal operation may take it itself). */
+    void handOut(V value, Throwable failure) {
         if (future != null) {
             if (failure == null) {
                 future.complete(value);
