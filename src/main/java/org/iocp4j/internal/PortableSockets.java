@@ -1,0 +1,800 @@
+package org.iocp4j.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SocketBackend} on NIO for every platform: readiness turned into completions.
+ *
+ * <p>Each overlapped call is tried at once on the calling thread (a non-blocking read, write, accept or
+ * connect); if it cannot proceed it joins its socket's FIFO queue for that direction and one shared
+ * selector thread finishes it when the channel is ready. Either way exactly one packet is posted, to the
+ * port the socket is associated with (for an accept: the listener's), and the call returns -997 like an
+ * overlapped call that went pending. A socket's queues, its channel and its closed flag are guarded by
+ * its own monitor, held across the non-blocking attempt so a later operation never overtakes a queued
+ * one; the selector thread alone registers channels and changes interest sets.
+ */
+public final class PortableSockets implements SocketBackend {
+
+    /** The one instance. */
+    public static final PortableSockets INSTANCE = new PortableSockets();
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortableSockets.class);
+    private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
+    private static final int WSAEINVAL = 10022;
+    private static final int WSAENOPROTOOPT = 10042;
+
+    private static final String SELECTOR_THREAD = "iocp4j-portable-selector";
+
+    private final ConcurrentLinkedQueue<Sock> interestChanged = new ConcurrentLinkedQueue<>();
+    /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
+    private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    private volatile Selector selector;
+
+    private PortableSockets() {
+    }
+
+    /** A socket: nothing but a family until bound, listened on or connected (as a Winsock socket). */
+    static final class Sock {
+        final int family;
+        PortableHandles.Entry entry;
+        // Guarded by this.
+        InetSocketAddress bindAddress;
+        SocketChannel channel;
+        ServerSocketChannel server;
+        final Map<SocketOption<Object>, Object> options = new LinkedHashMap<>();
+        final ArrayDeque<Op> reads = new ArrayDeque<>();
+        final ArrayDeque<Op> writes = new ArrayDeque<>();
+        final ArrayDeque<Op> accepts = new ArrayDeque<>();
+        Op connect;
+        boolean closed;
+
+        Sock(int family) {
+            this.family = family;
+        }
+
+        StandardProtocolFamily protocolFamily() {
+            return family == Win32Socket.AF_INET6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        }
+
+        /** Under the monitor: the interest set the queued operations need. */
+        int interest() {
+            int ops = 0;
+            if (!reads.isEmpty()) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (!writes.isEmpty()) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+            if (!accepts.isEmpty()) {
+                ops |= SelectionKey.OP_ACCEPT;
+            }
+            if (connect != null) {
+                ops |= SelectionKey.OP_CONNECT;
+            }
+            return ops;
+        }
+    }
+
+    /** One overlapped call: {@link #attempt} under the socket's monitor; true when it is complete. */
+    abstract static class Op {
+        final Sock sock;
+        final long overlapped;
+
+        Op(Sock sock, long overlapped) {
+            this.sock = sock;
+            this.overlapped = overlapped;
+        }
+
+        /** Tries to finish; true when done (and the packet posted). */
+        abstract boolean attempt();
+
+        void complete(int bytes, int error) {
+            sock.entry.complete(overlapped, bytes, error);
+        }
+    }
+
+    private static Sock sock(long handle) {
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        return e != null && e.resource() instanceof Sock ? (Sock) e.resource() : null;
+    }
+
+    @Override
+    public long socket(int family) {
+        if (family != Win32Socket.AF_INET && family != Win32Socket.AF_INET6) {
+            return -10047; // WSAEAFNOSUPPORT
+        }
+        Sock s = new Sock(family);
+        s.entry = PortableHandles.register(s);
+        return s.entry.handle();
+    }
+
+    @Override
+    public int bind(long socket, InetSocketAddress local) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.bindAddress != null || s.channel != null || s.server != null) {
+                return -WSAEINVAL;
+            }
+            s.bindAddress = local;
+            return 0;
+        }
+    }
+
+    @Override
+    public int listen(long socket, int backlog) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.bindAddress == null || s.channel != null || s.server != null) {
+                return -WSAEINVAL;
+            }
+            try {
+                ServerSocketChannel server = ServerSocketChannel.open(s.protocolFamily());
+                try {
+                    server.configureBlocking(false);
+                    for (Map.Entry<SocketOption<Object>, Object> o : s.options.entrySet()) {
+                        if (server.supportedOptions().contains(o.getKey())) {
+                            server.setOption(o.getKey(), o.getValue());
+                        }
+                    }
+                    server.bind(s.bindAddress, backlog);
+                } catch (IOException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+                s.server = server;
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    public int accept(long listener, long accepted, long addresses, long overlapped) {
+        Sock l = sock(listener);
+        Sock a = sock(accepted);
+        if (l == null || a == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        return start(new Accept(l, a, overlapped), l.accepts);
+    }
+
+    @Override
+    public InetSocketAddress[] finishAccept(long listener, long accepted, long addresses, int[] errors) {
+        Sock a = sock(accepted);
+        if (a == null) {
+            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
+            return null;
+        }
+        synchronized (a) {
+            try {
+                return new InetSocketAddress[] {(InetSocketAddress) a.channel.getLocalAddress(),
+                        (InetSocketAddress) a.channel.getRemoteAddress()};
+            } catch (IOException | RuntimeException e) {
+                errors[0] = PortableErrors.codeOf(e);
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public int connect(long socket, InetSocketAddress remote, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.channel != null || s.server != null || s.closed) {
+                return -WSAEINVAL;
+            }
+            try {
+                SocketChannel c = SocketChannel.open(s.protocolFamily());
+                try {
+                    c.configureBlocking(false);
+                    applyOptions(s, c);
+                    InetSocketAddress b = s.bindAddress;
+                    if (b != null && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress())) {
+                        c.bind(b);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+                s.channel = c;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+        Connect op = new Connect(s, remote, overlapped);
+        synchronized (s) {
+            if (op.attempt()) {
+                return PENDING;
+            }
+            s.connect = op;
+        }
+        interestChanged(s);
+        return PENDING;
+    }
+
+    @Override
+    public int finishConnect(long socket) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            return s.channel != null && s.channel.isConnected() ? 0 : -Win32Errors.WSAENOTCONN;
+        }
+    }
+
+    @Override
+    public long recv(long socket, ByteBuffer[] buffers, int offset, int length, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        return start(new Recv(s, duplicates(buffers, offset, length), overlapped), s.reads);
+    }
+
+    @Override
+    public long send(long socket, ByteBuffer[] buffers, int offset, int length, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        return start(new Send(s, duplicates(buffers, offset, length), overlapped), s.writes);
+    }
+
+    private static ByteBuffer[] duplicates(ByteBuffer[] buffers, int offset, int length) {
+        ByteBuffer[] d = new ByteBuffer[length];
+        for (int i = 0; i < length; i++) {
+            d[i] = buffers[offset + i].duplicate();
+        }
+        return d;
+    }
+
+    /** Tries {@code op} at once unless others wait before it, else queues it for the selector. */
+    private int start(Op op, ArrayDeque<Op> queue) {
+        Sock s = op.sock;
+        synchronized (s) {
+            if (s.closed) {
+                return -Win32Errors.ERROR_INVALID_HANDLE;
+            }
+            if (queue == s.accepts ? s.server == null : s.channel == null) {
+                return -Win32Errors.WSAENOTCONN;
+            }
+            // A zero-byte read waits for the selector's word on readability: NIO cannot ask without reading.
+            boolean waitForSelector = op instanceof Recv && ((Recv) op).zeroByte;
+            if (queue.isEmpty() && !waitForSelector && op.attempt()) {
+                return PENDING;
+            }
+            queue.add(op);
+        }
+        interestChanged(s);
+        return PENDING;
+    }
+
+    @Override
+    public int shutdown(long socket, int how) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.channel == null) {
+                return -Win32Errors.WSAENOTCONN;
+            }
+            try {
+                if (how == Win32Socket.SD_SEND || how == Win32Socket.SD_BOTH) {
+                    s.channel.shutdownOutput();
+                }
+                if (how == Win32Socket.SD_RECEIVE || how == Win32Socket.SD_BOTH) {
+                    s.channel.shutdownInput();
+                }
+                return 0;
+            } catch (IOException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SocketOption<Object> optionOf(int level, int name) {
+        if (level == Win32Socket.IPPROTO_TCP && name == Win32Socket.TCP_NODELAY) {
+            return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.TCP_NODELAY;
+        }
+        if (level == Win32Socket.SOL_SOCKET) {
+            switch (name) {
+                case Win32Socket.SO_RCVBUF: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_RCVBUF;
+                case Win32Socket.SO_SNDBUF: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_SNDBUF;
+                case Win32Socket.SO_KEEPALIVE: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_KEEPALIVE;
+                case Win32Socket.SO_REUSEADDR: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_REUSEADDR;
+                default: return null;
+            }
+        }
+        if (level == Win32Socket.IPPROTO_IPV6 && name == Win32Socket.IPV6_V6ONLY) {
+            return null; // NIO has no standard option for it
+        }
+        return null;
+    }
+
+    private static void applyOptions(Sock s, SocketChannel c) throws IOException {
+        for (Map.Entry<SocketOption<Object>, Object> o : s.options.entrySet()) {
+            c.setOption(o.getKey(), o.getValue());
+        }
+    }
+
+    @Override
+    public int setOption(long socket, int level, int name, int value) {
+        SocketOption<Object> option = optionOf(level, name);
+        if (option == null) {
+            return -WSAENOPROTOOPT;
+        }
+        return set(socket, option, Boolean.class.equals(option.type()) ? (Object) (value != 0) : (Object) value);
+    }
+
+    private int set(long socket, SocketOption<Object> option, Object value) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            try {
+                if (s.channel != null) {
+                    s.channel.setOption(option, value);
+                } else if (s.server != null && s.server.supportedOptions().contains(option)) {
+                    s.server.setOption(option, value);
+                } else {
+                    s.options.put(option, value);
+                }
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    public long getOption(long socket, int level, int name) {
+        SocketOption<Object> option = optionOf(level, name);
+        if (option == null) {
+            return -WSAENOPROTOOPT;
+        }
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            try {
+                Object v = s.channel != null ? s.channel.getOption(option)
+                        : s.server != null && s.server.supportedOptions().contains(option) ? s.server.getOption(option)
+                        : s.options.get(option);
+                if (v == null) {
+                    return 0;
+                }
+                return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : ((Integer) v).longValue();
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int setLinger(long socket, boolean on, int seconds) {
+        return set(socket, (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_LINGER, on ? seconds : -1);
+    }
+
+    @Override
+    public InetSocketAddress localAddress(long socket, int[] errors) {
+        Sock s = sock(socket);
+        if (s == null) {
+            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
+            return null;
+        }
+        synchronized (s) {
+            try {
+                if (s.channel != null) {
+                    return (InetSocketAddress) s.channel.getLocalAddress();
+                }
+                if (s.server != null) {
+                    return (InetSocketAddress) s.server.getLocalAddress();
+                }
+                errors[0] = WSAEINVAL;
+                return null;
+            } catch (IOException e) {
+                errors[0] = PortableErrors.codeOf(e);
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress(long socket, int[] errors) {
+        Sock s = sock(socket);
+        if (s == null) {
+            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
+            return null;
+        }
+        synchronized (s) {
+            try {
+                InetSocketAddress a = s.channel == null ? null : (InetSocketAddress) s.channel.getRemoteAddress();
+                if (a == null) {
+                    errors[0] = Win32Errors.WSAENOTCONN;
+                }
+                return a;
+            } catch (IOException e) {
+                errors[0] = PortableErrors.codeOf(e);
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public int cancel(long socket, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        List<Op> cancelled = new ArrayList<>();
+        synchronized (s) {
+            for (ArrayDeque<Op> q : List.of(s.reads, s.writes, s.accepts)) {
+                for (Iterator<Op> it = q.iterator(); it.hasNext();) {
+                    Op op = it.next();
+                    if (overlapped == 0 || op.overlapped == overlapped) {
+                        it.remove();
+                        cancelled.add(op);
+                    }
+                }
+            }
+            if (s.connect != null && (overlapped == 0 || s.connect.overlapped == overlapped)) {
+                cancelled.add(s.connect);
+                s.connect = null;
+            }
+            for (Op op : cancelled) {
+                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+            }
+        }
+        if (cancelled.isEmpty()) {
+            return -Win32Errors.ERROR_NOT_FOUND;
+        }
+        interestChanged(s);
+        return 0;
+    }
+
+    @Override
+    public int close(long socket) {
+        Sock s = sock(socket);
+        if (s == null || !PortableHandles.unregister(socket)) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        boolean registered;
+        synchronized (s) {
+            s.closed = true;
+            Selector sel = selector;
+            registered = sel != null && ((s.channel != null && s.channel.keyFor(sel) != null)
+                    || (s.server != null && s.server.keyFor(sel) != null));
+            List<Op> pending = new ArrayList<>(s.reads);
+            pending.addAll(s.writes);
+            pending.addAll(s.accepts);
+            if (s.connect != null) {
+                pending.add(s.connect);
+            }
+            s.reads.clear();
+            s.writes.clear();
+            s.accepts.clear();
+            s.connect = null;
+            try {
+                if (s.channel != null) {
+                    s.channel.close();
+                }
+                if (s.server != null) {
+                    s.server.close();
+                }
+            } catch (IOException e) {
+                LOG.debug("closing a portable socket", e);
+            }
+            for (Op op : pending) {
+                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+            }
+        }
+        if (registered) {
+            awaitDeregistration();
+        }
+        return 0;
+    }
+
+    /**
+     * NIO defers the real close of a channel registered with a selector until the selector drops its key,
+     * in its next selection. Until then a closed listener still completes connections in its backlog (which
+     * then reset) and its port stays taken: unlike {@code closesocket}. So close waits (briefly) for the
+     * selector thread to finish one selection after the close.
+     */
+    private void awaitDeregistration() {
+        if (Thread.currentThread().getName().equals(SELECTOR_THREAD)) {
+            return; // the selection this thread is in drops the key when it ends
+        }
+        java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+        barriers.add(passed);
+        selector().wakeup();
+        try {
+            if (!passed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.debug("the selector did not pass a selection within 1 s of a close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the selector thread ----
+
+    private void interestChanged(Sock s) {
+        interestChanged.add(s);
+        selector().wakeup();
+    }
+
+    private Selector selector() {
+        Selector sel = selector;
+        if (sel == null) {
+            synchronized (this) {
+                sel = selector;
+                if (sel == null) {
+                    try {
+                        sel = Selector.open();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("cannot open the portable sockets' selector", e);
+                    }
+                    Selector running = sel;
+                    Thread t = new Thread(() -> run(running), SELECTOR_THREAD);
+                    t.setDaemon(true);
+                    selector = sel;
+                    t.start();
+                }
+            }
+        }
+        return sel;
+    }
+
+    private void run(Selector sel) {
+        for (;;) {
+            try {
+                java.util.List<java.util.concurrent.CountDownLatch> passing = new ArrayList<>();
+                for (java.util.concurrent.CountDownLatch b; (b = barriers.poll()) != null;) {
+                    passing.add(b);
+                }
+                // Keys of channels closed before this point are dropped (and the channels really closed)
+                // by this selection, which returns at once if anyone waits on it.
+                if (passing.isEmpty()) {
+                    sel.select();
+                } else {
+                    sel.selectNow();
+                    passing.forEach(java.util.concurrent.CountDownLatch::countDown);
+                }
+                for (Sock s; (s = interestChanged.poll()) != null;) {
+                    updateInterest(sel, s);
+                }
+                for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext();) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    ready((Sock) k.attachment(), k, sel);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
+            }
+        }
+    }
+
+    private static void updateInterest(Selector sel, Sock s) {
+        synchronized (s) {
+            java.nio.channels.SelectableChannel c = s.channel != null ? s.channel : s.server;
+            if (c == null || s.closed || !c.isOpen()) {
+                return;
+            }
+            int ops = s.interest() & c.validOps();
+            SelectionKey k = c.keyFor(sel);
+            try {
+                if (k == null) {
+                    if (ops != 0) {
+                        c.register(sel, ops, s);
+                    }
+                } else if (k.isValid()) {
+                    k.interestOps(ops);
+                }
+            } catch (ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+                // closed meanwhile: close() failed its operations
+            }
+        }
+    }
+
+    private static void ready(Sock s, SelectionKey k, Selector sel) {
+        synchronized (s) {
+            if (!k.isValid() || s.closed) {
+                return;
+            }
+            drain(s.reads);
+            drain(s.writes);
+            drain(s.accepts);
+            if (s.connect != null && s.connect.attempt()) {
+                s.connect = null;
+            }
+            if (k.isValid()) {
+                k.interestOps(s.interest() & k.channel().validOps());
+            }
+        }
+    }
+
+    private static void drain(ArrayDeque<Op> queue) {
+        while (!queue.isEmpty() && queue.peek().attempt()) {
+            queue.poll();
+        }
+    }
+
+    // ---- the operations ----
+
+    private static final class Recv extends Op {
+        final ByteBuffer[] buffers;
+        final boolean zeroByte;
+
+        Recv(Sock sock, ByteBuffer[] buffers, long overlapped) {
+            super(sock, overlapped);
+            this.buffers = buffers;
+            boolean any = false;
+            for (ByteBuffer b : buffers) {
+                any |= b.hasRemaining();
+            }
+            this.zeroByte = !any;
+        }
+
+        @Override
+        boolean attempt() {
+            if (zeroByte) {
+                // Only the selector thread attempts it, right after a selection: its ready set is fresh.
+                SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
+                if (k == null || !k.isValid() || !k.isReadable()) {
+                    return false;
+                }
+                complete(0, 0);
+                return true;
+            }
+            try {
+                long n = sock.channel.read(buffers);
+                if (n == 0) {
+                    return false;
+                }
+                complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv
+            } catch (IOException e) {
+                complete(0, PortableErrors.codeOf(e));
+            }
+            return true;
+        }
+    }
+
+    private static final class Send extends Op {
+        final ByteBuffer[] buffers;
+        long sent;
+
+        Send(Sock sock, ByteBuffer[] buffers, long overlapped) {
+            super(sock, overlapped);
+            this.buffers = buffers;
+        }
+
+        @Override
+        boolean attempt() {
+            try {
+                for (;;) {
+                    long n = sock.channel.write(buffers);
+                    sent += n;
+                    if (!buffers[buffers.length - 1].hasRemaining() && remaining() == 0) {
+                        complete((int) sent, 0); // WSASend on a stream socket sends it all
+                        return true;
+                    }
+                    if (n == 0) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                complete((int) sent, PortableErrors.codeOf(e));
+                return true;
+            }
+        }
+
+        private long remaining() {
+            long r = 0;
+            for (ByteBuffer b : buffers) {
+                r += b.remaining();
+            }
+            return r;
+        }
+    }
+
+    private static final class Accept extends Op {
+        final Sock into;
+
+        Accept(Sock listener, Sock into, long overlapped) {
+            super(listener, overlapped);
+            this.into = into;
+        }
+
+        @Override
+        boolean attempt() {
+            try {
+                SocketChannel c = sock.server.accept();
+                if (c == null) {
+                    return false;
+                }
+                synchronized (into) {
+                    if (into.closed) {
+                        c.close();
+                        complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                        return true;
+                    }
+                    c.configureBlocking(false);
+                    applyOptions(into, c);
+                    into.channel = c;
+                }
+                complete(0, 0);
+            } catch (IOException e) {
+                complete(0, PortableErrors.codeOf(e));
+            }
+            return true;
+        }
+    }
+
+    private static final class Connect extends Op {
+        final InetSocketAddress remote;
+        boolean started;
+
+        Connect(Sock sock, InetSocketAddress remote, long overlapped) {
+            super(sock, overlapped);
+            this.remote = remote;
+        }
+
+        @Override
+        boolean attempt() {
+            try {
+                boolean connected;
+                if (!started) {
+                    started = true;
+                    connected = sock.channel.connect(remote);
+                } else {
+                    connected = sock.channel.finishConnect();
+                }
+                if (!connected) {
+                    return false;
+                }
+                complete(0, 0);
+            } catch (IOException e) {
+                int code = PortableErrors.codeOf(e);
+                // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
+                complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,502 @@
+package org.iocp4j.io;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Objects;
+
+import org.iocp4j.Backend;
+import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.NativeSockets;
+import org.iocp4j.internal.PortableSockets;
+import org.iocp4j.internal.SocketAddresses;
+import org.iocp4j.internal.SocketBackend;
+import org.iocp4j.internal.Win32Socket;
+
+/**
+ * A connected TCP socket bound to an {@link IoDispatcher}: overlapped receives and sends ({@code WSARecv},
+ * {@code WSASend}) with scatter and gather, whose completions run on the dispatcher's I/O threads, with a
+ * {@link CompletionHandler} or as an {@link IoFuture}. Made by {@link #connect} ({@code ConnectEx}) or by
+ * an {@link OverlappedServerSocket} ({@code AcceptEx}).
+ *
+ * <p>A read's result is the byte count, or -1 at end of stream. {@link #awaitReadable} is the zero-byte
+ * read: it waits for data without pinning a buffer, so thousands of idle connections hold no buffer memory
+ * (and, on Windows, no locked pages of nonpaged pool) until they have something to say. Failures map as
+ * {@link Win32Exceptions} says: a reset peer is a {@link Win32Exceptions.ConnectionReset}, a refused connect a
+ * {@link Win32Exceptions.Connect}, a read pending when the socket is closed an
+ * {@link Win32Exceptions.AsynchronousClose}; each keeps its code.
+ *
+ * <p>On Windows this is a Winsock socket; elsewhere an NIO {@code SocketChannel} whose readiness is turned
+ * into completions posted to the dispatcher's port.
+ */
+public final class OverlappedSocket extends HandleChannel {
+
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+
+    private final SocketBackend sockets;
+    private volatile InetSocketAddress local;
+    private volatile InetSocketAddress remote;
+
+    OverlappedSocket(IoDispatcher dispatcher, long handle, SocketBackend sockets, InetSocketAddress local,
+                     InetSocketAddress remote) throws IOException {
+        super(dispatcher, handle);
+        this.sockets = sockets;
+        this.local = local;
+        this.remote = remote;
+    }
+
+    static SocketBackend backendOf(IoDispatcher dispatcher) {
+        return dispatcher.port().backend() == Backend.NATIVE ? NativeSockets.INSTANCE : PortableSockets.INSTANCE;
+    }
+
+    /**
+     * Connects to {@code remote} ({@code ConnectEx} on a socket bound to the wildcard address).
+     *
+     * @param dispatcher the dispatcher whose threads run the socket's completions
+     * @param remote     a resolved IPv4 or IPv6 address
+     * @return the connected socket; fails with {@link Win32Exceptions.Connect} (1225 / 10061) when refused
+     * @throws UnresolvedAddressException if {@code remote} is unresolved
+     * @throws IOException                if the socket cannot even be made (its Win32 code kept)
+     */
+    public static IoFuture<OverlappedSocket> connect(IoDispatcher dispatcher, InetSocketAddress remote) throws IOException {
+        IoFuture<OverlappedSocket> f = new IoFuture<>();
+        OverlappedSocket s = unconnected(dispatcher, remote);
+        s.start(new Connect(s, remote, f), 0);
+        return f;
+    }
+
+    /**
+     * Connects to {@code remote}; see {@link #connect(IoDispatcher, InetSocketAddress)}.
+     *
+     * @param dispatcher the dispatcher
+     * @param remote     the address
+     * @param attachment handed to the handler
+     * @param handler    gets the connected socket, or the failure (the socket is then closed)
+     * @param <A>        the attachment type
+     * @return the operation, to cancel it
+     * @throws IOException as {@link #connect(IoDispatcher, InetSocketAddress)}
+     */
+    public static <A> IoOperation connect(IoDispatcher dispatcher, InetSocketAddress remote, A attachment,
+                                          CompletionHandler<OverlappedSocket, ? super A> handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        OverlappedSocket s = unconnected(dispatcher, remote);
+        return s.start(new Connect(s, remote, handler, attachment), 0);
+    }
+
+    private static OverlappedSocket unconnected(IoDispatcher dispatcher, InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(dispatcher, "dispatcher");
+        if (remote.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        SocketBackend sockets = backendOf(dispatcher);
+        int family = SocketAddresses.familyOf(remote);
+        long handle = sockets.socket(family);
+        if (handle < 0) {
+            throw Win32Exceptions.forCode("WSASocketW", (int) -handle, false, null);
+        }
+        try {
+            InetAddress any = InetAddress.getByName(family == Win32Socket.AF_INET6 ? "::" : "0.0.0.0");
+            int r = sockets.bind(handle, new InetSocketAddress(any, 0)); // ConnectEx wants a bound socket
+            if (r < 0) {
+                throw Win32Exceptions.forCode("bind", -r, false, null);
+            }
+            return new OverlappedSocket(dispatcher, handle, sockets, null, remote);
+        } catch (IOException | RuntimeException e) {
+            sockets.close(handle);
+            throw e;
+        }
+    }
+
+    /**
+     * Reads into {@code dst}'s remaining bytes: whatever has arrived, at least one byte.
+     *
+     * @param dst        a direct buffer, not read-only; its position moves by the count on completion
+     * @param attachment handed to the handler
+     * @param handler    gets the count, or -1 at end of stream; or the failure
+     * @param <A>        the attachment type
+     * @return the operation, to cancel it
+     * @throws IllegalArgumentException for a heap or read-only buffer
+     */
+    public <A> IoOperation read(ByteBuffer dst, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        ByteBuffer[] dsts = single(dst, true);
+        return start(new Recv<Integer>(this, dsts, 1, false, handler, attachment), 0, dsts);
+    }
+
+    /**
+     * Reads into {@code dst}'s remaining bytes; see {@link #read(ByteBuffer, Object, CompletionHandler)}.
+     *
+     * @param dst a direct buffer
+     * @return the count, or -1 at end of stream
+     */
+    public IoFuture<Integer> read(ByteBuffer dst) {
+        ByteBuffer[] dsts = single(dst, true);
+        IoFuture<Integer> f = new IoFuture<>();
+        start(new Recv<>(this, dsts, 1, f), 0, dsts);
+        return f;
+    }
+
+    /**
+     * Scatter read: fills {@code dsts[offset .. offset+length)} in order ({@code WSARecv} with several
+     * {@code WSABUF}s).
+     *
+     * @param dsts       direct buffers
+     * @param offset     the first buffer
+     * @param length     how many buffers
+     * @param attachment handed to the handler
+     * @param handler    gets the total count, or -1 at end of stream
+     * @param <A>        the attachment type
+     * @return the operation
+     */
+    public <A> IoOperation read(ByteBuffer[] dsts, int offset, int length, A attachment,
+                                CompletionHandler<Long, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        ByteBuffer[] pinned = slice(dsts, offset, length, true);
+        return start(new Recv<Long>(this, pinned, pinned.length, true, handler, attachment), 0, pinned);
+    }
+
+    /**
+     * Waits for data without a buffer (a zero-byte {@code WSARecv}): completes with 0 when data has
+     * arrived or the stream has ended (the next read says which), so an idle connection pins no memory.
+     *
+     * @param attachment handed to the handler
+     * @param handler    gets 0, or the failure
+     * @param <A>        the attachment type
+     * @return the operation
+     */
+    public <A> IoOperation awaitReadable(A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return start(new Recv<Integer>(this, NO_BUFFERS, 0, false, handler, attachment), 0);
+    }
+
+    /**
+     * Waits for data without a buffer; see {@link #awaitReadable(Object, CompletionHandler)}.
+     *
+     * @return 0 once readable
+     */
+    public IoFuture<Integer> awaitReadable() {
+        IoFuture<Integer> f = new IoFuture<>();
+        start(new Recv<>(this, NO_BUFFERS, 0, f), 0);
+        return f;
+    }
+
+    /**
+     * Writes all of {@code src}'s remaining bytes ({@code WSASend}).
+     *
+     * @param src        a direct buffer; its position moves by the count on completion
+     * @param attachment handed to the handler
+     * @param handler    gets the count, or the failure
+     * @param <A>        the attachment type
+     * @return the operation
+     */
+    public <A> IoOperation write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        ByteBuffer[] srcs = single(src, false);
+        return start(new Send<Integer>(this, srcs, false, handler, attachment), 0, srcs);
+    }
+
+    /**
+     * Writes all of {@code src}'s remaining bytes; see {@link #write(ByteBuffer, Object, CompletionHandler)}.
+     *
+     * @param src a direct buffer
+     * @return the count
+     */
+    public IoFuture<Integer> write(ByteBuffer src) {
+        ByteBuffer[] srcs = single(src, false);
+        IoFuture<Integer> f = new IoFuture<>();
+        start(new Send<>(this, srcs, f), 0, srcs);
+        return f;
+    }
+
+    /**
+     * Gather write of {@code srcs[offset .. offset+length)} in order.
+     *
+     * @param srcs       direct buffers
+     * @param offset     the first buffer
+     * @param length     how many buffers
+     * @param attachment handed to the handler
+     * @param handler    gets the total count
+     * @param <A>        the attachment type
+     * @return the operation
+     */
+    public <A> IoOperation write(ByteBuffer[] srcs, int offset, int length, A attachment,
+                                 CompletionHandler<Long, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        ByteBuffer[] pinned = slice(srcs, offset, length, false);
+        return start(new Send<Long>(this, pinned, true, handler, attachment), 0, pinned);
+    }
+
+    /**
+     * Ends the output side ({@code shutdown(SD_SEND)}): the peer reads end of stream after what was sent.
+     *
+     * @throws IOException on failure, with its code
+     */
+    public void shutdownOutput() throws IOException {
+        call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_SEND));
+    }
+
+    /**
+     * Ends the input side ({@code shutdown(SD_RECEIVE)}).
+     *
+     * @throws IOException on failure, with its code
+     */
+    public void shutdownInput() throws IOException {
+        call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_RECEIVE));
+    }
+
+    /**
+     * Sets an option: {@code TCP_NODELAY}, {@code SO_RCVBUF}, {@code SO_SNDBUF}, {@code SO_KEEPALIVE},
+     * {@code SO_REUSEADDR}, or {@code SO_LINGER} (0: close resets the connection).
+     *
+     * @param option the option
+     * @param value  its value
+     * @param <T>    its type
+     * @return this socket
+     * @throws UnsupportedOperationException for another option
+     * @throws IOException                   on failure, with its code
+     */
+    public <T> OverlappedSocket setOption(SocketOption<T> option, T value) throws IOException {
+        SocketOptionsMap.set(this, sockets, option, value);
+        return this;
+    }
+
+    /**
+     * Reads an option back (not {@code SO_LINGER}).
+     *
+     * @param option the option
+     * @param <T>    its type
+     * @return its value
+     * @throws IOException on failure
+     */
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return SocketOptionsMap.get(this, sockets, option);
+    }
+
+    /**
+     * The local address ({@code getsockname}).
+     *
+     * @return the address
+     * @throws IOException on failure (closed: {@code ClosedChannelException})
+     */
+    public InetSocketAddress localAddress() throws IOException {
+        if (local == null) {
+            int[] error = new int[1];
+            call("getsockname", () -> {
+                local = sockets.localAddress(handle, error);
+                return local == null ? -error[0] : 0;
+            });
+        }
+        return local;
+    }
+
+    /**
+     * The peer's address.
+     *
+     * @return the address
+     */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    int cancelIo(long overlapped) {
+        return sockets.cancel(handle, overlapped);
+    }
+
+    @Override
+    int closeHandle() {
+        return sockets.close(handle);
+    }
+
+    @Override
+    public String toString() {
+        return "OverlappedSocket[" + (local == null ? "?" : local) + " -> " + remote + ", handle 0x"
+                + Long.toHexString(handle) + "]";
+    }
+
+    private static ByteBuffer[] single(ByteBuffer b, boolean read) {
+        Objects.requireNonNull(b, "buffer");
+        check(b, read);
+        return new ByteBuffer[] {b};
+    }
+
+    private static ByteBuffer[] slice(ByteBuffer[] buffers, int offset, int length, boolean read) {
+        Objects.checkFromIndexSize(offset, length, buffers.length);
+        ByteBuffer[] out = new ByteBuffer[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = Objects.requireNonNull(buffers[offset + i], "buffer");
+            check(out[i], read);
+        }
+        return out;
+    }
+
+    private static void check(ByteBuffer b, boolean read) {
+        if (!b.isDirect()) {
+            throw new IllegalArgumentException("a heap buffer: overlapped I/O needs memory the GC never moves"
+                    + " (ByteBuffer.allocateDirect)");
+        }
+        if (read && b.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
+        }
+    }
+
+    /** Moves the buffers' positions by {@code bytes}, in order. */
+    static void advance(ByteBuffer[] buffers, long bytes) {
+        for (ByteBuffer b : buffers) {
+            int n = (int) Math.min(b.remaining(), bytes);
+            b.position(b.position() + n);
+            bytes -= n;
+            if (bytes == 0) {
+                break;
+            }
+        }
+    }
+
+    static long remaining(ByteBuffer[] buffers) {
+        long n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <V> V box(long value, boolean asLong) {
+        return asLong ? (V) Long.valueOf(value) : (V) Integer.valueOf((int) value);
+    }
+
+    /** {@code WSARecv}: 0 bytes into room is end of stream (-1); a zero-byte read completes with 0. */
+    private static final class Recv<V> extends PendingIo<V> {
+        private final OverlappedSocket socket;
+        private final ByteBuffer[] dsts;
+        private final int length;
+        /** The scatter form's result is a {@code Long}, as in NIO. */
+        private final boolean asLong;
+
+        Recv(OverlappedSocket socket, ByteBuffer[] dsts, int length, boolean asLong, CompletionHandler<V, ?> handler,
+             Object attachment) {
+            super(socket, handler, attachment);
+            this.socket = socket;
+            this.dsts = dsts;
+            this.length = length;
+            this.asLong = asLong;
+        }
+
+        Recv(OverlappedSocket socket, ByteBuffer[] dsts, int length, IoFuture<V> future) {
+            super(socket, future);
+            this.socket = socket;
+            this.dsts = dsts;
+            this.length = length;
+            this.asLong = false;
+        }
+
+        @Override
+        String operation() {
+            return "WSARecv";
+        }
+
+        @Override
+        long initiate(long overlappedAddress) {
+            return socket.sockets.recv(socket.handle, dsts, 0, length, overlappedAddress);
+        }
+
+        @Override
+        V succeeded(int bytes) {
+            if (bytes == 0 && remaining(dsts) > 0) {
+                return box(-1, asLong);
+            }
+            advance(dsts, Integer.toUnsignedLong(bytes));
+            return box(Integer.toUnsignedLong(bytes), asLong);
+        }
+    }
+
+    /** {@code WSASend}: all the bytes or a failure. */
+    private static final class Send<V> extends PendingIo<V> {
+        private final OverlappedSocket socket;
+        private final ByteBuffer[] srcs;
+        private final boolean asLong;
+
+        Send(OverlappedSocket socket, ByteBuffer[] srcs, boolean asLong, CompletionHandler<V, ?> handler,
+             Object attachment) {
+            super(socket, handler, attachment);
+            this.socket = socket;
+            this.srcs = srcs;
+            this.asLong = asLong;
+        }
+
+        Send(OverlappedSocket socket, ByteBuffer[] srcs, IoFuture<V> future) {
+            super(socket, future);
+            this.socket = socket;
+            this.srcs = srcs;
+            this.asLong = false;
+        }
+
+        @Override
+        String operation() {
+            return "WSASend";
+        }
+
+        @Override
+        long initiate(long overlappedAddress) {
+            return socket.sockets.send(socket.handle, srcs, 0, srcs.length, overlappedAddress);
+        }
+
+        @Override
+        V succeeded(int bytes) {
+            advance(srcs, Integer.toUnsignedLong(bytes));
+            return box(Integer.toUnsignedLong(bytes), asLong);
+        }
+    }
+
+    /** {@code ConnectEx}, then {@code SO_UPDATE_CONNECT_CONTEXT}; on failure the socket is closed. */
+    private static final class Connect extends PendingIo<OverlappedSocket> {
+        private final OverlappedSocket socket;
+        private final InetSocketAddress remote;
+
+        Connect(OverlappedSocket socket, InetSocketAddress remote, CompletionHandler<OverlappedSocket, ?> handler,
+                Object attachment) {
+            super(socket, handler, attachment);
+            this.socket = socket;
+            this.remote = remote;
+        }
+
+        Connect(OverlappedSocket socket, InetSocketAddress remote, IoFuture<OverlappedSocket> future) {
+            super(socket, future);
+            this.socket = socket;
+            this.remote = remote;
+        }
+
+        @Override
+        String operation() {
+            return "ConnectEx";
+        }
+
+        @Override
+        long initiate(long overlappedAddress) {
+            return socket.sockets.connect(socket.handle, remote, overlappedAddress);
+        }
+
+        @Override
+        OverlappedSocket succeeded(int bytes) throws IOException {
+            int r = socket.sockets.finishConnect(socket.handle);
+            if (r < 0) {
+                throw Win32Exceptions.forCode("setsockopt(SO_UPDATE_CONNECT_CONTEXT)", -r, false, null);
+            }
+            return socket;
+        }
+
+        @Override
+        void failedCleanup() {
+            socket.close(java.time.Duration.ZERO);
+        }
+
+        @Override
+        OverlappedSocket resultOf(int errorCode) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package org.iocp4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.iocp4j.IoDispatcher;
+import org.iocp4j.Win32Error;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Overlapped sockets through the public API, on whichever backend this platform has. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class OverlappedSocketTest {
+
+    private static final long WATCHDOG_SECONDS = 30;
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private IoDispatcher dispatcher;
+    private final List<HandleChannel> channels = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        dispatcher = IoDispatcher.builder().name("socket-test").threads(2).trackFrees(true).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (HandleChannel c : channels) {
+            c.close(Duration.ofSeconds(WATCHDOG_SECONDS));
+        }
+        assertEquals(0, dispatcher.stats().outstandingOperations(), "every OVERLAPPED came back and was freed");
+        dispatcher.shutdown();
+        assertTrue(dispatcher.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+    }
+
+    private <T extends HandleChannel> T track(T c) {
+        channels.add(c);
+        return c;
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws Exception {
+        return f.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Throwable failure(CompletableFuture<?> f) {
+        return assertThrows(ExecutionException.class, () -> await(f)).getCause();
+    }
+
+    private static int codeOf(Throwable t) {
+        return assertInstanceOf(Win32Error.class, t).errorCode();
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    /** Echoes every connection until its end of stream, then closes it; one read and one write in flight. */
+    private void serveEcho(OverlappedServerSocket server) {
+        server.accept(null, new CompletionHandler<OverlappedSocket, Void>() {
+            @Override
+            public void completed(OverlappedSocket s, Void a) {
+                track(s);
+                server.accept(null, this);
+                echo(s, ByteBuffer.allocateDirect(16 * 1024));
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                // the server closed
+            }
+        });
+    }
+
+    private static void echo(OverlappedSocket s, ByteBuffer buf) {
+        s.read(buf.clear(), null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+                if (n < 0) {
+                    s.close();
+                    return;
+                }
+                buf.flip();
+                s.write(buf, null, new CompletionHandler<Integer, Void>() {
+                    @Override
+                    public void completed(Integer w, Void a2) {
+                        echo(s, buf);
+                    }
+
+                    @Override
+                    public void failed(Throwable t, Void a2) {
+                        s.close();
+                    }
+                });
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                s.close();
+            }
+        });
+    }
+
+    /** Reads until {@code expected} bytes have come, then completes with them. */
+    private static CompletableFuture<byte[]> readAll(OverlappedSocket s, int expected) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        ByteBuffer all = ByteBuffer.allocateDirect(expected);
+        s.read(all, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+                if (n < 0) {
+                    done.completeExceptionally(new AssertionError("end of stream after " + all.position() + " bytes"));
+                } else if (all.hasRemaining()) {
+                    s.read(all, null, this);
+                } else {
+                    byte[] out = new byte[expected];
+                    all.flip().get(out);
+                    done.complete(out);
+                }
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    @Test
+    void echoServerWithAHundredClientsOfOneMibEachByteForByte() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK, 512, 8));
+        serveEcho(server);
+        int clients = 100;
+        int size = 1 << 20;
+        List<CompletableFuture<Boolean>> results = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            byte[] data = new byte[size];
+            new Random(c).nextBytes(data);
+            CompletableFuture<Boolean> result = OverlappedSocket.connect(dispatcher, server.localAddress())
+                    .thenCompose(s -> {
+                        track(s);
+                        CompletableFuture<byte[]> back = readAll(s, size);
+                        s.write(direct(data)); // concurrently with the reads: the echo needs both to flow
+                        return back.thenApply(got -> {
+                            assertArrayEquals(data, got);
+                            s.close();
+                            return true;
+                        });
+                    });
+            results.add(result);
+        }
+        for (CompletableFuture<Boolean> r : results) {
+            assertTrue(r.get(120, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void scatterAndGatherMoveEveryBufferInOrder() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        OverlappedSocket peer = track(await(accepted));
+        assertEquals(client.localAddress(), peer.remoteAddress());
+        assertEquals(server.localAddress().getPort(), client.remoteAddress().getPort());
+
+        ByteBuffer[] out = {direct("abc".getBytes()), direct("defgh".getBytes())};
+        CompletableFuture<Long> wrote = new CompletableFuture<>();
+        client.write(out, 0, 2, null, handler(wrote));
+        assertEquals(8L, await(wrote));
+        assertFalse(out[0].hasRemaining() || out[1].hasRemaining());
+
+        ByteBuffer[] in = {ByteBuffer.allocateDirect(2), ByteBuffer.allocateDirect(6)};
+        long got = 0;
+        while (got < 8) {
+            CompletableFuture<Long> read = new CompletableFuture<>();
+            peer.read(in, 0, 2, null, handler(read));
+            got += await(read);
+        }
+        assertEquals("ab", new String(bytes(in[0])));
+        assertEquals("cdefgh", new String(bytes(in[1])));
+    }
+
+    private static <V> CompletionHandler<V, Void> handler(CompletableFuture<V> f) {
+        return new CompletionHandler<V, Void>() {
+            @Override
+            public void completed(V v, Void a) {
+                f.complete(v);
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                f.completeExceptionally(t);
+            }
+        };
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        b.flip();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    @Test
+    void zeroByteReadWaitsForDataWithoutABufferAndEndOfStreamIsMinusOne() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        OverlappedSocket peer = track(await(accepted));
+        IoFuture<Integer> readable = peer.awaitReadable();
+        assertFalse(readable.isDone());
+        await(client.write(direct("x".getBytes())));
+        assertEquals(0, await(readable));
+        ByteBuffer one = ByteBuffer.allocateDirect(4);
+        assertEquals(1, await(peer.read(one)));
+        client.shutdownOutput();
+        assertEquals(-1, await(peer.read(ByteBuffer.allocateDirect(4))), "end of stream");
+    }
+
+    @Test
+    void aResetPeerIsAConnectionResetWithItsCode() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        OverlappedSocket peer = track(await(accepted));
+        IoFuture<Integer> pending = peer.read(ByteBuffer.allocateDirect(16));
+        client.setOption(StandardSocketOptions.SO_LINGER, 0);
+        client.close(); // linger 0: an abortive close, the peer sees a reset
+        Throwable t = failure(pending);
+        assertInstanceOf(SocketException.class, t);
+        int code = codeOf(t);
+        assertTrue(code == 64 || code == 10054, "64 or 10054: " + code);
+    }
+
+    @Test
+    void aRefusedConnectIsAConnectExceptionWithItsCode() throws Exception {
+        InetSocketAddress nobody;
+        OverlappedServerSocket s = OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK);
+        nobody = s.localAddress();
+        s.close();
+        Throwable t = failure(OverlappedSocket.connect(dispatcher, nobody));
+        assertInstanceOf(ConnectException.class, t);
+        int code = codeOf(t);
+        assertTrue(code == 1225 || code == 10061, "1225 or 10061: " + code);
+    }
+
+    @Test
+    void closeWithAReadPendingAbortsItAndClosesCleanly() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        track(await(accepted));
+        IoFuture<Integer> pending = client.read(ByteBuffer.allocateDirect(16));
+        IoFuture<Integer> idle = client.awaitReadable();
+        assertEquals(2, client.outstanding());
+        assertEquals(0, client.close(Duration.ofSeconds(WATCHDOG_SECONDS)), "both came back");
+        assertInstanceOf(Win32Exceptions.AsynchronousClose.class, failure(pending));
+        assertInstanceOf(Win32Exceptions.AsynchronousClose.class, failure(idle));
+        assertInstanceOf(ClosedChannelException.class, failure(client.read(ByteBuffer.allocateDirect(1))));
+    }
+
+    @Test
+    void cancellingOneReadLeavesTheSocketUsable() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        OverlappedSocket peer = track(await(accepted));
+        CompletableFuture<Integer> first = new CompletableFuture<>();
+        IoOperation op = peer.read(ByteBuffer.allocateDirect(8), null, handler(first));
+        assertTrue(op.cancel());
+        Throwable t = failure(first);
+        assertEquals(995, codeOf(t));
+        assertInstanceOf(Win32Exceptions.AsynchronousClose.class, t);
+        assertTrue(op.isDone());
+        assertFalse(op.cancel());
+        assertFalse(peer.cancelAll(), "nothing left to cancel");
+        await(client.write(direct("hi".getBytes())));
+        ByteBuffer b = ByteBuffer.allocateDirect(8);
+        assertEquals(2, await(peer.read(b)));
+    }
+
+    @Test
+    void closingTheServerFailsWaitingAcceptsAndRefusesNewOnes() throws Exception {
+        OverlappedServerSocket server = OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK, 16, 3);
+        assertEquals(3, server.pendingAccepts());
+        IoFuture<OverlappedSocket> waiting = server.accept();
+        assertEquals(0, server.close(Duration.ofSeconds(WATCHDOG_SECONDS)), "every AcceptEx came back");
+        assertInstanceOf(Win32Exceptions.AsynchronousClose.class, failure(waiting));
+        assertInstanceOf(ClosedChannelException.class, failure(server.accept()));
+    }
+
+    @Test
+    void connectionsArrivingBeforeAcceptAreKeptForIt() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK, 16, 4));
+        List<OverlappedSocket> clients = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // more than the pending accepts: the backlog holds the rest
+            clients.add(track(await(OverlappedSocket.connect(dispatcher, server.localAddress()))));
+        }
+        java.util.Set<Integer> clientPorts = new java.util.HashSet<>();
+        for (OverlappedSocket c : clients) {
+            clientPorts.add(c.localAddress().getPort());
+        }
+        java.util.Set<Integer> acceptedPorts = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            OverlappedSocket s = track(await(server.accept()));
+            acceptedPorts.add(s.remoteAddress().getPort());
+        }
+        assertEquals(clientPorts, acceptedPorts, "each client accepted once, with its own address");
+    }
+
+    @Test
+    void optionsRoundTrip() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        track(await(accepted));
+        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
+        client.setOption(StandardSocketOptions.TCP_NODELAY, false);
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY));
+        client.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        assertTrue(client.getOption(StandardSocketOptions.SO_KEEPALIVE));
+        client.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+        assertTrue(client.getOption(StandardSocketOptions.SO_RCVBUF) > 0);
+        assertThrows(UnsupportedOperationException.class, () -> client.setOption(StandardSocketOptions.IP_TOS, 1));
+    }
+
+    @Test
+    void ipv6LoopbackEchoes() throws Exception {
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+        OverlappedServerSocket server;
+        try {
+            server = track(OverlappedServerSocket.open(dispatcher, v6));
+        } catch (java.io.IOException e) {
+            Assumptions.abort("no IPv6 loopback here: " + e);
+            return;
+        }
+        serveEcho(server);
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        assertTrue(client.remoteAddress().getAddress() instanceof java.net.Inet6Address);
+        CompletableFuture<byte[]> back = readAll(client, 5);
+        await(client.write(direct("hello".getBytes())));
+        assertArrayEquals("hello".getBytes(), await(back));
+    }
+
+    @Test
+    void heapBuffersAreRefusedWithAClearMessage() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        IoFuture<OverlappedSocket> accepted = server.accept();
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        track(await(accepted));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.read(ByteBuffer.allocate(4)));
+        assertTrue(e.getMessage().contains("allocateDirect"));
+        assertEquals(0, client.outstanding());
+    }
+}
