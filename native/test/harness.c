@@ -124,6 +124,9 @@ int main(int argc, char **argv) {
 
     test_port();
     test_diag();
+    test_file();
+    test_socket();
+    test_pipe();
 
     summary();
     return failed == 0 ? 0 : 1;

@@ -30,5 +30,8 @@ void temp_path(const wchar_t *tag, wchar_t *out, DWORD out_chars);
 /* The areas; each runs its own checks. */
 void test_port(void);
 void test_diag(void);
+void test_file(void);
+void test_socket(void);
+void test_pipe(void);
 
 #endif
