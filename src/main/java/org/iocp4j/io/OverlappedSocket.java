@@ -11,6 +11,7 @@ import java.util.Objects;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.NativeFiles;
 import org.iocp4j.internal.NativeSockets;
 import org.iocp4j.internal.PortableSockets;
 import org.iocp4j.internal.SocketAddresses;
@@ -228,6 +229,31 @@ public final class OverlappedSocket extends HandleChannel {
         Objects.requireNonNull(handler, "handler");
         ByteBuffer[] pinned = slice(srcs, offset, length, false);
         return start(new Send<Long>(this, pinned, true, handler, attachment), 0, pinned);
+    }
+
+    /**
+     * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the socket: from now on a receive or send that
+     * completes at once (data already there, room in the send buffer) queues no packet, and its handler runs
+     * on the calling thread before the read or write method returns (up to a nesting depth of 16; deeper,
+     * through the port). Off by default; irreversible, as on Windows. The portable backend never completes
+     * at once, so there it changes nothing.
+     *
+     * @throws IOException on failure, with its Win32 code
+     */
+    public void skipCompletionPortOnSuccess() throws IOException {
+        if (dispatcher.port().backend() == Backend.NATIVE) {
+            call("SetFileCompletionNotificationModes", () -> NativeFiles.INSTANCE.skipCompletionPortOnSuccess(handle));
+        }
+        markSkipOnSuccess();
+    }
+
+    /**
+     * Whether {@link #skipCompletionPortOnSuccess()} is set.
+     *
+     * @return true if set
+     */
+    public boolean skipsCompletionPortOnSuccess() {
+        return skipsOnSuccess();
     }
 
     /**

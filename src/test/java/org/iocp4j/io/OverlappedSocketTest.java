@@ -178,6 +178,21 @@ class OverlappedSocketTest {
     }
 
     @Test
+    void skipOnSuccessSocketsStillEchoEveryByte() throws Exception {
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
+        serveEcho(server);
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        client.skipCompletionPortOnSuccess();
+        assertTrue(client.skipsCompletionPortOnSuccess());
+        for (int i = 0; i < 50; i++) {
+            byte[] data = ("message " + i).getBytes();
+            CompletableFuture<byte[]> back = readAll(client, data.length);
+            await(client.write(direct(data)));
+            assertArrayEquals(data, await(back));
+        }
+    }
+
+    @Test
     void scatterAndGatherMoveEveryBufferInOrder() throws Exception {
         OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
         IoFuture<OverlappedSocket> accepted = server.accept();
