@@ -411,8 +411,12 @@ public final class PortableSockets implements SocketBackend {
         return set(socket, (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_LINGER, on ? seconds : -1);
     }
 
-    @Override
-    public InetSocketAddress localAddress(long socket, int[] errors) {
+    /** Reads one of a socket's addresses under its monitor: {@code errorIfNull} when there is none. */
+    private interface AddressOf {
+        java.net.SocketAddress of(Sock s) throws IOException;
+    }
+
+    private static InetSocketAddress address(long socket, int[] errors, AddressOf how, int errorIfNull) {
         Sock s = sock(socket);
         if (s == null) {
             errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
@@ -420,14 +424,11 @@ public final class PortableSockets implements SocketBackend {
         }
         synchronized (s) {
             try {
-                if (s.channel != null) {
-                    return (InetSocketAddress) s.channel.getLocalAddress();
+                InetSocketAddress a = (InetSocketAddress) how.of(s);
+                if (a == null) {
+                    errors[0] = errorIfNull;
                 }
-                if (s.server != null) {
-                    return (InetSocketAddress) s.server.getLocalAddress();
-                }
-                errors[0] = WSAEINVAL;
-                return null;
+                return a;
             } catch (IOException e) {
                 errors[0] = PortableErrors.codeOf(e);
                 return null;
@@ -436,24 +437,14 @@ public final class PortableSockets implements SocketBackend {
     }
 
     @Override
+    public InetSocketAddress localAddress(long socket, int[] errors) {
+        return address(socket, errors, s -> s.channel != null ? s.channel.getLocalAddress()
+                : s.server != null ? s.server.getLocalAddress() : null, WSAEINVAL);
+    }
+
+    @Override
     public InetSocketAddress remoteAddress(long socket, int[] errors) {
-        Sock s = sock(socket);
-        if (s == null) {
-            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
-            return null;
-        }
-        synchronized (s) {
-            try {
-                InetSocketAddress a = s.channel == null ? null : (InetSocketAddress) s.channel.getRemoteAddress();
-                if (a == null) {
-                    errors[0] = Win32Errors.WSAENOTCONN;
-                }
-                return a;
-            } catch (IOException e) {
-                errors[0] = PortableErrors.codeOf(e);
-                return null;
-            }
-        }
+        return address(socket, errors, s -> s.channel == null ? null : s.channel.getRemoteAddress(), Win32Errors.WSAENOTCONN);
     }
 
     @Override
