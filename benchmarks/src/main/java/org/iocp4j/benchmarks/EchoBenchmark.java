@@ -2,6 +2,8 @@ package org.iocp4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
+import org.iocp4j.internal.bench.EchoStack;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -2,14 +2,15 @@ package org.iocp4j.internal.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.iocp4j.internal.cli.CliArgs.UsageException;
 import org.iocp4j.internal.cli.Experiment.Outcome;
 import org.iocp4j.internal.cli.Experiment.Way;
 
@@ -22,15 +23,6 @@ final class DemoCommand {
 
     /** The parsed options; {@code report} is null when none was asked for. */
     record Options(int requests, int workMs, int threads, Path report, boolean progress, boolean walkthrough) {
-    }
-
-    /** A bad command line: the message says what, the usage follows it. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
     }
 
     private DemoCommand() {
@@ -99,99 +91,18 @@ final class DemoCommand {
     }
 
     static Options parse(List<String> args) throws UsageException {
-        int requests = 10;
-        int workMs = 1000;
-        int threads = Runtime.getRuntime().availableProcessors();
-        Path report = null;
-        boolean progress = true;
-        boolean walkthrough = false;
-        boolean experimentOptions = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
-            }
-            int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg : arg.substring(0, eq);
-            String inline = eq < 0 ? null : arg.substring(eq + 1);
-            switch (name) {
-                case "--requests":
-                case "--work-ms":
-                case "--threads":
-                case "--report": {
-                    String value = inline;
-                    if (value == null) {
-                        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                            throw new UsageException(name + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    experimentOptions = true;
-                    if (name.equals("--requests")) {
-                        requests = number(name, value, MAX_REQUESTS);
-                    } else if (name.equals("--work-ms")) {
-                        workMs = number(name, value, MAX_WORK_MS);
-                    } else if (name.equals("--threads")) {
-                        threads = number(name, value, MAX_THREADS);
-                    } else {
-                        report = reportFile(value);
-                    }
-                    break;
-                }
-                case "--no-progress":
-                case "--walkthrough":
-                    if (inline != null) {
-                        throw new UsageException(name + " takes no value");
-                    }
-                    if (name.equals("--walkthrough")) {
-                        walkthrough = true;
-                    } else {
-                        progress = false;
-                        experimentOptions = true;
-                    }
-                    break;
-                default:
-                    throw new UsageException("unknown option '" + name + "'");
-            }
-        }
-        if (walkthrough && experimentOptions) {
+        Map<String, String> o = CliArgs.parse(args, Set.of("--requests", "--work-ms", "--threads", "--report"),
+                Set.of("--no-progress", "--walkthrough"));
+        boolean walkthrough = o.containsKey("--walkthrough");
+        if (walkthrough && o.size() > 1) {
             throw new UsageException("--walkthrough takes no other options");
         }
-        return new Options(requests, workMs, threads, report, progress, walkthrough);
-    }
-
-    private static int number(String name, String value, int max) throws UsageException {
-        long n;
-        try {
-            n = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " needs a whole number, not '" + value + "'");
-        }
-        if (n < 1 || n > max) {
-            throw new UsageException(name + " must be between 1 and " + max + ", not " + value.trim());
-        }
-        return (int) n;
-    }
-
-    private static Path reportFile(String value) throws UsageException {
-        if (value.isBlank()) {
-            throw new UsageException("--report needs a file name");
-        }
-        Path file;
-        try {
-            file = Path.of(value);
-        } catch (InvalidPathException e) {
-            throw new UsageException("--report: '" + value + "' is not a file name: " + e.getReason());
-        }
-        // Checked now, not after the experiment has run for half a minute.
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new UsageException("--report: there is no directory " + dir);
-        }
-        if (Files.isDirectory(file)) {
-            throw new UsageException("--report: " + file + " is a directory");
-        }
-        return file;
+        int requests = o.containsKey("--requests") ? CliArgs.positive("--requests", o.get("--requests"), MAX_REQUESTS) : 10;
+        int workMs = o.containsKey("--work-ms") ? CliArgs.positive("--work-ms", o.get("--work-ms"), MAX_WORK_MS) : 1000;
+        int threads = o.containsKey("--threads") ? CliArgs.positive("--threads", o.get("--threads"), MAX_THREADS)
+                : Runtime.getRuntime().availableProcessors();
+        Path report = o.containsKey("--report") ? CliArgs.reportFile(o.get("--report")) : null;
+        return new Options(requests, workMs, threads, report, !o.containsKey("--no-progress"), walkthrough);
     }
 
     private static void experiment(Options o, PrintStream out, PrintStream err, boolean terminal)

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The {@code iocp4j} command. {@code demo} serves CPU-bound requests four ways (one thread, a thread per
  * request, an I/O completion port, a thread pool) and shows when each finished; {@code demo --walkthrough}
- * shows a port's basics on whichever backend this machine has; {@code diagnose} watches a process's
+ * shows a port's basics on whichever backend this machine has; {@code bench} measures iocp4j beside the
+ * JDK's NIO on a loopback echo and on file reads; {@code diagnose} watches a process's
  * handles, pool quotas and outstanding operations over time.
  */
 public final class Main {
@@ -19,6 +20,8 @@ public final class Main {
             "commands:",
             "  demo      serve CPU-bound requests four ways (one thread, a thread per request, an I/O",
             "            completion port, a thread pool), compare when they finish, optionally write a report",
+            "  bench     measure iocp4j beside the JDK's NIO here: a loopback echo and random file reads,",
+            "            operations per second and latency percentiles side by side, optionally a report",
             "  diagnose  watch a process's handles, pool quotas and outstanding operations over time",
             "",
             "options:",
@@ -66,6 +69,10 @@ public final class Main {
                     out.print(DemoCommand.usage());
                     return 0;
                 }
+                if (rest.size() == 1 && rest.get(0).equals("bench")) {
+                    out.print(BenchCommand.usage());
+                    return 0;
+                }
                 if (rest.size() == 1 && rest.get(0).equals("diagnose")) {
                     out.println(Diagnose.USAGE);
                     return 0;
@@ -75,6 +82,8 @@ public final class Main {
                 return 2;
             case "demo":
                 return DemoCommand.run(rest, out, err, terminal);
+            case "bench":
+                return BenchCommand.run(rest, out, err, terminal);
             case "diagnose":
                 return Diagnose.run(rest.toArray(new String[0]), out, err);
             default:

@@ -19,6 +19,7 @@ final class ProgressBar {
     private final boolean terminal;
     private final long delayNanos;
     private String label = "";
+    private String unit = "requests";
     private int total;
     private long start;
     private boolean drawn;
@@ -41,7 +42,13 @@ final class ProgressBar {
 
     /** Starts a new batch of {@code total} requests. */
     void start(String label, int total) {
+        start(label, total, "requests");
+    }
+
+    /** Starts a new batch of {@code total} steps, counted in {@code unit} ("requests", "runs"). */
+    void start(String label, int total, String unit) {
         this.label = label;
+        this.unit = unit;
         this.total = total;
         this.start = System.nanoTime();
         this.drawn = false;
@@ -55,7 +62,7 @@ final class ProgressBar {
         if (!enabled || now - start < delayNanos) {
             return;
         }
-        String line = render(done, total, label, now - start);
+        String line = render(done, total, unit, label, now - start);
         if (terminal) {
             err.print("\r" + pad(line));
             err.flush();
@@ -80,7 +87,7 @@ final class ProgressBar {
             err.print("\r" + " ".repeat(lastWidth) + "\r");
             err.flush();
         } else if (lastQuarter < 4) {
-            err.println(render(done, total, label, System.nanoTime() - start));
+            err.println(render(done, total, unit, label, System.nanoTime() - start));
         }
     }
 
@@ -92,8 +99,13 @@ final class ProgressBar {
 
     /** {@code [#####...............] 5/20 requests, 3.1 s (label)}. */
     static String render(int done, int total, String label, long elapsedNanos) {
+        return render(done, total, "requests", label, elapsedNanos);
+    }
+
+    /** {@code [#####...............] 5/20 <unit>, 3.1 s (label)}. */
+    static String render(int done, int total, String unit, String label, long elapsedNanos) {
         int filled = total <= 0 ? WIDTH : (int) ((long) Math.min(done, total) * WIDTH / total);
-        return String.format(Locale.ROOT, "[%s%s] %d/%d requests, %.1f s (%s)", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), done, total, elapsedNanos / 1e9, label);
+        return String.format(Locale.ROOT, "[%s%s] %d/%d %s, %.1f s (%s)", "#".repeat(filled),
+                ".".repeat(WIDTH - filled), done, total, unit, elapsedNanos / 1e9, label);
     }
 }

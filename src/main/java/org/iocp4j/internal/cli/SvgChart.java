@@ -76,6 +76,33 @@ public final class SvgChart {
     }
 
     /**
+     * Several charts as one standalone SVG file, one under the other, each keeping its own size: for a
+     * report that must be a single {@code .svg}.
+     *
+     * @param charts the charts, top to bottom; not empty
+     * @param title  the document's accessible name
+     * @return the document text, UTF-8 declared
+     */
+    public static String column(List<SvgChart> charts, String title) {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("a column needs at least one chart");
+        }
+        int w = 0;
+        int h = 0;
+        StringBuilder body = new StringBuilder(16_384);
+        for (SvgChart c : charts) {
+            int ch = c.new Layout().height;
+            // A nested <svg> is its own viewport: x and y place it, its viewBox keeps its drawing intact.
+            body.append(c.svgElement().replaceFirst("^<svg ", "<svg x=\"0\" y=\"" + h + "\" "));
+            w = Math.max(w, c.width);
+            h += ch;
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w
+                + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h + "\" role=\"img\" aria-label=\""
+                + Xml.escape(title) + "\">\n<title>" + Xml.escape(title) + "</title>\n" + body + "</svg>\n";
+    }
+
+    /**
      * The chart as one {@code <svg>} element with its namespace, to embed inline in (X)HTML.
      *
      * @return the element's text

@@ -142,7 +142,7 @@ class MainTest {
     }
 
     @Test
-    void optionsParseInBothForms() throws DemoCommand.UsageException {
+    void optionsParseInBothForms() throws CliArgs.UsageException {
         DemoCommand.Options o = DemoCommand.parse(List.of("--requests", "7", "--work-ms=30", "--threads", "3",
                 "--no-progress", "--report", dir.resolve("r.svg").toString()));
         assertEquals(7, o.requests());

@@ -1,4 +1,4 @@
-package org.iocp4j.benchmarks;
+package org.iocp4j.internal.bench;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

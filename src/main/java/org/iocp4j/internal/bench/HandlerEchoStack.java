@@ -1,4 +1,4 @@
-package org.iocp4j.benchmarks;
+package org.iocp4j.internal.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
@@ -23,6 +23,8 @@ abstract class HandlerEchoStack implements EchoStack {
     }
 
     private Client[] clients;
+    /** Set before each run's first operation is started, so the I/O threads see it. */
+    private Latencies latencies;
     private AtomicInteger remaining;
     private CountDownLatch done;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -35,7 +37,8 @@ abstract class HandlerEchoStack implements EchoStack {
     }
 
     @Override
-    public void roundTrips(int total) throws Exception {
+    public void roundTrips(int total, Latencies latencies) throws Exception {
+        this.latencies = latencies;
         remaining = new AtomicInteger(total);
         done = new CountDownLatch(clients.length);
         for (Client c : clients) {
@@ -57,6 +60,8 @@ abstract class HandlerEchoStack implements EchoStack {
         final CompletionHandler<Integer, Void> read;
         /** The round trip's write and read still to finish: the last one starts the next round trip. */
         final AtomicInteger parts = new AtomicInteger();
+        /** When the round trip in progress started; read by whichever thread finishes it. */
+        long startedAt;
 
         Client(Conn conn, int size) {
             this.conn = conn;
@@ -71,7 +76,7 @@ abstract class HandlerEchoStack implements EchoStack {
                     if (out.hasRemaining()) {
                         conn.write(out, this);
                     } else if (parts.decrementAndGet() == 0) {
-                        next();
+                        finished();
                     }
                 }
 
@@ -88,7 +93,7 @@ abstract class HandlerEchoStack implements EchoStack {
                     } else if (in.hasRemaining()) {
                         conn.read(in, this);
                     } else if (parts.decrementAndGet() == 0) {
-                        next();
+                        finished();
                     }
                 }
 
@@ -99,6 +104,15 @@ abstract class HandlerEchoStack implements EchoStack {
             };
         }
 
+        /** Both halves of the round trip are done (the decrement ordered {@code startedAt} before this). */
+        void finished() {
+            Latencies l = latencies;
+            if (l != null) {
+                l.record(System.nanoTime() - startedAt);
+            }
+            next();
+        }
+
         void next() {
             if (remaining.getAndDecrement() <= 0) {
                 done.countDown();
@@ -107,6 +121,7 @@ abstract class HandlerEchoStack implements EchoStack {
             out.clear();
             in.clear();
             parts.set(2);
+            startedAt = System.nanoTime();
             conn.read(in, read); // posted first, so the echo always finds a read waiting
             conn.write(out, wrote);
         }

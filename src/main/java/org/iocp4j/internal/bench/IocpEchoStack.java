@@ -1,4 +1,4 @@
-package org.iocp4j.benchmarks;
+package org.iocp4j.internal.bench;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,7 +62,7 @@ final class IocpEchoStack extends HandlerEchoStack {
 
     @Override
     public String describe() {
-        return "iocp4j " + dispatcher.port().backend() + " backend ("
+        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(java.util.Locale.ROOT) + " backend ("
                 + (dispatcher.port().backend() == org.iocp4j.Backend.NATIVE ? "Winsock AcceptEx/WSARecv/WSASend on an I/O completion port"
                 : "NIO readiness turned into completions") + ")";
     }

@@ -1,4 +1,4 @@
-package org.iocp4j.benchmarks;
+package org.iocp4j.internal.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,6 +31,8 @@ final class SelectorEchoStack implements EchoStack {
     private volatile CountDownLatch done;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean runRequested;
+    /** Handed to the client thread with each run, like {@code remaining}. */
+    private volatile Latencies latencies;
 
     @Override
     public void open(int connections, int messageSize) throws Exception {
@@ -107,6 +109,7 @@ final class SelectorEchoStack implements EchoStack {
         final SocketChannel channel;
         final ByteBuffer out;
         final ByteBuffer in;
+        long startedAt;
 
         Client(SocketChannel channel, int size) {
             this.channel = channel;
@@ -123,6 +126,7 @@ final class SelectorEchoStack implements EchoStack {
             remaining--;
             out.clear();
             in.clear();
+            startedAt = System.nanoTime();
             channel.write(out);
             k.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             return true;
@@ -161,8 +165,12 @@ final class SelectorEchoStack implements EchoStack {
                         if (c.channel.read(c.in) < 0) {
                             throw new IOException("the server closed a connection");
                         }
-                        if (!c.in.hasRemaining() && !c.out.hasRemaining() && !c.next(k)) {
-                            if (--active == 0) {
+                        if (!c.in.hasRemaining() && !c.out.hasRemaining()) {
+                            Latencies l = latencies;
+                            if (l != null) {
+                                l.record(System.nanoTime() - c.startedAt);
+                            }
+                            if (!c.next(k) && --active == 0) {
                                 done.countDown();
                             }
                         }
@@ -180,8 +188,9 @@ final class SelectorEchoStack implements EchoStack {
     }
 
     @Override
-    public void roundTrips(int total) throws Exception {
+    public void roundTrips(int total, Latencies latencies) throws Exception {
         CountDownLatch d = new CountDownLatch(1);
+        this.latencies = latencies;
         remaining = total;
         done = d;
         runRequested = true;

@@ -1,0 +1,266 @@
+package org.iocp4j.internal.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.iocp4j.internal.bench.BenchFile;
+import org.iocp4j.internal.bench.EchoStack;
+import org.iocp4j.internal.bench.FileReadStack;
+import org.iocp4j.internal.bench.Latencies;
+import org.iocp4j.internal.cli.BenchResults.Case;
+import org.iocp4j.internal.cli.BenchResults.Row;
+import org.iocp4j.internal.cli.CliArgs.UsageException;
+
+/**
+ * {@code iocp4j bench}: iocp4j beside the JDK's NIO, in this process, on a loopback echo and on random file
+ * reads. Every technology runs the same workload in turn, through the same code the JMH benchmarks use
+ * ({@code org.iocp4j.internal.bench}), for a fixed time after a warm-up; throughput counts the operations
+ * finished in that time and the latency percentiles come from every one of them.
+ */
+final class BenchCommand {
+
+    static final int MAX_SECONDS = 600;
+    static final int MAX_CONNECTIONS = 1_000;
+    static final int MAX_MESSAGE = 1 << 20;
+    static final int MAX_IN_FLIGHT = 1_024;
+    static final int MAX_FILE_MIB = 1 << 16;
+    /** Samples kept for the percentiles of one run; past this, the latest ones. */
+    private static final int LATENCY_SAMPLES = 1 << 20;
+
+    /** The parsed options; {@code report} is null when none was asked for. */
+    record Options(boolean echo, boolean files, int warmupSeconds, int seconds, int connections, int messageSize,
+                   int inFlight, long fileSize, Path dir, Path report, boolean progress) {
+
+        int runs() {
+            return ((echo ? 2 : 0) + (files ? 2 : 0)) * 3;
+        }
+    }
+
+    private BenchCommand() {
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "usage: iocp4j bench [options]",
+                "",
+                "Measures iocp4j beside the JDK's NIO on this machine, in this process, and prints operations",
+                "per second and latency percentiles side by side:",
+                "  echo   a TCP echo over loopback, server and clients in this process: iocp4j sockets, a NIO",
+                "         Selector, NIO.2 AsynchronousSocketChannel; 1 connection, then many",
+                "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile, FileChannel,",
+                "         AsynchronousFileChannel; 1 read in flight, then many",
+                "Each way gets a warm-up, then a measured run. It says which backend and which NIO ran.",
+                "",
+                "options:",
+                "  --only echo|files    run one half (default: both)",
+                "  --seconds S          measured time of each run (default 2, at most " + MAX_SECONDS + ")",
+                "  --warmup S           warm-up before each run, not counted (default 1; 0 for none)",
+                "  --connections N      connections in the many-connection echo (default 64, at most " + MAX_CONNECTIONS + ")",
+                "  --message-size B     echo message size in bytes (default 64, at most " + MAX_MESSAGE + ")",
+                "  --in-flight N        reads in flight in the many-reads case (default 32, at most " + MAX_IN_FLIGHT + ")",
+                "  --file-size MIB      size of the file read, made for the run and deleted after (default 256)",
+                "  --dir DIR            where that file goes (default: the temporary directory)",
+                "  --report FILE        also write a report: FILE.svg gets the charts, any other name an HTML page",
+                "  --no-progress        no progress bar on stderr",
+                "  --help               show this help",
+                "");
+    }
+
+    /**
+     * Runs {@code iocp4j bench}.
+     *
+     * @param args     the arguments after "bench"
+     * @param terminal whether {@code err} is a terminal (the progress bar then redraws in place)
+     * @return the exit status: 0 done, 1 a run failed, 2 bad arguments
+     */
+    static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(usage());
+            return 0;
+        }
+        Options options;
+        try {
+            options = parse(args);
+        } catch (UsageException e) {
+            err.println("iocp4j bench: " + e.getMessage());
+            err.println();
+            err.print(usage());
+            return 2;
+        }
+        try {
+            BenchResults results = bench(options, out, err, terminal);
+            return results.anyFailed() ? 1 : 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("iocp4j bench failed: " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("iocp4j bench: interrupted");
+            return 1;
+        }
+    }
+
+    static Options parse(List<String> args) throws UsageException {
+        Map<String, String> o = CliArgs.parse(args, Set.of("--only", "--seconds", "--warmup", "--connections",
+                "--message-size", "--in-flight", "--file-size", "--dir", "--report"), Set.of("--no-progress"));
+        boolean echo = true;
+        boolean files = true;
+        if (o.containsKey("--only")) {
+            switch (o.get("--only")) {
+                case "echo": files = false; break;
+                case "files": echo = false; break;
+                default: throw new UsageException("--only takes echo or files, not '" + o.get("--only") + "'");
+            }
+        }
+        return new Options(echo, files,
+                (int) CliArgs.number("--warmup", o.getOrDefault("--warmup", "1"), 0, MAX_SECONDS),
+                CliArgs.positive("--seconds", o.getOrDefault("--seconds", "2"), MAX_SECONDS),
+                CliArgs.positive("--connections", o.getOrDefault("--connections", "64"), MAX_CONNECTIONS),
+                CliArgs.positive("--message-size", o.getOrDefault("--message-size", "64"), MAX_MESSAGE),
+                CliArgs.positive("--in-flight", o.getOrDefault("--in-flight", "32"), MAX_IN_FLIGHT),
+                CliArgs.positive("--file-size", o.getOrDefault("--file-size", "256"), MAX_FILE_MIB) * (1L << 20),
+                o.containsKey("--dir") ? CliArgs.directory("--dir", o.get("--dir"))
+                        : Path.of(System.getProperty("java.io.tmpdir")),
+                o.containsKey("--report") ? CliArgs.reportFile(o.get("--report")) : null,
+                !o.containsKey("--no-progress"));
+    }
+
+    private static BenchResults bench(Options o, PrintStream out, PrintStream err, boolean terminal)
+            throws IOException, InterruptedException {
+        Results.Machine machine = Results.Machine.current();
+        String settings = String.format(Locale.ROOT, "each way: %d s warm-up, then %d s measured; latency"
+                + " percentiles over every operation measured (the last %,d at most)", o.warmupSeconds(), o.seconds(),
+                LATENCY_SAMPLES);
+        out.println("iocp4j bench: iocp4j beside the JDK's NIO, in this process");
+        out.println("  machine: " + machine);
+        if (!machine.load().isEmpty()) {
+            out.println("  " + machine.load());
+        }
+        out.println("  " + settings);
+        out.printf(Locale.ROOT, "  expected run time: about %d s%n%n", o.runs() * (o.warmupSeconds() + o.seconds() + 1));
+        out.flush();
+
+        ProgressBar progress = new ProgressBar(err, o.progress(), terminal, ProgressBar.DEFAULT_DELAY_NANOS);
+        progress.start("bench", o.runs(), "runs");
+        Runner runner = new Runner(o, progress);
+        List<Case> cases = new ArrayList<>();
+        if (o.echo()) {
+            String size = o.messageSize() + " B messages";
+            cases.add(runner.echo("echo, 1 connection, " + size, 1));
+            cases.add(runner.echo("echo, " + o.connections() + " connections, " + size, o.connections()));
+        }
+        if (o.files()) {
+            Path file = Files.createTempFile(o.dir(), "iocp4j-bench-", ".bin");
+            try {
+                BenchFile.create(file, o.fileSize(), null);
+                String mib = (o.fileSize() >> 20) + " MiB file";
+                cases.add(runner.files("random 4 KiB reads, 1 in flight, " + mib, file, 1));
+                cases.add(runner.files("random 4 KiB reads, " + o.inFlight() + " in flight, " + mib, file, o.inFlight()));
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        progress.finish(o.runs());
+
+        String family = "";
+        for (Case c : cases) {
+            if (!c.family().equals(family)) {
+                family = c.family();
+                out.println(c.family().equals("echo") ? "echo over loopback; the ways:" : "file reads (page cache warm"
+                        + " after the first pass, so this is each API's path, not the disk); the ways:");
+                BenchResults.printWays(out, c);
+            }
+            BenchResults.printCase(out, c);
+        }
+        BenchResults results = new BenchResults(machine, settings, cases);
+        results.printSummary(out);
+        if (o.report() != null) {
+            new BenchReport(results).write(o.report());
+            out.println();
+            out.println("report written to " + o.report());
+        }
+        out.flush();
+        return results;
+    }
+
+    /** Runs each way on a workload: open, warm up, measure, close; a failure fails that row only. */
+    private static final class Runner {
+        private final Options o;
+        private final ProgressBar progress;
+        private final Latencies latencies = new Latencies(LATENCY_SAMPLES);
+        private int done;
+
+        Runner(Options o, ProgressBar progress) {
+            this.o = o;
+            this.progress = progress;
+        }
+
+        Case echo(String title, int connections) {
+            List<Row> rows = new ArrayList<>();
+            for (String impl : EchoStack.IMPLS) {
+                String description = impl;
+                try (EchoStack stack = EchoStack.of(impl)) {
+                    stack.open(connections, o.messageSize());
+                    description = stack.describe();
+                    int batch = Math.max(256, connections * 4);
+                    rows.add(measure(impl, description, n -> stack.roundTrips(n, latencies), batch));
+                } catch (Exception e) {
+                    rows.add(Row.failed(impl, description, String.valueOf(e)));
+                }
+                progress.update(++done);
+            }
+            return new Case("echo", title, "round trips", rows);
+        }
+
+        Case files(String title, Path file, int inFlight) {
+            List<Row> rows = new ArrayList<>();
+            for (String impl : FileReadStack.IMPLS) {
+                String description = impl;
+                try (FileReadStack stack = FileReadStack.of(impl)) {
+                    stack.open(file, inFlight);
+                    description = stack.describe();
+                    rows.add(measure(impl, description, n -> stack.reads(n, latencies), 1024));
+                } catch (Exception e) {
+                    rows.add(Row.failed(impl, description, String.valueOf(e)));
+                }
+                progress.update(++done);
+            }
+            return new Case("files", title, "reads", rows);
+        }
+
+        /** One way: warm up, then run batches until the measured time is up. */
+        private Row measure(String impl, String description, Batch batch, int size) throws Exception {
+            long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
+            while (System.nanoTime() < warmupEnd) {
+                batch.run(size);
+                progress.update(done);
+            }
+            latencies.reset();
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(o.seconds());
+            long operations = 0;
+            long now;
+            do {
+                batch.run(size);
+                operations += size;
+                progress.update(done);
+                now = System.nanoTime();
+            } while (now < end);
+            return Row.measured(impl, description, operations, (now - start) / 1e9, latencies.snapshot());
+        }
+    }
+
+    /** Runs {@code n} operations of a way and returns when all have completed. */
+    @FunctionalInterface
+    private interface Batch {
+        void run(int n) throws Exception;
+    }
+}
