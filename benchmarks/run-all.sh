@@ -29,8 +29,8 @@ jar=benchmarks/target/benchmarks.jar
 # What the figures were measured on, for the charts and the table.
 cpu="$( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//') || true)"
 [ -z "$cpu" ] && cpu="${PROCESSOR_IDENTIFIER:-unknown CPU}"
-machine="$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/os.name|os.version|java.runtime.version/ {printf "%s ", $2}')"
-machine="$(nproc 2>/dev/null || echo "${NUMBER_OF_PROCESSORS:-?}") CPUs ($cpu), ${machine% }"
+prop() { java -XshowSettings:properties -version 2>&1 | awk -F' = ' -v k="    $1" '$1 == k {print $2}'; }
+machine="$(nproc 2>/dev/null || echo "${NUMBER_OF_PROCESSORS:-?}") CPUs ($cpu), Java $(prop java.runtime.version), $(prop os.name) $(prop os.version)"
 echo "$machine" > "$out/machine.txt"
 echo "== machine: $machine"
 

@@ -135,7 +135,7 @@ public final class JmhCharts {
         Map<String, List<Result>> byChart = new LinkedHashMap<>();
         for (Result r : results) {
             String key = r.benchmark() + (r.metric().equals("score") ? "" : ":" + r.metric());
-            if (r.sampled()) {
+            if (r.sampled() && !r.params().keySet().equals(Set.of("impl"))) {
                 key += "@" + r.group();
             }
             byChart.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
@@ -190,7 +190,8 @@ public final class JmhCharts {
         Result first = rs.get(0);
         List<String> categories = new ArrayList<>(first.percentiles().keySet());
         SvgChart.Builder chart = SvgChart.groupedBars()
-                .title(first.benchmark() + ", " + first.group() + ": latency (" + first.unit() + ", lower is better)")
+                .title(first.benchmark() + (first.params().keySet().equals(Set.of("impl")) ? "" : ", " + first.group())
+                        + ": latency (" + first.unit() + ", lower is better)")
                 .xLabel("percentile")
                 .yLabel(first.unit())
                 .unit(first.unit())

@@ -53,7 +53,9 @@ public final class SvgChart {
         this.categories = List.copyOf(b.categories);
         this.series = List.copyOf(b.series);
         this.reference = b.reference;
-        this.width = b.width > 0 ? b.width : automaticWidth(categories.size(), series.size(), title, subtitles);
+        // An explicit width still grows to fit the title: a clipped title is worse than a wider chart.
+        this.width = b.width > 0 ? Math.max(b.width, textWidth(title, subtitles))
+                : automaticWidth(categories, series.size(), title, subtitles);
         this.plotHeight = b.plotHeight;
     }
 
@@ -233,14 +235,26 @@ public final class SvgChart {
                 x, y, anchor, attributes.isEmpty() ? "" : " " + attributes, Xml.escape(content));
     }
 
-    /** Wide enough for the bars (up to a limit) and for the title's lines. */
-    private static int automaticWidth(int groups, int seriesCount, String title, List<String> subtitles) {
-        int perGroup = Math.max(seriesCount, 1) * 10 + 10;
+    /**
+     * Wide enough for the bars and, while that stays under the limit, for every category's label (past it,
+     * labels are thinned out); and for the title's lines.
+     */
+    private static int automaticWidth(List<String> categories, int seriesCount, String title, List<String> subtitles) {
+        int longest = 1;
+        for (String c : categories) {
+            longest = Math.max(longest, c.length());
+        }
+        double perGroup = Math.max(Math.max(seriesCount, 1) * 10 + 10, longest * CHAR_WIDTH + 12);
+        return (int) Math.max(Math.max(720, Math.min(4000, 140 + categories.size() * perGroup)), textWidth(title, subtitles));
+    }
+
+    /** The width the title (drawn larger) and the subtitles need, up to the limit. */
+    private static int textWidth(String title, List<String> subtitles) {
         double text = title.length() * CHAR_WIDTH * 16 / FONT;
         for (String line : subtitles) {
             text = Math.max(text, line.length() * CHAR_WIDTH);
         }
-        return (int) Math.max(Math.max(720, Math.min(4000, 140 + groups * perGroup)), Math.min(4000, text + 40));
+        return (int) Math.min(4000, text + 40);
     }
 
     /** A value as a tooltip shows it: whole numbers from 100 up, three significant digits below. */
