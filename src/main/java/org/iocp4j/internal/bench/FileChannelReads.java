@@ -77,8 +77,8 @@ final class FileChannelReads extends FileReads {
 
     @Override
     public String describe() {
-        return "NIO FileChannel, positional blocking reads (" + (readers == null ? "on the calling thread"
-                : "one thread per read in flight") + ")";
+        return "NIO FileChannel, positional blocking reads (1 in flight: on the calling thread; more: a thread"
+                + " per read in flight)";
     }
 
     @Override

@@ -114,7 +114,8 @@ final class BenchResults {
     void printSummary(PrintStream out) {
         out.println("summary: iocp4j beside the fastest NIO baseline in each case");
         int tw = cases.stream().mapToInt(c -> c.title().length()).max().orElse(0);
-        int iw = cases.stream().mapToInt(BenchResults::implWidth).max().orElse(0);
+        int iw = cases.stream().map(Case::bestBaseline).filter(java.util.Objects::nonNull)
+                .mapToInt(r -> r.impl().length()).max().orElse(0);
         for (Case c : cases) {
             Row iocp = c.rows().get(0);
             Row best = c.bestBaseline();
