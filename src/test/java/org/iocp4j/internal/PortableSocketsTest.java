@@ -1,0 +1,284 @@
+package org.iocp4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.iocp4j.Completion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link PortableSockets} through its {@link SocketBackend} interface and a {@link PortableCompletionPort}:
+ * the packets themselves, which {@code org.iocp4j.io} hides (it frees each OVERLAPPED on its first packet,
+ * so a second packet, or a packet that never comes, shows up there only as a hang or a stray callback).
+ *
+ * <p>The OVERLAPPED addresses are made-up numbers: the portable backend only carries them to the port, so
+ * no native memory (and no {@code NativeOverlapped} for the leak guard) is involved. After each test every
+ * socket is closed and the port drained, and each operation must have posted exactly one packet (or none,
+ * for a call that failed at once).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PortableSocketsTest {
+
+    /** Bounds the waits for packets that should come, only so that a bug fails the test instead of hanging it. */
+    private static final long WATCHDOG_SECONDS = 30;
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final int ABORTED = Win32Errors.ERROR_OPERATION_ABORTED;
+    private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
+
+    private final SocketBackend sockets = PortableSockets.INSTANCE;
+    private PortableCompletionPort port;
+    private final List<Long> handles = new ArrayList<>();
+    /** Operations that must post exactly one packet, and calls that failed at once and must post none. */
+    private final Set<Long> expectOne = new LinkedHashSet<>();
+    private final Set<Long> expectNone = new LinkedHashSet<>();
+    /** Every packet taken from the port so far, by OVERLAPPED address. */
+    private final Map<Long, List<Packet>> packets = new HashMap<>();
+    private long nextOverlapped = 0x10_0000;
+
+    /** One packet, copied out of the port. */
+    record Packet(long key, int bytes, int error) {
+    }
+
+    @BeforeEach
+    void open() {
+        port = new PortableCompletionPort(1);
+    }
+
+    @AfterEach
+    void closeAndCount() throws Exception {
+        try {
+            for (long h : handles) {
+                sockets.close(h); // -6 for those a test closed itself
+            }
+            // close() completes what was pending under the socket's monitor before it returns, and nothing
+            // completes a closed socket's operations later: every packet is in the port now.
+            Completion c = new Completion();
+            while (port.poll(c, 0, TimeUnit.SECONDS)) {
+                record(c);
+            }
+            for (long o : expectOne) {
+                assertEquals(1, count(o), "packets for operation 0x" + Long.toHexString(o));
+            }
+            for (long o : expectNone) {
+                assertEquals(0, count(o), "packets for the call 0x" + Long.toHexString(o) + " that failed at once");
+            }
+            for (long o : packets.keySet()) {
+                assertTrue(expectOne.contains(o) || expectNone.contains(o), "a packet for no operation: 0x" + Long.toHexString(o));
+            }
+        } finally {
+            port.close();
+        }
+    }
+
+    private int count(long overlapped) {
+        List<Packet> l = packets.get(overlapped);
+        return l == null ? 0 : l.size();
+    }
+
+    private void record(Completion c) {
+        packets.computeIfAbsent(c.overlappedAddress(), k -> new ArrayList<>())
+                .add(new Packet(c.key(), c.bytesTransferred(), c.errorCode()));
+    }
+
+    /** A fresh OVERLAPPED address for an operation that must post exactly one packet. */
+    private long op() {
+        long o = nextOverlapped;
+        nextOverlapped += 0x40;
+        expectOne.add(o);
+        return o;
+    }
+
+    /** For a call expected to fail at once: no packet may come for it. */
+    private void failedAtOnce(long overlapped) {
+        expectOne.remove(overlapped);
+        expectNone.add(overlapped);
+    }
+
+    /** The packet of {@code overlapped}, waiting for it if need be (and keeping the others that come meanwhile). */
+    private Packet await(long overlapped) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        Completion c = new Completion();
+        while (count(overlapped) == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !port.poll(c, left, TimeUnit.NANOSECONDS)) {
+                fail("no packet for 0x" + Long.toHexString(overlapped) + " within " + WATCHDOG_SECONDS + " s");
+            }
+            record(c);
+        }
+        return packets.get(overlapped).get(0);
+    }
+
+    private Packet awaitSuccess(long overlapped) throws Exception {
+        Packet p = await(overlapped);
+        assertEquals(0, p.error(), "error code of 0x" + Long.toHexString(overlapped));
+        return p;
+    }
+
+    /** A new socket, associated with the port under its own handle as key. */
+    private long socket() throws Exception {
+        long h = sockets.socket(Win32Socket.AF_INET);
+        assertTrue(h > 0, "socket: " + h);
+        handles.add(h);
+        port.associate(h, h);
+        return h;
+    }
+
+    private long listener() throws Exception {
+        long l = socket();
+        assertEquals(0, sockets.bind(l, LOOPBACK));
+        assertEquals(0, sockets.listen(l, 16));
+        return l;
+    }
+
+    private InetSocketAddress addressOf(long socket) {
+        int[] error = new int[1];
+        InetSocketAddress a = sockets.localAddress(socket, error);
+        assertNotNull(a, "getsockname: " + error[0]);
+        return a;
+    }
+
+    private long connect(long listener) throws Exception {
+        long client = socket();
+        long o = op();
+        assertEquals(PENDING, sockets.connect(client, addressOf(listener), o));
+        Packet p = awaitSuccess(o);
+        assertEquals(client, p.key());
+        assertEquals(0, sockets.finishConnect(client));
+        return client;
+    }
+
+    /** {@code [client, accepted]}: a connection through a fresh listener. */
+    private long[] connectedPair() throws Exception {
+        long l = listener();
+        long accepted = socket();
+        long o = op();
+        assertEquals(PENDING, sockets.accept(l, accepted, 0, o));
+        long client = connect(l);
+        assertEquals(l, awaitSuccess(o).key(), "an accept's packet goes to the listener's port and key");
+        int[] error = new int[1];
+        assertNotNull(sockets.finishAccept(l, accepted, 0, error), "finishAccept: " + error[0]);
+        return new long[] {client, accepted};
+    }
+
+    private long recv(long socket, ByteBuffer... buffers) {
+        long o = op();
+        assertEquals(PENDING, sockets.recv(socket, buffers, 0, buffers.length, o));
+        return o;
+    }
+
+    private long send(long socket, ByteBuffer... buffers) {
+        long o = op();
+        assertEquals(PENDING, sockets.send(socket, buffers, 0, buffers.length, o));
+        return o;
+    }
+
+    private static ByteBuffer direct(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    private static String text(ByteBuffer b, int bytes) {
+        byte[] out = new byte[bytes];
+        b.duplicate().get(out);
+        return new String(out, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    // ---- one packet per operation, cancel, close ----
+
+    @Test
+    void everyOperationPostsOnePacketWithItsSocketsKeyAndItsBytes() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        // A recv that must wait (no data yet: finished by the selector thread) and a send that goes at once
+        // (finished on this thread): both report through one packet each.
+        ByteBuffer in = ByteBuffer.allocateDirect(16);
+        long r = recv(peer, in);
+        long s = send(client, direct("hello"));
+        assertEquals(new Packet(client, 5, 0), await(s));
+        assertEquals(new Packet(peer, 5, 0), await(r));
+        assertEquals("hello", text(in, 5));
+        assertEquals(0, in.position(), "the backend moves no position: the completion does");
+        // Gather and scatter.
+        long g = send(client, direct("ab"), direct("cde"));
+        assertEquals(new Packet(client, 5, 0), await(g));
+        ByteBuffer a = ByteBuffer.allocateDirect(1);
+        ByteBuffer b = ByteBuffer.allocateDirect(8);
+        assertEquals(new Packet(peer, 5, 0), await(recv(peer, a, b)));
+        assertEquals("a", text(a, 1));
+        assertEquals("bcde", text(b, 4));
+        // End of stream: 0 bytes, no error, once.
+        assertEquals(0, sockets.shutdown(client, Win32Socket.SD_SEND));
+        assertEquals(new Packet(peer, 0, 0), await(recv(peer, ByteBuffer.allocateDirect(4))));
+    }
+
+    @Test
+    void cancellingAQueuedOperationPostsOne995AndLeavesTheOthersQueued() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        ByteBuffer first = ByteBuffer.allocateDirect(8);
+        long r1 = recv(peer, first);
+        long r2 = recv(peer, ByteBuffer.allocateDirect(8));
+        assertEquals(0, sockets.cancel(peer, r2));
+        assertEquals(new Packet(peer, 0, ABORTED), await(r2));
+        assertEquals(-Win32Errors.ERROR_NOT_FOUND, sockets.cancel(peer, r2), "a finished operation is not found");
+        assertEquals(-Win32Errors.ERROR_NOT_FOUND, sockets.cancel(peer, 0x7_0000_0000L), "nor an unknown one");
+        // The first read was not disturbed: it still takes the next data.
+        await(send(client, direct("xyz")));
+        assertEquals(new Packet(peer, 3, 0), await(r1));
+        assertEquals("xyz", text(first, 3));
+        // Cancel everything (overlapped 0): each pending operation once.
+        long r3 = recv(peer, ByteBuffer.allocateDirect(8));
+        long z = recv(peer); // a zero-byte read
+        assertEquals(0, sockets.cancel(peer, 0));
+        assertEquals(ABORTED, await(r3).error());
+        assertEquals(ABORTED, await(z).error());
+        assertEquals(-Win32Errors.ERROR_NOT_FOUND, sockets.cancel(peer, 0));
+    }
+
+    @Test
+    void closingWithOperationsPendingAbortsEachOnceAndRefusesNewOnes() throws Exception {
+        long[] pair = connectedPair();
+        long peer = pair[1];
+        long r1 = recv(peer, ByteBuffer.allocateDirect(8));
+        long r2 = recv(peer, ByteBuffer.allocateDirect(8));
+        long z = recv(peer);
+        long l = listener();
+        long a1 = op();
+        long a2 = op();
+        assertEquals(PENDING, sockets.accept(l, socket(), 0, a1));
+        assertEquals(PENDING, sockets.accept(l, socket(), 0, a2));
+
+        assertEquals(0, sockets.close(peer));
+        assertEquals(0, sockets.close(l));
+        for (long o : new long[] {r1, r2, z}) {
+            assertEquals(new Packet(peer, 0, ABORTED), await(o));
+        }
+        for (long o : new long[] {a1, a2}) {
+            assertEquals(new Packet(l, 0, ABORTED), await(o));
+        }
+        long late = op();
+        failedAtOnce(late);
+        assertEquals(-Win32Errors.ERROR_INVALID_HANDLE,
+                sockets.recv(peer, new ByteBuffer[] {ByteBuffer.allocateDirect(1)}, 0, 1, late));
+        assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, sockets.close(peer), "closed once");
+        assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, sockets.cancel(peer, 0));
+    }
+}
