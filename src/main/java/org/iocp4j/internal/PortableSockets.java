@@ -40,8 +40,8 @@ public final class PortableSockets implements SocketBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortableSockets.class);
     private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
-    private static final int WSAEINVAL = 10022;
-    private static final int WSAENOPROTOOPT = 10042;
+    private static final int WSAEINVAL = Win32Errors.WSAEINVAL;
+    private static final int WSAENOPROTOOPT = Win32Errors.WSAENOPROTOOPT;
 
     private static final String SELECTOR_THREAD = "iocp4j-portable-selector";
 
@@ -121,7 +121,7 @@ public final class PortableSockets implements SocketBackend {
     @Override
     public long socket(int family) {
         if (family != Win32Socket.AF_INET && family != Win32Socket.AF_INET6) {
-            return -10047; // WSAEAFNOSUPPORT
+            return -Win32Errors.WSAEAFNOSUPPORT;
         }
         Sock s = new Sock(family);
         s.entry = PortableHandles.register(s);
@@ -679,7 +679,9 @@ public final class PortableSockets implements SocketBackend {
                     return false;
                 }
                 complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // NIO reports some socket states with runtime exceptions (NotYetConnectedException while a
+                // connect is in progress): the operation ends with the code Winsock gives, never escapes.
                 complete(0, PortableErrors.codeOf(e));
             }
             return true;
@@ -709,7 +711,7 @@ public final class PortableSockets implements SocketBackend {
                         return false;
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // as in Recv
                 complete((int) sent, PortableErrors.codeOf(e));
                 return true;
             }
@@ -780,7 +782,7 @@ public final class PortableSockets implements SocketBackend {
                     return false;
                 }
                 complete(0, 0);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // as in Recv (an unresolved address, ...)
                 int code = PortableErrors.codeOf(e);
                 // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
                 complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);

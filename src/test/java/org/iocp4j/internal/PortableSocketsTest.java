@@ -281,4 +281,48 @@ class PortableSocketsTest {
         assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, sockets.close(peer), "closed once");
         assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, sockets.cancel(peer, 0));
     }
+
+    // ---- NIO's runtime exceptions become codes ----
+
+    /**
+     * A read or write while the connect is still in progress: NIO throws {@code NotYetConnectedException}, a
+     * runtime exception, which must end the operation with 10057 rather than escape from the call. Holding
+     * the socket's monitor keeps the selector thread from finishing the connect meanwhile (the monitor is
+     * reentrant, so this thread's own calls still go through).
+     */
+    @Test
+    void aRecvOrSendBeforeTheConnectFinishesCompletesWith10057() throws Exception {
+        long l = listener();
+        long client = socket();
+        PortableSockets.Sock s = (PortableSockets.Sock) PortableHandles.lookup(client).resource();
+        long c = op();
+        long r;
+        long w;
+        synchronized (s) {
+            assertEquals(PENDING, sockets.connect(client, addressOf(l), c));
+            org.junit.jupiter.api.Assumptions.assumeTrue(s.channel.isConnectionPending(),
+                    "this platform connected on loopback at once: no window for the test");
+            r = recv(client, ByteBuffer.allocateDirect(4));
+            w = send(client, direct("early"));
+        }
+        assertEquals(new Packet(client, 0, Win32Errors.WSAENOTCONN), await(r));
+        assertEquals(new Packet(client, 0, Win32Errors.WSAENOTCONN), await(w));
+        // The connect itself was not disturbed, and the socket works once it is up.
+        awaitSuccess(c);
+        long peer = socket();
+        long a = op();
+        assertEquals(PENDING, sockets.accept(l, peer, 0, a));
+        awaitSuccess(a);
+        assertEquals(new Packet(client, 2, 0), await(send(client, direct("ok"))));
+        assertEquals(new Packet(peer, 2, 0), await(recv(peer, ByteBuffer.allocateDirect(4))));
+    }
+
+    /** A connect to an unresolved address: NIO's {@code UnresolvedAddressException} ends it with 11001. */
+    @Test
+    void aConnectToAnUnresolvedAddressCompletesWith11001() throws Exception {
+        long client = socket();
+        long c = op();
+        assertEquals(PENDING, sockets.connect(client, InetSocketAddress.createUnresolved("nowhere.invalid", 80), c));
+        assertEquals(new Packet(client, 0, Win32Errors.WSAHOST_NOT_FOUND), await(c));
+    }
 }
