@@ -99,16 +99,43 @@ public final class PortableSockets implements SocketBackend {
     abstract static class Op {
         final Sock sock;
         final long overlapped;
+        /** Guarded by sock's monitor: its one packet is posted. */
+        private boolean completed;
 
         Op(Sock sock, long overlapped) {
             this.sock = sock;
             this.overlapped = overlapped;
         }
 
-        /** Tries to finish; true when done (and the packet posted). */
-        abstract boolean attempt();
+        /**
+         * Tries to finish; true when done (and the packet posted). Never throws: a runtime exception (NIO's,
+         * or a bug's) ends the operation with an error packet. Thrown on the selector thread it would leave
+         * the operation at its queue's head, never completed and holding back every operation behind it;
+         * thrown on a caller's thread it would escape an overlapped call that promised a packet.
+         */
+        final boolean attempt() {
+            try {
+                return tryFinish();
+            } catch (RuntimeException e) {
+                LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
+                complete(0, PortableErrors.codeOf(e));
+                return true;
+            }
+        }
 
+        /** {@link #attempt}'s work: true when done (and the packet posted). */
+        abstract boolean tryFinish();
+
+        /**
+         * Posts the operation's packet, once: whichever of attempt, cancel, close or the runtime-exception
+         * net comes second (a bug) posts nothing, since the OVERLAPPED may already be freed and reused.
+         */
         void complete(int bytes, int error) {
+            if (completed) {
+                LOG.warn("a second completion of one portable socket operation (error {}) was dropped", error);
+                return;
+            }
+            completed = true;
             sock.entry.complete(overlapped, bytes, error);
         }
     }
@@ -593,7 +620,12 @@ public final class PortableSockets implements SocketBackend {
                 for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext();) {
                     SelectionKey k = it.next();
                     it.remove();
-                    ready((Sock) k.attachment(), k, sel);
+                    try {
+                        ready((Sock) k.attachment(), k, sel);
+                    } catch (RuntimeException e) {
+                        // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
+                        LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
@@ -646,6 +678,14 @@ public final class PortableSockets implements SocketBackend {
         }
     }
 
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing an accepted connection that found no socket", e);
+        }
+    }
+
     // ---- the operations ----
 
     private static final class Recv extends Op {
@@ -663,7 +703,7 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             if (zeroByte) {
                 // Only the selector thread attempts it, right after a selection: its ready set is fresh.
                 SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
@@ -698,7 +738,7 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
                 for (;;) {
                     long n = sock.channel.write(buffers);
@@ -735,21 +775,28 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
                 SocketChannel c = sock.server.accept();
                 if (c == null) {
                     return false;
                 }
-                synchronized (into) {
-                    if (into.closed) {
-                        c.close();
-                        complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
-                        return true;
+                boolean handedOver = false;
+                try {
+                    synchronized (into) {
+                        if (into.closed) {
+                            complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                            return true;
+                        }
+                        c.configureBlocking(false);
+                        applyOptions(into, c); // may throw at an option value NIO refuses
+                        into.channel = c;
+                        handedOver = true;
                     }
-                    c.configureBlocking(false);
-                    applyOptions(into, c);
-                    into.channel = c;
+                } finally {
+                    if (!handedOver) {
+                        closeQuietly(c); // the connection is lost either way; its descriptor need not be
+                    }
                 }
                 complete(0, 0);
             } catch (IOException e) {
@@ -769,7 +816,7 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
                 boolean connected;
                 if (!started) {

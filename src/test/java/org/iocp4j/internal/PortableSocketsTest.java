@@ -325,4 +325,45 @@ class PortableSocketsTest {
         assertEquals(PENDING, sockets.connect(client, InetSocketAddress.createUnresolved("nowhere.invalid", 80), c));
         assertEquals(new Packet(client, 0, Win32Errors.WSAHOST_NOT_FOUND), await(c));
     }
+
+    // ---- a runtime exception on the selector thread ----
+
+    /**
+     * An operation whose attempt throws a runtime exception on the selector thread must still end, with an
+     * error packet, and leave the socket's queue (and the thread) working for the operations behind it. The
+     * exception comes from NIO here: an option value the socket stored while it had no channel (Winsock
+     * would have checked it in {@code setsockopt}) is refused by {@code setOption} when the accept hands
+     * the socket its channel.
+     */
+    @Test
+    void aRuntimeExceptionInAnAttemptOnTheSelectorThreadFailsThatOperationOnly() throws Exception {
+        long l = listener();
+        long bad = socket();
+        assertEquals(0, sockets.setOption(bad, Win32Socket.SOL_SOCKET, Win32Socket.SO_RCVBUF, -1));
+        long good = socket();
+        long a1 = op();
+        long a2 = op();
+        assertEquals(PENDING, sockets.accept(l, bad, 0, a1)); // no connection yet: both wait for the selector
+        assertEquals(PENDING, sockets.accept(l, good, 0, a2));
+
+        long client1 = connect(l);
+        Packet failed = await(a1);
+        assertEquals(l, failed.key());
+        assertTrue(failed.error() != 0, "an error code: " + failed);
+        // The connection it took was closed, not leaked: its client reads end of stream (or a reset).
+        Packet end = await(recv(client1, ByteBuffer.allocateDirect(4)));
+        assertEquals(0, end.bytes());
+        assertTrue(end.error() == 0 || end.error() == Win32Errors.WSAECONNRESET, "end of stream or reset: " + end);
+
+        long client2 = connect(l);
+        awaitSuccess(a2);
+        assertEquals(new Packet(client2, 3, 0), await(send(client2, direct("abc"))));
+        assertEquals(new Packet(good, 3, 0), await(recv(good, ByteBuffer.allocateDirect(4))));
+        assertTrue(selectorThreadAlive(), "the selector thread carries on");
+    }
+
+    private static boolean selectorThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("iocp4j-portable-selector") && t.isAlive());
+    }
 }
