@@ -741,9 +741,11 @@ public final class PortableSockets implements SocketBackend {
         boolean tryFinish() {
             try {
                 for (;;) {
+                    // Written before the check even when there is nothing to send (no buffers, or empty
+                    // ones): WSASend of 0 bytes completes with 0, but still fails on an unconnected socket.
                     long n = sock.channel.write(buffers);
                     sent += n;
-                    if (!buffers[buffers.length - 1].hasRemaining() && remaining() == 0) {
+                    if (remaining() == 0) {
                         complete((int) sent, 0); // WSASend on a stream socket sends it all
                         return true;
                     }

@@ -366,4 +366,22 @@ class PortableSocketsTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("iocp4j-portable-selector") && t.isAlive());
     }
+
+    // ---- zero-byte send ----
+
+    /** {@code WSASend} of nothing completes with 0 bytes: with no buffer at all, or with empty ones. */
+    @Test
+    void aZeroByteSendCompletesWithZeroBytes() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        assertEquals(new Packet(client, 0, 0), await(send(client)));
+        assertEquals(new Packet(client, 0, 0), await(send(client, ByteBuffer.allocateDirect(0))));
+        assertEquals(new Packet(client, 0, 0), await(send(client, ByteBuffer.allocateDirect(0), ByteBuffer.allocateDirect(0))));
+        // Nothing went on the wire: the next byte the peer reads is the next one sent.
+        assertEquals(new Packet(client, 1, 0), await(send(client, direct("!"))));
+        ByteBuffer in = ByteBuffer.allocateDirect(4);
+        assertEquals(new Packet(peer, 1, 0), await(recv(peer, in)));
+        assertEquals("!", text(in, 1));
+    }
 }
