@@ -49,6 +49,12 @@ public final class PortableSockets implements SocketBackend {
     /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
     private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
     private volatile Selector selector;
+    /**
+     * Selections begun: the selector thread counts one just before each. A read records the count it sees
+     * after its {@code read} returns; a zero-byte read trusts its key's "readable" only if no read did so
+     * since the selection that said it (see {@link Recv}).
+     */
+    private volatile long selections;
 
     private PortableSockets() {
     }
@@ -67,6 +73,8 @@ public final class PortableSockets implements SocketBackend {
         final ArrayDeque<Op> accepts = new ArrayDeque<>();
         Op connect;
         boolean closed;
+        /** {@link #selections} as a read on the channel last saw it on its return (-1: no read yet). */
+        long lastReadSelection = -1;
 
         Sock(int family) {
             this.family = family;
@@ -608,6 +616,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 // Keys of channels closed before this point are dropped (and the channels really closed)
                 // by this selection, which returns at once if anyone waits on it.
+                selections++; // this thread alone writes it
                 if (passing.isEmpty()) {
                     sel.select();
                 } else {
@@ -705,16 +714,26 @@ public final class PortableSockets implements SocketBackend {
         @Override
         boolean tryFinish() {
             if (zeroByte) {
-                // Only the selector thread attempts it, right after a selection: its ready set is fresh.
+                // Only the selector thread attempts it, while it handles a selection's keys. "Readable" was
+                // true when that selection looked, but a read since (a recv before this one in the same pass,
+                // or on a caller's thread while the selection ran) may have taken the data it was about, and
+                // NIO cannot look again without reading. Then it waits for the next selection, which, being
+                // level-triggered, says readable again at once if data, end of stream or an error is there.
+                // A read whose count is older than this selection's returned before the selection began.
                 SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
-                if (k == null || !k.isValid() || !k.isReadable()) {
+                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == INSTANCE.selections) {
                     return false;
                 }
                 complete(0, 0);
                 return true;
             }
             try {
-                long n = sock.channel.read(buffers);
+                long n;
+                try {
+                    n = sock.channel.read(buffers);
+                } finally {
+                    sock.lastReadSelection = INSTANCE.selections; // read after the read returned
+                }
                 if (n == 0) {
                     return false;
                 }

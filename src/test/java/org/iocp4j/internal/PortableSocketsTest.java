@@ -384,4 +384,40 @@ class PortableSocketsTest {
         assertEquals(new Packet(peer, 1, 0), await(recv(peer, in)));
         assertEquals("!", text(in, 1));
     }
+
+    // ---- zero-byte reads ----
+
+    /**
+     * A zero-byte read queued behind a recv: the selection that wakes the recv says "readable", but the recv
+     * takes the data in the same pass, so the zero-byte read must not complete on that word; it waits for
+     * data that is really there (or end of stream).
+     */
+    @Test
+    void aZeroByteReadBehindARecvWaitsForDataThatIsReallyThere() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        ByteBuffer in = ByteBuffer.allocateDirect(8);
+        long r = recv(peer, in); // no data yet: it queues, and the zero-byte read queues behind it
+        long z = recv(peer);
+        await(send(client, direct("four")));
+        assertEquals(new Packet(peer, 4, 0), await(r));
+        // The recv took every byte (8 bytes of room for 4): nothing is readable, so the zero-byte read still
+        // waits. Its cancel meets it under the socket's monitor, after the pass that completed the recv.
+        assertEquals(0, sockets.cancel(peer, z), "the zero-byte read is still pending");
+        assertEquals(new Packet(peer, 0, ABORTED), await(z));
+
+        // It does complete when data comes, and leaves the data for the next recv.
+        long z2 = recv(peer);
+        await(send(client, direct("x")));
+        assertEquals(new Packet(peer, 0, 0), await(z2));
+        ByteBuffer one = ByteBuffer.allocateDirect(4);
+        assertEquals(new Packet(peer, 1, 0), await(recv(peer, one)));
+        assertEquals("x", text(one, 1));
+        // And at end of stream.
+        long z3 = recv(peer);
+        assertEquals(0, sockets.shutdown(client, Win32Socket.SD_SEND));
+        assertEquals(new Packet(peer, 0, 0), await(z3));
+        assertEquals(new Packet(peer, 0, 0), await(recv(peer, ByteBuffer.allocateDirect(4))), "end of stream");
+    }
 }
