@@ -126,13 +126,18 @@ public final class PortableSockets implements SocketBackend {
                 return tryFinish();
             } catch (RuntimeException e) {
                 LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
-                complete(0, PortableErrors.codeOf(e));
+                complete(bytesSoFar(), PortableErrors.codeOf(e));
                 return true;
             }
         }
 
         /** {@link #attempt}'s work: true when done (and the packet posted). */
         abstract boolean tryFinish();
+
+        /** The bytes it has moved so far, for a packet that ends it early (a cancel, a close, an error). */
+        int bytesSoFar() {
+            return 0;
+        }
 
         /**
          * Posts the operation's packet, once: whichever of attempt, cancel, close or the runtime-exception
@@ -504,7 +509,7 @@ public final class PortableSockets implements SocketBackend {
                 s.connect = null;
             }
             for (Op op : cancelled) {
-                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
             }
         }
         if (cancelled.isEmpty()) {
@@ -547,7 +552,7 @@ public final class PortableSockets implements SocketBackend {
                 LOG.debug("closing a portable socket", e);
             }
             for (Op op : pending) {
-                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
             }
         }
         if (registered) {
@@ -776,6 +781,20 @@ public final class PortableSockets implements SocketBackend {
                 complete((int) sent, PortableErrors.codeOf(e));
                 return true;
             }
+        }
+
+        /**
+         * A send cut short (cancelled, aborted by a close, failed) keeps its error code, 995 for the first
+         * two as a cancelled WSASend, but its packet also says how many bytes already went. They are in the
+         * kernel's send buffer and cannot be called back, so the stream now holds a prefix of the buffers;
+         * a caller that accounts for the stream (or resumes it) needs that count, and a Win32 packet carries
+         * a byte count whatever its status. org.iocp4j.io still reports a plain failure and moves no buffer
+         * position, as NIO's asynchronous channels do not report bytes for a write that failed either.
+         * Whether Windows' AFD reports a partial count here is not checked by the C suite.
+         */
+        @Override
+        int bytesSoFar() {
+            return (int) sent;
         }
 
         private long remaining() {

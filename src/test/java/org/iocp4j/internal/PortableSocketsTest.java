@@ -420,4 +420,55 @@ class PortableSocketsTest {
         assertEquals(new Packet(peer, 0, 0), await(z3));
         assertEquals(new Packet(peer, 0, 0), await(recv(peer, ByteBuffer.allocateDirect(4))), "end of stream");
     }
+
+    // ---- a send cut short ----
+
+    /** More than loopback's socket buffers hold while the peer reads nothing (they hold a few MiB). */
+    private static final int BIG = 64 << 20;
+
+    /**
+     * A send that the peer's full window cut short, then cancelled: 995, and the bytes that did go, which
+     * the peer then reads to the byte.
+     */
+    @Test
+    void aCancelledPartlySentSendReportsTheBytesThatWent() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        long s = send(client, ByteBuffer.allocateDirect(BIG));
+        assertEquals(0, sockets.cancel(client, s), "the send is still pending");
+        Packet p = await(s);
+        assertEquals(ABORTED, p.error());
+        assertTrue(p.bytes() > 0 && p.bytes() < BIG, "some bytes went, not all: " + p);
+        assertEquals(0, sockets.close(client)); // end of stream after what went
+        assertEquals(p.bytes(), readToEnd(peer));
+    }
+
+    /** The same when a close aborts the send. */
+    @Test
+    void aPartlySentSendAbortedByCloseReportsTheBytesThatWent() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        long s = send(client, ByteBuffer.allocateDirect(BIG));
+        assertEquals(0, sockets.close(client));
+        Packet p = await(s);
+        assertEquals(ABORTED, p.error());
+        assertTrue(p.bytes() > 0 && p.bytes() < BIG, "some bytes went, not all: " + p);
+        assertEquals(p.bytes(), readToEnd(peer));
+    }
+
+    /** Reads until end of stream: the byte count. */
+    private long readToEnd(long socket) throws Exception {
+        ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
+        long total = 0;
+        for (;;) {
+            Packet p = await(recv(socket, in));
+            assertEquals(0, p.error());
+            if (p.bytes() == 0) {
+                return total;
+            }
+            total += p.bytes();
+        }
+    }
 }
