@@ -80,6 +80,14 @@ public final class PortableSockets implements SocketBackend {
             this.family = family;
         }
 
+        /**
+         * Under the monitor: whether an accept may take it. AcceptEx wants a socket "not bound or connected"
+         * and fails with WSAEINVAL otherwise; here the socket would also lose (and leak) its channel.
+         */
+        boolean acceptable() {
+            return bindAddress == null && channel == null && server == null;
+        }
+
         StandardProtocolFamily protocolFamily() {
             return family == Win32Socket.AF_INET6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         }
@@ -221,6 +229,11 @@ public final class PortableSockets implements SocketBackend {
         Sock a = sock(accepted);
         if (l == null || a == null) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (a) {
+            if (!a.acceptable()) {
+                return -WSAEINVAL; // at once, as AcceptEx
+            }
         }
         return start(new Accept(l, a, overlapped), l.accepts);
     }
@@ -817,25 +830,32 @@ public final class PortableSockets implements SocketBackend {
         @Override
         boolean tryFinish() {
             try {
-                SocketChannel c = sock.server.accept();
-                if (c == null) {
-                    return false;
-                }
-                boolean handedOver = false;
-                try {
-                    synchronized (into) {
-                        if (into.closed) {
-                            complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
-                            return true;
-                        }
+                // The listener's monitor, then the socket's (the only place that holds both). The socket is
+                // checked before a connection is taken, so no connection goes to an accept that cannot keep
+                // it: it stays in the backlog for the next accept.
+                synchronized (into) {
+                    if (into.closed) {
+                        complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                        return true;
+                    }
+                    if (!into.acceptable()) { // another accept into the same socket got there first
+                        complete(0, WSAEINVAL);
+                        return true;
+                    }
+                    SocketChannel c = sock.server.accept();
+                    if (c == null) {
+                        return false;
+                    }
+                    boolean handedOver = false;
+                    try {
                         c.configureBlocking(false);
                         applyOptions(into, c); // may throw at an option value NIO refuses
                         into.channel = c;
                         handedOver = true;
-                    }
-                } finally {
-                    if (!handedOver) {
-                        closeQuietly(c); // the connection is lost either way; its descriptor need not be
+                    } finally {
+                        if (!handedOver) {
+                            closeQuietly(c); // the connection is lost either way; its descriptor need not be
+                        }
                     }
                 }
                 complete(0, 0);

@@ -471,4 +471,86 @@ class PortableSocketsTest {
             total += p.bytes();
         }
     }
+
+    // ---- accept into a socket that is not fresh ----
+
+    /**
+     * {@code AcceptEx} wants a socket neither bound nor connected, else it fails at once with 10022
+     * (WSAEINVAL); the socket keeps what it had (here: its connection, which still works).
+     */
+    @Test
+    void acceptIntoABoundOrConnectedSocketFailsAtOnceWith10022() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        long l = listener();
+        long bound = socket();
+        assertEquals(0, sockets.bind(bound, LOOPBACK));
+        for (long into : new long[] {client, bound, l}) {
+            long o = op();
+            failedAtOnce(o);
+            assertEquals(-Win32Errors.WSAEINVAL, sockets.accept(l, into, 0, o));
+        }
+        long other = connect(l); // a connection for the listener: no refused accept took it
+        long fresh = socket();
+        long a = op();
+        assertEquals(PENDING, sockets.accept(l, fresh, 0, a));
+        awaitSuccess(a);
+        assertEquals(new Packet(other, 1, 0), await(send(other, direct("o"))));
+        assertEquals(new Packet(fresh, 1, 0), await(recv(fresh, ByteBuffer.allocateDirect(4))));
+        assertEquals(new Packet(client, 1, 0), await(send(client, direct("c"))));
+        ByteBuffer in = ByteBuffer.allocateDirect(4);
+        assertEquals(new Packet(peer, 1, 0), await(recv(peer, in)));
+        assertEquals("c", text(in, 1));
+    }
+
+    /**
+     * Two accepts into one socket: the first gets the connection; the second, waiting behind it, finds the
+     * socket connected and fails with 10022 without taking the next connection from the backlog.
+     */
+    @Test
+    void aSecondAcceptIntoTheSameSocketFailsWith10022AndTakesNoConnection() throws Exception {
+        long l = listener();
+        long into = socket();
+        long a1 = op();
+        long a2 = op();
+        assertEquals(PENDING, sockets.accept(l, into, 0, a1));
+        assertEquals(PENDING, sockets.accept(l, into, 0, a2));
+        long c1 = connect(l);
+        awaitSuccess(a1);
+        long c2 = connect(l);
+        assertEquals(new Packet(l, 0, Win32Errors.WSAEINVAL), await(a2));
+        long fresh = socket();
+        long a3 = op();
+        assertEquals(PENDING, sockets.accept(l, fresh, 0, a3));
+        awaitSuccess(a3);
+        int[] error = new int[1];
+        InetSocketAddress[] ends = sockets.finishAccept(l, fresh, 0, error);
+        assertNotNull(ends, "finishAccept: " + error[0]);
+        assertEquals(addressOf(c2), ends[1], "the second connection went to the next accept");
+        assertEquals(addressOf(c1), sockets.finishAccept(l, into, 0, error)[1]);
+    }
+
+    /**
+     * An accept whose socket was closed while it waited ends with 995 when a connection comes, and leaves
+     * that connection to the accept behind it instead of closing it.
+     */
+    @Test
+    void anAcceptIntoAClosedSocketEndsWith995AndLeavesTheConnectionToTheNext() throws Exception {
+        long l = listener();
+        long doomed = socket();
+        long next = socket();
+        long a1 = op();
+        long a2 = op();
+        assertEquals(PENDING, sockets.accept(l, doomed, 0, a1));
+        assertEquals(PENDING, sockets.accept(l, next, 0, a2));
+        assertEquals(0, sockets.close(doomed)); // the accept is the listener's: it still waits
+        long client = connect(l);
+        assertEquals(new Packet(l, 0, ABORTED), await(a1));
+        awaitSuccess(a2);
+        int[] error = new int[1];
+        InetSocketAddress[] ends = sockets.finishAccept(l, next, 0, error);
+        assertNotNull(ends, "finishAccept: " + error[0]);
+        assertEquals(addressOf(client), ends[1]);
+    }
 }
