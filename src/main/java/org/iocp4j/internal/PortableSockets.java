@@ -392,7 +392,11 @@ public final class PortableSockets implements SocketBackend {
             }
         }
         if (level == Win32Socket.IPPROTO_IPV6 && name == Win32Socket.IPV6_V6ONLY) {
-            return null; // NIO has no standard option for it
+            // Unsupported (10042), deliberately. NIO has no IPV6_V6ONLY, standard or extended (jdk.net), and
+            // the JDK opens every IPv6 socket dual-stack (it clears IPV6_V6ONLY itself: an IPv6 wildcard
+            // listener takes IPv4 connections), where Windows defaults to IPv6 only. Reporting 0 could not
+            // be set to 1, and setting it would take reflection into sun.nio.ch (--add-opens).
+            return null;
         }
         return null;
     }
