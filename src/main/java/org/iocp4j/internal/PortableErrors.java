@@ -5,9 +5,14 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -35,6 +40,22 @@ public final class PortableErrors {
         if (t instanceof AccessDeniedException || t instanceof NonReadableChannelException
                 || t instanceof NonWritableChannelException) {
             return Win32Errors.ERROR_ACCESS_DENIED;
+        }
+        // A socket in the wrong state for the call: NIO throws runtime exceptions where Winsock returns codes.
+        if (t instanceof NotYetConnectedException) {
+            return Win32Errors.WSAENOTCONN;
+        }
+        if (t instanceof AlreadyConnectedException) {
+            return Win32Errors.WSAEISCONN;
+        }
+        if (t instanceof ConnectionPendingException) {
+            return Win32Errors.WSAEALREADY;
+        }
+        if (t instanceof UnresolvedAddressException) {
+            return Win32Errors.WSAHOST_NOT_FOUND;
+        }
+        if (t instanceof UnsupportedAddressTypeException) {
+            return Win32Errors.WSAEAFNOSUPPORT;
         }
         if (t instanceof ConnectException) {
             return Win32Errors.ERROR_CONNECTION_REFUSED;

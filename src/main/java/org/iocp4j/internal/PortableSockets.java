@@ -40,8 +40,8 @@ public final class PortableSockets implements SocketBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortableSockets.class);
     private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
-    private static final int WSAEINVAL = 10022;
-    private static final int WSAENOPROTOOPT = 10042;
+    private static final int WSAEINVAL = Win32Errors.WSAEINVAL;
+    private static final int WSAENOPROTOOPT = Win32Errors.WSAENOPROTOOPT;
 
     private static final String SELECTOR_THREAD = "iocp4j-portable-selector";
 
@@ -49,6 +49,12 @@ public final class PortableSockets implements SocketBackend {
     /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
     private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
     private volatile Selector selector;
+    /**
+     * Selections begun: the selector thread counts one just before each. A read records the count it sees
+     * after its {@code read} returns; a zero-byte read trusts its key's "readable" only if no read did so
+     * since the selection that said it (see {@link Recv}).
+     */
+    private volatile long selections;
 
     private PortableSockets() {
     }
@@ -67,9 +73,19 @@ public final class PortableSockets implements SocketBackend {
         final ArrayDeque<Op> accepts = new ArrayDeque<>();
         Op connect;
         boolean closed;
+        /** {@link #selections} as a read on the channel last saw it on its return (-1: no read yet). */
+        long lastReadSelection = -1;
 
         Sock(int family) {
             this.family = family;
+        }
+
+        /**
+         * Under the monitor: whether an accept may take it. AcceptEx wants a socket "not bound or connected"
+         * and fails with WSAEINVAL otherwise; here the socket would also lose (and leak) its channel.
+         */
+        boolean acceptable() {
+            return bindAddress == null && channel == null && server == null;
         }
 
         StandardProtocolFamily protocolFamily() {
@@ -99,16 +115,48 @@ public final class PortableSockets implements SocketBackend {
     abstract static class Op {
         final Sock sock;
         final long overlapped;
+        /** Guarded by sock's monitor: its one packet is posted. */
+        private boolean completed;
 
         Op(Sock sock, long overlapped) {
             this.sock = sock;
             this.overlapped = overlapped;
         }
 
-        /** Tries to finish; true when done (and the packet posted). */
-        abstract boolean attempt();
+        /**
+         * Tries to finish; true when done (and the packet posted). Never throws: a runtime exception (NIO's,
+         * or a bug's) ends the operation with an error packet. Thrown on the selector thread it would leave
+         * the operation at its queue's head, never completed and holding back every operation behind it;
+         * thrown on a caller's thread it would escape an overlapped call that promised a packet.
+         */
+        final boolean attempt() {
+            try {
+                return tryFinish();
+            } catch (RuntimeException e) {
+                LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
+                complete(bytesSoFar(), PortableErrors.codeOf(e));
+                return true;
+            }
+        }
 
+        /** {@link #attempt}'s work: true when done (and the packet posted). */
+        abstract boolean tryFinish();
+
+        /** The bytes it has moved so far, for a packet that ends it early (a cancel, a close, an error). */
+        int bytesSoFar() {
+            return 0;
+        }
+
+        /**
+         * Posts the operation's packet, once: whichever of attempt, cancel, close or the runtime-exception
+         * net comes second (a bug) posts nothing, since the OVERLAPPED may already be freed and reused.
+         */
         void complete(int bytes, int error) {
+            if (completed) {
+                LOG.warn("a second completion of one portable socket operation (error {}) was dropped", error);
+                return;
+            }
+            completed = true;
             sock.entry.complete(overlapped, bytes, error);
         }
     }
@@ -121,7 +169,7 @@ public final class PortableSockets implements SocketBackend {
     @Override
     public long socket(int family) {
         if (family != Win32Socket.AF_INET && family != Win32Socket.AF_INET6) {
-            return -10047; // WSAEAFNOSUPPORT
+            return -Win32Errors.WSAEAFNOSUPPORT;
         }
         Sock s = new Sock(family);
         s.entry = PortableHandles.register(s);
@@ -181,6 +229,11 @@ public final class PortableSockets implements SocketBackend {
         Sock a = sock(accepted);
         if (l == null || a == null) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (a) {
+            if (!a.acceptable()) {
+                return -WSAEINVAL; // at once, as AcceptEx
+            }
         }
         return start(new Accept(l, a, overlapped), l.accepts);
     }
@@ -339,7 +392,11 @@ public final class PortableSockets implements SocketBackend {
             }
         }
         if (level == Win32Socket.IPPROTO_IPV6 && name == Win32Socket.IPV6_V6ONLY) {
-            return null; // NIO has no standard option for it
+            // Unsupported (10042), deliberately. NIO has no IPV6_V6ONLY, standard or extended (jdk.net), and
+            // the JDK opens every IPv6 socket dual-stack (it clears IPV6_V6ONLY itself: an IPv6 wildcard
+            // listener takes IPv4 connections), where Windows defaults to IPv6 only. Reporting 0 could not
+            // be set to 1, and setting it would take reflection into sun.nio.ch (--add-opens).
+            return null;
         }
         return null;
     }
@@ -469,7 +526,7 @@ public final class PortableSockets implements SocketBackend {
                 s.connect = null;
             }
             for (Op op : cancelled) {
-                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
             }
         }
         if (cancelled.isEmpty()) {
@@ -512,7 +569,7 @@ public final class PortableSockets implements SocketBackend {
                 LOG.debug("closing a portable socket", e);
             }
             for (Op op : pending) {
-                op.complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
             }
         }
         if (registered) {
@@ -581,6 +638,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 // Keys of channels closed before this point are dropped (and the channels really closed)
                 // by this selection, which returns at once if anyone waits on it.
+                selections++; // this thread alone writes it
                 if (passing.isEmpty()) {
                     sel.select();
                 } else {
@@ -593,7 +651,12 @@ public final class PortableSockets implements SocketBackend {
                 for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext();) {
                     SelectionKey k = it.next();
                     it.remove();
-                    ready((Sock) k.attachment(), k, sel);
+                    try {
+                        ready((Sock) k.attachment(), k, sel);
+                    } catch (RuntimeException e) {
+                        // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
+                        LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
@@ -646,6 +709,14 @@ public final class PortableSockets implements SocketBackend {
         }
     }
 
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing an accepted connection that found no socket", e);
+        }
+    }
+
     // ---- the operations ----
 
     private static final class Recv extends Op {
@@ -663,23 +734,35 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             if (zeroByte) {
-                // Only the selector thread attempts it, right after a selection: its ready set is fresh.
+                // Only the selector thread attempts it, while it handles a selection's keys. "Readable" was
+                // true when that selection looked, but a read since (a recv before this one in the same pass,
+                // or on a caller's thread while the selection ran) may have taken the data it was about, and
+                // NIO cannot look again without reading. Then it waits for the next selection, which, being
+                // level-triggered, says readable again at once if data, end of stream or an error is there.
+                // A read whose count is older than this selection's returned before the selection began.
                 SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
-                if (k == null || !k.isValid() || !k.isReadable()) {
+                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == INSTANCE.selections) {
                     return false;
                 }
                 complete(0, 0);
                 return true;
             }
             try {
-                long n = sock.channel.read(buffers);
+                long n;
+                try {
+                    n = sock.channel.read(buffers);
+                } finally {
+                    sock.lastReadSelection = INSTANCE.selections; // read after the read returned
+                }
                 if (n == 0) {
                     return false;
                 }
                 complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // NIO reports some socket states with runtime exceptions (NotYetConnectedException while a
+                // connect is in progress): the operation ends with the code Winsock gives, never escapes.
                 complete(0, PortableErrors.codeOf(e));
             }
             return true;
@@ -696,12 +779,14 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
                 for (;;) {
+                    // Written before the check even when there is nothing to send (no buffers, or empty
+                    // ones): WSASend of 0 bytes completes with 0, but still fails on an unconnected socket.
                     long n = sock.channel.write(buffers);
                     sent += n;
-                    if (!buffers[buffers.length - 1].hasRemaining() && remaining() == 0) {
+                    if (remaining() == 0) {
                         complete((int) sent, 0); // WSASend on a stream socket sends it all
                         return true;
                     }
@@ -709,10 +794,24 @@ public final class PortableSockets implements SocketBackend {
                         return false;
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // as in Recv
                 complete((int) sent, PortableErrors.codeOf(e));
                 return true;
             }
+        }
+
+        /**
+         * A send cut short (cancelled, aborted by a close, failed) keeps its error code, 995 for the first
+         * two as a cancelled WSASend, but its packet also says how many bytes already went. They are in the
+         * kernel's send buffer and cannot be called back, so the stream now holds a prefix of the buffers;
+         * a caller that accounts for the stream (or resumes it) needs that count, and a Win32 packet carries
+         * a byte count whatever its status. org.iocp4j.io still reports a plain failure and moves no buffer
+         * position, as NIO's asynchronous channels do not report bytes for a write that failed either.
+         * Whether Windows' AFD reports a partial count here is not checked by the C suite.
+         */
+        @Override
+        int bytesSoFar() {
+            return (int) sent;
         }
 
         private long remaining() {
@@ -733,21 +832,35 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
-                SocketChannel c = sock.server.accept();
-                if (c == null) {
-                    return false;
-                }
+                // The listener's monitor, then the socket's (the only place that holds both). The socket is
+                // checked before a connection is taken, so no connection goes to an accept that cannot keep
+                // it: it stays in the backlog for the next accept.
                 synchronized (into) {
                     if (into.closed) {
-                        c.close();
                         complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
                         return true;
                     }
-                    c.configureBlocking(false);
-                    applyOptions(into, c);
-                    into.channel = c;
+                    if (!into.acceptable()) { // another accept into the same socket got there first
+                        complete(0, WSAEINVAL);
+                        return true;
+                    }
+                    SocketChannel c = sock.server.accept();
+                    if (c == null) {
+                        return false;
+                    }
+                    boolean handedOver = false;
+                    try {
+                        c.configureBlocking(false);
+                        applyOptions(into, c); // may throw at an option value NIO refuses
+                        into.channel = c;
+                        handedOver = true;
+                    } finally {
+                        if (!handedOver) {
+                            closeQuietly(c); // the connection is lost either way; its descriptor need not be
+                        }
+                    }
                 }
                 complete(0, 0);
             } catch (IOException e) {
@@ -767,7 +880,7 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
-        boolean attempt() {
+        boolean tryFinish() {
             try {
                 boolean connected;
                 if (!started) {
@@ -780,7 +893,7 @@ public final class PortableSockets implements SocketBackend {
                     return false;
                 }
                 complete(0, 0);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // as in Recv (an unresolved address, ...)
                 int code = PortableErrors.codeOf(e);
                 // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
                 complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);

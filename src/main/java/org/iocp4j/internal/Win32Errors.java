@@ -28,14 +28,20 @@ public final class Win32Errors {
     public static final int ERROR_CONNECTION_REFUSED = 1225;
     public static final int ERROR_NETWORK_UNREACHABLE = 1231;
     public static final int ERROR_CONNECTION_ABORTED = 1236;
+    public static final int WSAEINVAL = 10022;
+    public static final int WSAEALREADY = 10037;
+    public static final int WSAENOPROTOOPT = 10042;
+    public static final int WSAEAFNOSUPPORT = 10047;
     public static final int WSAEADDRINUSE = 10048;
     public static final int WSAENETUNREACH = 10051;
     public static final int WSAECONNABORTED = 10053;
     public static final int WSAECONNRESET = 10054;
+    public static final int WSAEISCONN = 10056;
     public static final int WSAENOTCONN = 10057;
     public static final int WSAESHUTDOWN = 10058;
     public static final int WSAETIMEDOUT = 10060;
     public static final int WSAECONNREFUSED = 10061;
+    public static final int WSAHOST_NOT_FOUND = 11001;
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
     public static final int ERROR_HANDLE_EOF = 38;
     public static final int ERROR_INVALID_PARAMETER = 87;
@@ -99,14 +105,20 @@ public final class Win32Errors {
             case ERROR_CONNECTION_REFUSED: return "The remote computer refused the network connection.";
             case ERROR_NETWORK_UNREACHABLE: return "The network location cannot be reached.";
             case ERROR_CONNECTION_ABORTED: return "The network connection was aborted by the local system.";
+            case WSAEINVAL: return "An invalid argument was supplied.";
+            case WSAEALREADY: return "An operation was attempted on a non-blocking socket that already had an operation in progress.";
+            case WSAENOPROTOOPT: return "An unknown, invalid, or unsupported option or level was specified in a getsockopt or setsockopt call.";
+            case WSAEAFNOSUPPORT: return "An address incompatible with the requested protocol was used.";
             case WSAEADDRINUSE: return "Only one usage of each socket address is normally permitted.";
             case WSAENETUNREACH: return "A socket operation was attempted to an unreachable network.";
             case WSAECONNABORTED: return "An established connection was aborted by the software in your host machine.";
             case WSAECONNRESET: return "An existing connection was forcibly closed by the remote host.";
+            case WSAEISCONN: return "A connect request was made on an already connected socket.";
             case WSAENOTCONN: return "A request to send or receive data was disallowed because the socket is not connected.";
             case WSAESHUTDOWN: return "A request to send or receive data was disallowed because the socket had already been shut down.";
             case WSAETIMEDOUT: return "A connection attempt failed because the connected party did not properly respond.";
             case WSAECONNREFUSED: return "No connection could be made because the target machine actively refused it.";
+            case WSAHOST_NOT_FOUND: return "No such host is known.";
             default: return null;
         }
     }
