@@ -348,9 +348,34 @@ public final class PortableSockets implements SocketBackend {
                 return PENDING;
             }
             queue.add(op);
+            if (watched(s, queue)) {
+                return PENDING; // the selector already waits for this readiness: no wake-up, no update
+            }
         }
         interestChanged(s);
         return PENDING;
+    }
+
+    /**
+     * Under {@code s}'s monitor: whether the selector's key already has the interest {@code queue}'s operations
+     * wait for. Only the selector thread sets interest, before its next selection, so an interest seen here
+     * is one that selection watches (or one whose readiness it is about to hand to {@link #ready}, which
+     * needs this monitor first). Reads keep their interest between operations (see {@link #ready}), so a
+     * connection that reads again and again wakes the selector once, not once per read.
+     */
+    private boolean watched(Sock s, ArrayDeque<Op> queue) {
+        Selector sel = selector;
+        java.nio.channels.SelectableChannel c = queue == s.accepts ? s.server : s.channel;
+        if (sel == null || c == null) {
+            return false;
+        }
+        SelectionKey k = c.keyFor(sel);
+        int needed = queue == s.reads ? SelectionKey.OP_READ : queue == s.writes ? SelectionKey.OP_WRITE : SelectionKey.OP_ACCEPT;
+        try {
+            return k != null && k.isValid() && (k.interestOps() & needed) != 0;
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return false;
+        }
     }
 
     @Override
@@ -691,6 +716,11 @@ public final class PortableSockets implements SocketBackend {
             if (!k.isValid() || s.closed) {
                 return;
             }
+            // Read interest outlives the reads that asked for it: the next read usually follows at once (an
+            // echo, a request loop), and finding the interest still set it needs no wake-up (see watched).
+            // It is dropped only when a selection finds the channel readable with no read waiting, so
+            // unread data makes the selector spin once, not forever.
+            boolean readableUnwanted = k.isReadable() && s.reads.isEmpty();
             drain(s.reads);
             drain(s.writes);
             drain(s.accepts);
@@ -698,7 +728,8 @@ public final class PortableSockets implements SocketBackend {
                 s.connect = null;
             }
             if (k.isValid()) {
-                k.interestOps(s.interest() & k.channel().validOps());
+                int keep = readableUnwanted ? 0 : k.interestOps() & SelectionKey.OP_READ;
+                k.interestOps((s.interest() | keep) & k.channel().validOps());
             }
         }
     }
