@@ -82,30 +82,8 @@ final class BenchCommand {
      * @return the exit status: 0 done, 1 a run failed, 2 bad arguments
      */
     static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
-        if (args.contains("--help") || args.contains("-h")) {
-            out.print(usage());
-            return 0;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (UsageException e) {
-            err.println("iocp4j bench: " + e.getMessage());
-            err.println();
-            err.print(usage());
-            return 2;
-        }
-        try {
-            BenchResults results = bench(options, out, err, terminal);
-            return results.anyFailed() ? 1 : 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("iocp4j bench failed: " + e);
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("iocp4j bench: interrupted");
-            return 1;
-        }
+        return CliArgs.run("bench", args, out, err, usage(), BenchCommand::parse,
+                o -> bench(o, out, err, terminal).anyFailed() ? 1 : 0);
     }
 
     static Options parse(List<String> args) throws UsageException {

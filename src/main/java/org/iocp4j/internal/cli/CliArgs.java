@@ -1,5 +1,7 @@
 package org.iocp4j.internal.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -24,7 +26,53 @@ final class CliArgs {
         }
     }
 
+    /** Parses a subcommand's arguments into its options. */
+    @FunctionalInterface
+    interface Parser<O> {
+        O parse(List<String> args) throws UsageException;
+    }
+
+    /** A subcommand's work, given its options; returns the exit status (0 done, 1 failed). */
+    @FunctionalInterface
+    interface Body<O> {
+        int run(O options) throws IOException, InterruptedException;
+    }
+
     private CliArgs() {
+    }
+
+    /**
+     * The frame every subcommand shares: {@code --help} prints the usage (0); a bad command line prints what
+     * was wrong and the usage (2) before anything runs; a failure prints why (1).
+     *
+     * @param command the subcommand's name, for messages
+     * @return the exit status
+     */
+    static <O> int run(String command, List<String> args, PrintStream out, PrintStream err, String usage,
+                       Parser<O> parser, Body<O> body) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(usage);
+            return 0;
+        }
+        O options;
+        try {
+            options = parser.parse(args);
+        } catch (UsageException e) {
+            err.println("iocp4j " + command + ": " + e.getMessage());
+            err.println();
+            err.print(usage);
+            return 2;
+        }
+        try {
+            return body.run(options);
+        } catch (IOException | RuntimeException e) {
+            err.println("iocp4j " + command + " failed: " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("iocp4j " + command + ": interrupted");
+            return 1;
+        }
     }
 
     /**

@@ -60,34 +60,14 @@ final class DemoCommand {
      * @return the exit status: 0 done, 1 failed, 2 bad arguments
      */
     static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
-        if (args.contains("--help") || args.contains("-h")) {
-            out.print(usage());
-            return 0;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (UsageException e) {
-            err.println("iocp4j demo: " + e.getMessage());
-            err.println();
-            err.print(usage());
-            return 2;
-        }
-        try {
-            if (options.walkthrough()) {
+        return CliArgs.run("demo", args, out, err, usage(), DemoCommand::parse, o -> {
+            if (o.walkthrough()) {
                 PortWalkthrough.run(out);
             } else {
-                experiment(options, out, err, terminal);
+                experiment(o, out, err, terminal);
             }
             return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("iocp4j demo failed: " + e);
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("iocp4j demo: interrupted");
-            return 1;
-        }
+        });
     }
 
     static Options parse(List<String> args) throws UsageException {
