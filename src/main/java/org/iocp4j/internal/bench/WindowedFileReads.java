@@ -25,7 +25,6 @@ abstract class WindowedFileReads extends FileReads {
     }
 
     private Slot[] slots;
-    private volatile Run run;
 
     /** Starts one read of {@link #BLOCK} bytes at {@code offset} into {@code slot.buffer}. */
     abstract void read(Slot slot, long offset, CompletionHandler<Integer, Slot> handler);
@@ -39,7 +38,6 @@ abstract class WindowedFileReads extends FileReads {
             }
         }
         Run r = new Run(total, latencies);
-        run = r;
         for (Slot s : slots) {
             r.start(s);
         }

@@ -1,8 +1,10 @@
 package org.iocp4j.internal.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import org.iocp4j.internal.bench.Latencies;
 
@@ -27,7 +29,7 @@ final class BenchResults {
 
         static Row failed(String impl, String description, String error) {
             double[] lat = new double[LATENCY_COLUMNS.size()];
-            java.util.Arrays.fill(lat, Double.NaN);
+            Arrays.fill(lat, Double.NaN);
             return new Row(impl, description, 0, 0, lat, error);
         }
 
@@ -114,7 +116,7 @@ final class BenchResults {
     void printSummary(PrintStream out) {
         out.println("summary: iocp4j beside the fastest NIO baseline in each case");
         int tw = cases.stream().mapToInt(c -> c.title().length()).max().orElse(0);
-        int iw = cases.stream().map(Case::bestBaseline).filter(java.util.Objects::nonNull)
+        int iw = cases.stream().map(Case::bestBaseline).filter(Objects::nonNull)
                 .mapToInt(r -> r.impl().length()).max().orElse(0);
         for (Case c : cases) {
             Row iocp = c.rows().get(0);

@@ -145,6 +145,37 @@ class BenchCommandTest {
         assertTrue(text.contains("portable backend"), text);
     }
 
+    /** A run that failed is a row saying why, in the text and the report, and draws no bar. */
+    @Test
+    void aFailedRunIsReportedNotCharted() {
+        org.iocp4j.internal.bench.Latencies l = new org.iocp4j.internal.bench.Latencies(1024);
+        for (int i = 1; i <= 100; i++) {
+            l.record(i * 1_000L);
+        }
+        BenchResults.Case c = new BenchResults.Case("echo", "echo, 1 connection, 64 B messages", "round trips", List.of(
+                BenchResults.Row.measured("iocp4j", "iocp4j here", 1000, 1.0, l.snapshot()),
+                BenchResults.Row.failed("nio-selector", "NIO Selector", "java.io.IOException: boom"),
+                BenchResults.Row.measured("nio2-async", "NIO.2 here", 3000, 1.0, l.snapshot())));
+        BenchResults results = new BenchResults(Results.Machine.current(), "test settings", List.of(c));
+        assertTrue(results.anyFailed());
+        assertEquals(3.0, c.relative(c.rows().get(2)), 1e-9);
+        assertEquals("nio2-async", c.bestBaseline().impl());
+        assertEquals(50.0, c.rows().get(0).latencyMicros()[0], 1e-9, "nearest-rank p50 of 1..100 us");
+        assertEquals(100.0, c.rows().get(0).latencyMicros()[4], 1e-9, "max");
+
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        BenchResults.printCase(new PrintStream(text, true, StandardCharsets.UTF_8), c);
+        assertTrue(text.toString(StandardCharsets.UTF_8).contains("nio-selector failed: java.io.IOException: boom"), text::toString);
+
+        Document doc = Xhtml.parse(new BenchReport(results).html());
+        assertTrue(doc.getDocumentElement().getTextContent().contains("failed: java.io.IOException: boom"));
+        List<String> bars = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "rect").stream()
+                .filter(r -> "bar".equals(r.getAttribute("class")))
+                .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).toList());
+        assertEquals(0, bars.stream().filter(t -> t.startsWith("nio-selector, ")).count(), bars.toString());
+        assertEquals(1 + 4, bars.stream().filter(t -> t.startsWith("nio2-async, ")).count(), bars.toString());
+    }
+
     /** Each case's table has a row for every way, with a positive throughput. */
     private static void assertTableRows(String out, List<String> impls, String... cases) {
         for (String title : cases) {
