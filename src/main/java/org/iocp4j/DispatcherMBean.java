@@ -24,6 +24,16 @@ final class DispatcherMBean implements IoDispatcherMXBean {
     }
 
     @Override
+    public long getQueuedTasks() {
+        return stats().queuedTasks();
+    }
+
+    @Override
+    public long getTaskWakeups() {
+        return stats().taskWakeups();
+    }
+
+    @Override
     public long[] getBatchSizes() {
         return stats().batchSizes();
     }

@@ -13,13 +13,15 @@ import java.util.OptionalLong;
  * @param dispatcher            the dispatcher's name
  * @param backend               the port's backend
  * @param takenAt               when the snapshot was taken
- * @param postedPackets         packets the dispatcher posted (tasks and {@code postCompletion})
+ * @param postedPackets         packets the dispatcher posted ({@code postCompletion} and task wake-ups)
  * @param dequeuedPackets       packets its I/O threads dequeued (posted ones and I/O completions alike)
+ * @param queuedTasks           tasks {@code execute} accepted
+ * @param taskWakeups           of the posted packets, the task queue's wake-ups (one per drain, not per task)
  * @param batchSizes            dequeues by batch size: entry {@code i} counts batches of
  *                              {@code 2^i .. 2^(i+1)-1} packets, the last entry everything larger
  * @param outstandingOperations operations allocated and not freed (single-use and pre-allocated)
  * @param submittedOperations   of those, submitted: the kernel may write them now
- * @param outstandingTasks      tasks posted and not yet run
+ * @param outstandingTasks      tasks queued and not yet started
  * @param outstandingByHandle   submitted operations per bound handle value
  * @param pinnedBytes           bytes of direct buffers held by operations not yet freed
  * @param capacity              the most OVERLAPPEDs in use at once
@@ -41,6 +43,8 @@ public record DispatcherStats(
         Instant takenAt,
         long postedPackets,
         long dequeuedPackets,
+        long queuedTasks,
+        long taskWakeups,
         long[] batchSizes,
         long outstandingOperations,
         long submittedOperations,
@@ -82,7 +86,8 @@ public record DispatcherStats(
     @Override
     public String toString() {
         return "dispatcher " + dispatcher + " (" + backend + "): posted " + postedPackets + ", dequeued "
-                + dequeuedPackets + String.format(" (%.1f per batch)", meanBatchSize())
+                + dequeuedPackets + String.format(" (%.1f per batch)", meanBatchSize()) + ", tasks " + queuedTasks
+                + " (" + taskWakeups + " wake-ups)"
                 + ", outstanding " + outstandingOperations + " ops (" + submittedOperations + " submitted) + "
                 + outstandingTasks + " tasks of " + capacity + ", pinned " + pinnedBytes + " B"
                 + (maxPinnedBytes == Long.MAX_VALUE ? "" : " of " + maxPinnedBytes)
@@ -105,7 +110,8 @@ public record DispatcherStats(
     }
 
     private java.util.List<Object> scalars() {
-        return java.util.List.of(dispatcher, backend, takenAt, postedPackets, dequeuedPackets, outstandingOperations,
+        return java.util.List.of(dispatcher, backend, takenAt, postedPackets, dequeuedPackets, queuedTasks, taskWakeups,
+                outstandingOperations,
                 submittedOperations, outstandingTasks, outstandingByHandle, pinnedBytes, capacity, maxPinnedBytes,
                 rejectedPosts, callbackFailures, stalePacketsDropped, foreignPacketsDropped, leakedOverlapped,
                 liveThreads, busyThreads, injectedThreads, retiredThreads, queueDepth);

@@ -46,9 +46,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private static final long KEY_POSTED = Long.MIN_VALUE;
     /** A packet standing for one entry moved off a stuck thread's batch (generation 0 never exists). */
     private static final long KEY_DEFERRED = KEY_POSTED;
+    /** The wake-up packet for the task queue (address 0, like KEY_DEFERRED; generation 1 is never a key). */
+    private static final long KEY_TASKS = KEY_POSTED | 1;
 
     private static final int KIND_OPERATION = 1;
-    private static final int KIND_TASK = 2;
     private static final int RUNNING = 0;
     private static final int SHUTTING_DOWN = 1;
     private static final int TERMINATED = 2;
@@ -59,6 +60,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final String name;
     private final CompletionPort port;
     private final OverlappedSlab slab;
+    /** Plain tasks ({@link #execute}): queued here, with one wake-up packet through the port per drain. */
+    private final org.iocp4j.internal.TaskQueue tasks;
     private final int batchSize;
     private final boolean trackFrees;
     private final Duration shutdownTimeout;
@@ -76,6 +79,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final LongAdder leaked = new LongAdder();
     private final LongAdder deferredEntries = new LongAdder();
     private final org.iocp4j.internal.ThreadCounter postedPackets = new org.iocp4j.internal.ThreadCounter();
+    private final LongAdder taskWakeups = new LongAdder();
+    private volatile long tasksDroppedAtShutdown;
     /** Whether the always-on counters count (off only to measure what they cost). */
     private final boolean counting;
     private final LeakDetection leakDetection;
@@ -101,6 +106,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
         this.port = CompletionPort.open(b.concurrency);
         this.slab = new OverlappedSlab(b.capacity);
+        this.tasks = new org.iocp4j.internal.TaskQueue(b.capacity);
         this.batchSize = b.batchSize;
         this.trackFrees = b.trackFrees;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -116,10 +122,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
         min = Math.min(min, max); // an explicit maximum below the default minimum lowers the minimum
         AtomicInteger ids = new AtomicInteger();
-        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), slab::anySubmitted,
+        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(),
+                () -> slab.anySubmitted() || !tasks.isEmpty(),
                 r -> {
                     int id = ids.getAndIncrement();
-                    return new IoThread(this, name + "-io-" + id, id, r);
+                    return new IoThread(this, name + "-io-" + id, r);
                 }, this::run, this::onGateTick, this::injected);
         this.mbeanName = b.jmx ? registerMBean() : null;
     }
@@ -162,6 +169,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private void onGateTick() {
         coarseNanos = System.nanoTime();
         unstick();
+        if (!tasks.isEmpty()) {
+            wakeForTasks(); // a wake-up lost to a failed post, or every thread stuck in a task: the new one needs it
+        }
         if (reportNanos > 0 && System.nanoTime() - nextReportNanos >= 0) {
             nextReportNanos = System.nanoTime() + reportNanos;
             LOG.info("{}", stats());
@@ -335,40 +345,77 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs a task on an I/O thread, through the port (.NET's {@code QueueUserWorkItem} riding the I/O
-     * completion port).
+     * Runs a task on an I/O thread (.NET's {@code QueueUserWorkItem}). Tasks wait in the dispatcher's own
+     * bounded queue ({@link Builder#capacity} of them at most), and ride the port as wake-ups: one packet
+     * when no I/O thread is already on its way to the queue, so a task costs no kernel call and no
+     * OVERLAPPED, the port's concurrency limit still governs the threads that run them, and I/O completions
+     * queued meanwhile are not starved (a thread runs at most {@link Builder#batchSize} tasks before it goes
+     * back to the port). See {@code docs/architecture.md}.
      *
      * @param task the task
-     * @throws RejectedExecutionException if the dispatcher is shut down, every OVERLAPPED is in use or the
-     *                                    port refuses the packet
+     * @throws RejectedExecutionException if the dispatcher is shut down or its task queue is full after the
+     *                                    overload policy ran
      */
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         requireRunning();
-        int slot = slab.acquire(KIND_TASK);
-        if (slot < 0) {
-            slot = backpressure.overloaded(OverloadPolicy.Bound.OPERATIONS, () -> slab.acquire(KIND_TASK));
-            if (slot < 0) {
-                requireRunning();
-                throw new RejectedExecutionException("dispatcher " + name + ": all " + slab.capacity()
-                        + " OVERLAPPEDs are in use (Builder.capacity, Builder.overloadPolicy)");
-            }
+        if (!tasks.offer(task)
+                && backpressure.overloaded(OverloadPolicy.Bound.OPERATIONS, () -> tasks.offer(task) ? 0 : -1) < 0) {
+            requireRunning();
+            throw new RejectedExecutionException("dispatcher " + name + ": all " + tasks.bound()
+                    + " places of its task queue are taken (Builder.capacity, Builder.overloadPolicy)");
         }
-        long generation = OverlappedSlab.generationOf(slab.word(slot));
-        slab.setUserState(slot, task);
-        slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED);
         threads.ensureStarted();
+        wakeForTasks();
+    }
+
+    /**
+     * Posts the task queue's wake-up packet unless one is already on its way (then this is one read). A
+     * failed post gives the claim back: the next task, or the gate thread's next tick, posts again, and the
+     * queued tasks wait for it, lost by nobody.
+     */
+    private void wakeForTasks() {
+        if (!tasks.claimWake()) {
+            return;
+        }
         try {
-            port.post(KEY_POSTED | generation, 0, slab.address(slot));
+            port.post(KEY_TASKS, 0, 0);
+            taskWakeups.increment();
             if (counting) {
                 postedPackets.increment();
             }
         } catch (IOException | RuntimeException e) {
-            slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED);
-            slab.release(slot, generation);
+            tasks.wakeFailed();
+            if (!(e instanceof PortClosedException)) {
+                LOG.error("dispatcher {}: could not post the task queue's wake-up; the gate thread retries", name, e);
+            }
+        }
+    }
+
+    /**
+     * The wake-up packet arrived: runs queued tasks, at most a batch of them, so packets queued in the
+     * port meanwhile get their turn. Gives the wake-up back first (then new tasks post another), and wakes
+     * another thread if tasks are left once this one has taken its first.
+     */
+    private void runTasks() {
+        tasks.wakeTaken();
+        Runnable task = tasks.poll();
+        if (task == null) {
+            return; // another thread drained what this wake-up was for
+        }
+        if (!tasks.isEmpty()) {
+            wakeForTasks();
+        }
+        int quota = batchSize;
+        do {
             backpressure.roomMade();
-            throw new RejectedExecutionException("the completion port refused the task", e);
+            if (workers == null || !handOff(task)) {
+                runTask(task);
+            }
+        } while (--quota > 0 && (task = tasks.poll()) != null);
+        if (quota == 0 && !tasks.isEmpty()) {
+            wakeForTasks();
         }
     }
 
@@ -403,8 +450,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (t instanceof IoThread) {
             IoThread io = (IoThread) t;
             // The rest of this thread's batch must not wait for the block to end: hand it to the others.
-            io.dispatcher.moveRest(io);
-            return io.dispatcher.port.blocking(action);
+            IoDispatcher d = io.dispatcher;
+            d.moveRest(io);
+            if (!d.tasks.isEmpty()) {
+                d.wakeForTasks();
+            }
+            return d.port.blocking(action);
         }
         return action.run();
     }
@@ -438,7 +489,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return foreignPackets.sum();
     }
 
-    /** @return packets this dispatcher posted (tasks and {@link #postCompletion}) */
+    /** @return packets this dispatcher posted ({@link #postCompletion} and the task queue's wake-ups) */
     public long postedPackets() {
         return postedPackets.sum();
     }
@@ -465,13 +516,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      * @return the snapshot
      */
     public DispatcherStats stats() {
-        long[] counts = new long[3]; // operations, submitted, tasks
+        long[] counts = new long[2]; // operations, submitted
         java.util.Map<Long, Long> byHandle = new java.util.HashMap<>();
         slab.forEachInUse((slot, state, kind, owner, userState) -> {
-            if (kind == KIND_TASK) {
-                counts[2]++;
-                return;
-            }
             counts[0]++;
             if (state == OverlappedSlab.SUBMITTED) {
                 counts[1]++;
@@ -488,7 +535,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             depth = java.util.OptionalLong.empty(); // the port closed under a late snapshot
         }
         return new DispatcherStats(name, port.backend(), java.time.Instant.now(), postedPackets(), dequeuedPackets(),
-                threads.batchSizes(), counts[0], counts[1], counts[2], byHandle, pinnedBytes(), slab.capacity(),
+                queuedTasks(), taskWakeups(), threads.batchSizes(), counts[0], counts[1], tasks.size(), byHandle, pinnedBytes(), slab.capacity(),
                 backpressure.maxPinnedBytes(), rejectedPosts(), callbackFailures(), stalePacketsDropped(),
                 foreignPacketsDropped(), leakedOverlapped(), liveThreads(), busyThreads(), injectedThreads(),
                 retiredThreads(), depth);
@@ -497,8 +544,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /**
      * Operations submitted at least {@code age} ago (measured to within one injection interval) and still
      * outstanding, oldest first, with their handle,
-     * age and (when {@link LeakDetection} recorded them) where they were allocated and last submitted; then
-     * tasks not yet run, whose age is unknown. What to look at when something never completes.
+     * age and (when {@link LeakDetection} recorded them) where they were allocated and last submitted. What
+     * to look at when something never completes. Queued tasks are not operations: {@link #stats()} counts
+     * them.
      *
      * @param age the least age listed; {@link Duration#ZERO} lists everything outstanding
      * @return the list
@@ -510,14 +558,6 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         java.util.List<Long> ages = new java.util.ArrayList<>();
         slab.forEachInUse((slot, state, kind, owner, userState) -> {
             if (state != OverlappedSlab.SUBMITTED) {
-                return;
-            }
-            if (kind == KIND_TASK) {
-                if (least == 0) {
-                    found.add(new OutstandingOperation(slab.address(slot), "task", NativeOverlapped.Status.SUBMITTED,
-                            0, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
-                    ages.add(-1L);
-                }
                 return;
             }
             if (!(owner instanceof NativeOverlapped o)) {
@@ -584,9 +624,24 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return deferredEntries.sum();
     }
 
-    /** @return operations submitted whose packets have not arrived (tasks included) */
+    /** @return operations submitted whose packets have not arrived, plus tasks queued and not yet started */
     public long pendingOperations() {
-        return slab.submitted();
+        return slab.submitted() + tasks.size();
+    }
+
+    /** @return tasks {@link #execute} accepted so far */
+    public long queuedTasks() {
+        return tasks.offered();
+    }
+
+    /** @return wake-up packets posted for the task queue (included in {@link #postedPackets()}) */
+    public long taskWakeups() {
+        return taskWakeups.sum();
+    }
+
+    /** @return tasks still queued when shutdown ended the I/O threads: never run (and logged) */
+    public long tasksDroppedAtShutdown() {
+        return tasksDroppedAtShutdown;
     }
 
     /** @return operations on bound handles that shutdown cancelled ({@code CancelIoEx}) at its deadline */
@@ -701,6 +756,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        int dropped = tasks.drain(t -> { });
+        if (dropped > 0) {
+            tasksDroppedAtShutdown = dropped;
+            LOG.warn("dispatcher {}: {} queued task(s) never ran: the shutdown deadline came first", name, dropped);
+        }
         slab.close();
         unregisterMBean();
         runState.set(TERMINATED);
@@ -708,7 +768,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     private void awaitNoPending(long endNanos) {
-        while (slab.anySubmitted() && endNanos - System.nanoTime() > 0) {
+        while ((slab.anySubmitted() || !tasks.isEmpty()) && endNanos - System.nanoTime() > 0) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -844,6 +904,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
             return;
         }
+        if (address == 0 && key == KEY_TASKS) {
+            runTasks();
+            return;
+        }
         int slot = slab.slotOf(address);
         if (slot < 0) {
             foreignPackets.increment();
@@ -868,15 +932,6 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
             return;
         }
-        if (slab.kind(slot) == KIND_TASK) {
-            Runnable task = (Runnable) slab.userState(slot);
-            slab.release(slot, generation, self.stripe);
-            backpressure.roomMade();
-            if (workers == null || !handOff(() -> runTask(task))) {
-                runTask(task);
-            }
-            return;
-        }
         // Set by submit() before the slot became SUBMITTED, so visible since the CAS above. A single-use
         // overlapped lets go of it now (a leaked one stays collectable); a reusable one keeps it, since
         // its owner may already be submitting it again.
@@ -884,7 +939,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (!overlapped.reusable()) {
             slab.clearOwner(slot, overlapped);
         }
-        if (workers == null || !handOff(() -> runCallback(overlapped, errorCode, bytes))) {
+        if (workers == null || !handOff(overlapped, errorCode, bytes)) {
             runCallback(overlapped, errorCode, bytes);
         }
     }
@@ -920,7 +975,15 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     /** Gives user code to the worker pool; false if the pool refused it (then it runs here: nothing is lost). */
-    private boolean handOff(Runnable work) {
+    private boolean handOff(Runnable task) {
+        return handOff0(() -> runTask(task));
+    }
+
+    private boolean handOff(NativeOverlapped overlapped, int errorCode, int bytes) {
+        return handOff0(() -> runCallback(overlapped, errorCode, bytes));
+    }
+
+    private boolean handOff0(Runnable work) {
         try {
             workers.execute(work);
             return true;
@@ -1018,8 +1081,6 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         final IoDispatcher dispatcher;
-        /** The slab's returned list this thread frees task slots onto (a line no other thread writes). */
-        final int stripe;
         CompletionBatch batch;
         volatile long cursor;
         volatile boolean moving;
@@ -1065,10 +1126,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
         }
 
-        IoThread(IoDispatcher dispatcher, String name, int stripe, Runnable body) {
+        IoThread(IoDispatcher dispatcher, String name, Runnable body) {
             super(body, name);
             this.dispatcher = dispatcher;
-            this.stripe = stripe;
             setDaemon(true);
         }
     }

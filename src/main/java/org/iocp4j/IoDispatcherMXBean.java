@@ -13,6 +13,12 @@ public interface IoDispatcherMXBean {
     /** @return {@link DispatcherStats#dequeuedPackets()} */
     long getDequeuedPackets();
 
+    /** @return {@link DispatcherStats#queuedTasks()} */
+    long getQueuedTasks();
+
+    /** @return {@link DispatcherStats#taskWakeups()} */
+    long getTaskWakeups();
+
     /** @return {@link DispatcherStats#batchSizes()} */
     long[] getBatchSizes();
 

@@ -103,8 +103,10 @@ class IoDispatcherDiagnosticsTest {
             }
         }
         DispatcherStats s = d.stats();
-        assertEquals(tasks + 10L * reuses, s.postedPackets());
-        assertEquals(tasks + 10L * reuses, s.dequeuedPackets(), "every posted packet dequeued once, nothing else");
+        assertEquals(tasks, s.queuedTasks());
+        assertTrue(s.taskWakeups() >= 1 && s.taskWakeups() <= tasks, "wake-ups " + s.taskWakeups());
+        assertEquals(10L * reuses + s.taskWakeups(), s.postedPackets(), "the posts, and the task queue's wake-ups");
+        assertEquals(s.postedPackets(), s.dequeuedPackets(), "every posted packet dequeued once, nothing else");
         long batches = Arrays.stream(s.batchSizes()).sum();
         assertTrue(batches >= 1 && batches <= s.dequeuedPackets(), Arrays.toString(s.batchSizes()));
         assertEquals(10, s.outstandingOperations());
@@ -113,7 +115,8 @@ class IoDispatcherDiagnosticsTest {
         assertEquals(40960, s.pinnedBytes());
         assertEquals(0, s.rejectedPosts() + s.callbackFailures() + s.stalePacketsDropped() + s.foreignPacketsDropped());
         assertEquals(0, s.queueDepth().orElse(0));
-        assertTrue(s.toString().contains("posted 1500"), s.toString());
+        assertTrue(s.toString().contains("posted " + s.postedPackets() + ", dequeued " + s.postedPackets()
+                + " ") && s.toString().contains("tasks 1000 (" + s.taskWakeups() + " wake-ups)"), s.toString());
         ring.forEach(PreAllocatedOverlapped::close);
         assertEquals(0, d.pinnedBytes());
         assertEquals(0, d.stats().outstandingOperations());
@@ -275,7 +278,10 @@ class IoDispatcherDiagnosticsTest {
         assertTrue(ran.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("org.iocp4j:type=IoDispatcher,name=\"jmx-test\"");
-        assertEquals(3L, server.getAttribute(name, "PostedPackets"));
+        assertEquals(3L, server.getAttribute(name, "QueuedTasks"));
+        long wakeups = (Long) server.getAttribute(name, "TaskWakeups");
+        assertTrue(wakeups >= 1 && wakeups <= 3, "wake-ups " + wakeups);
+        assertEquals(wakeups, server.getAttribute(name, "PostedPackets"));
         assertEquals(0L, server.getAttribute(name, "RejectedPosts"));
         d.shutdown();
         assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));

@@ -36,9 +36,18 @@ class IoDispatcherTest {
     }
 
     /** Waits until every packet posted before this call has been dispatched (one I/O thread: FIFO). */
-    private static void drain(IoDispatcher singleThreaded) throws InterruptedException {
+    /**
+     * Waits until a single-threaded dispatcher has dispatched every packet posted before: posts a packet of
+     * its own behind them (the port is FIFO) and waits for its callback. A task would not do: tasks wait in
+     * their own queue, in no order relative to the port's packets.
+     */
+    private static void drain(IoDispatcher singleThreaded) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
-        singleThreaded.execute(done::countDown);
+        NativeOverlapped marker = singleThreaded.allocate((e, b, o) -> {
+            o.free();
+            done.countDown();
+        }, null);
+        singleThreaded.postCompletion(marker, 0);
         assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
     }
 

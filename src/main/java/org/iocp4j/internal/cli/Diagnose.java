@@ -347,8 +347,9 @@ final class Diagnose {
         @Override
         String summary() {
             return "workload flood: " + accepted + " tasks accepted, " + dispatcher.rejectedPosts()
-                    + " rejected at the bound of " + dispatcher.stats().capacity() + "; the queue stayed at "
-                    + dispatcher.stats().queueDepth().orElse(-1) + " packets";
+                    + " rejected at the bound of " + dispatcher.stats().capacity() + "; the task queue stayed at "
+                    + dispatcher.stats().outstandingTasks() + ", the port at "
+                    + dispatcher.stats().queueDepth().orElse(-1) + " packet(s)";
         }
 
         @Override

@@ -185,6 +185,6 @@ class MainTest {
     void diagnoseShowsAFloodStayingInsideItsBound() {
         assertEquals(0, run("diagnose", "--samples", "3", "--interval", "10", "--workload", "flood"), err::toString);
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("workload flood: 1000 tasks accepted, 199000 rejected at the bound of 1000; the queue stayed at 1000"), text);
+        assertTrue(text.contains("workload flood: 1000 tasks accepted, 199000 rejected at the bound of 1000; the task queue stayed at 1000, the port at 1 packet(s)"), text);
     }
 }
