@@ -55,8 +55,7 @@ class IoDispatcherDiagnosticsTest {
 
     /**
      * Holds the dispatcher's only I/O thread in a task until released: nobody drains meanwhile. A running
-     * task holds no OVERLAPPED (its slot is freed when its packet is dequeued), so the whole capacity is
-     * left for queued work.
+     * task has left the task queue, so the whole capacity is left for queued work.
      */
     private static CountDownLatch block(IoDispatcher d) throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);

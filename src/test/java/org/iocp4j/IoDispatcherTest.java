@@ -35,7 +35,6 @@ class IoDispatcherTest {
         return d;
     }
 
-    /** Waits until every packet posted before this call has been dispatched (one I/O thread: FIFO). */
     /**
      * Waits until a single-threaded dispatcher has dispatched every packet posted before: posts a packet of
      * its own behind them (the port is FIFO) and waits for its callback. A task would not do: tasks wait in

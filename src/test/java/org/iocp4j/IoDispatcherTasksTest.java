@@ -1,0 +1,228 @@
+package org.iocp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Plain tasks ({@link IoDispatcher#execute}): their queue, the wake-up packets that carry them through the
+ * port, their turn beside I/O completions, and shutdown with tasks queued.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class IoDispatcherTasksTest {
+
+    private static final long WATCHDOG_SECONDS = 20;
+    private final List<IoDispatcher> dispatchers = new ArrayList<>();
+
+    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
+        IoDispatcher d = builder.jmx(false).build();
+        dispatchers.add(d);
+        return d;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (IoDispatcher d : dispatchers) {
+            d.shutdownNow();
+            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
+        }
+    }
+
+    /** Holds one I/O thread in a task until released; returns once it runs. */
+    private static CountDownLatch block(IoDispatcher d) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        d.execute(() -> {
+            running.countDown();
+            await(release);
+        });
+        assertTrue(running.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        return release;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(WATCHDOG_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void eightPostersAMillionTasksEachRunExactlyOnce() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2).capacity(1 << 12));
+        int posters = 8;
+        int perPoster = 125_000;
+        int total = posters * perPoster;
+        AtomicIntegerArray ran = new AtomicIntegerArray(total);
+        Semaphore inFlight = new Semaphore(1 << 12); // the queue's bound: no post is refused
+        CountDownLatch all = new CountDownLatch(total);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < posters; p++) {
+            int base = p * perPoster;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < perPoster; i++) {
+                        int id = base + i;
+                        inFlight.acquire();
+                        d.execute(() -> {
+                            ran.incrementAndGet(id);
+                            inFlight.release();
+                            all.countDown();
+                        });
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "poster-" + p);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4));
+        }
+        assertNull(failure.get());
+        assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " tasks never ran");
+        for (int i = 0; i < total; i++) {
+            assertEquals(1, ran.get(i), "task " + i);
+        }
+        assertEquals(total, d.queuedTasks());
+        assertEquals(0, d.pendingOperations());
+        assertTrue(d.taskWakeups() <= total, "at most one wake-up per task");
+    }
+
+    @Test
+    void onOneThreadTasksRunInTheOrderQueued() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).batchSize(8));
+        CountDownLatch release = block(d);
+        List<Integer> order = new ArrayList<>(); // one I/O thread: no race
+        CountDownLatch done = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            int id = i;
+            d.execute(() -> {
+                order.add(id);
+                done.countDown();
+            });
+        }
+        release.countDown();
+        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i, order.get(i));
+        }
+    }
+
+    @Test
+    void aFloodOfTasksDoesNotStarveIoCompletions() throws Exception {
+        int batch = 16;
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).batchSize(batch).capacity(10_000));
+        CountDownLatch release = block(d);
+        AtomicInteger tasksRun = new AtomicInteger();
+        int flood = 5_000;
+        for (int i = 0; i < flood; i++) {
+            d.execute(tasksRun::incrementAndGet);
+        }
+        AtomicInteger seenByCompletion = new AtomicInteger(-1);
+        CountDownLatch completed = new CountDownLatch(1);
+        NativeOverlapped o = d.allocate((e, b, ov) -> {
+            seenByCompletion.set(tasksRun.get());
+            ov.free();
+            completed.countDown();
+        }, null);
+        d.postCompletion(o, 0); // behind one wake-up for the 5,000 tasks
+        release.countDown();
+        assertTrue(completed.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        int before = seenByCompletion.get();
+        // The blocked drain finishes its batch, the next wake-up (queued before the packet) runs one more
+        // batch, then the packet's turn comes: it does not wait for all 5,000.
+        assertTrue(before <= 2 * batch, "the completion waited for " + before + " tasks");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (tasksRun.get() < flood && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(flood, tasksRun.get(), "and every task still ran");
+    }
+
+    @Test
+    void aTaskThatBlocksDoesNotHoldUpTheQueueWhileAnotherThreadIsFree() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2));
+        CountDownLatch release = block(d);
+        CountDownLatch rest = new CountDownLatch(1000);
+        for (int i = 0; i < 1000; i++) {
+            d.execute(rest::countDown);
+        }
+        assertTrue(rest.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), rest.getCount() + " tasks waited for the blocked one");
+        release.countDown();
+    }
+
+    @Test
+    void aTaskThatSaysItBlocksHandsTheQueueToAnotherThread() throws Exception {
+        // One thread at a time may run (concurrency 1), two exist: the second runs only while the first
+        // says it blocks.
+        IoDispatcher d = start(IoDispatcher.builder().concurrency(1).minThreads(2).maxThreads(2)
+                .injectionInterval(Duration.ofHours(1)));
+        CountDownLatch rest = new CountDownLatch(100);
+        CountDownLatch blocked = new CountDownLatch(1);
+        d.execute(() -> {
+            blocked.countDown();
+            try {
+                IoDispatcher.blocking(() -> rest.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(blocked.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        for (int i = 0; i < 100; i++) {
+            d.execute(rest::countDown);
+        }
+        assertTrue(rest.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), rest.getCount() + " tasks waited for the blocked one");
+        assertEquals(0, d.injectedThreads());
+    }
+
+    @Test
+    void shutdownRunsTheQueuedTasks() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).shutdownTimeout(Duration.ofSeconds(WATCHDOG_SECONDS)));
+        CountDownLatch release = block(d);
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 500; i++) {
+            d.execute(ran::incrementAndGet);
+        }
+        d.shutdown();
+        assertFalse(d.awaitTermination(50, TimeUnit.MILLISECONDS), "shutdown waits for queued tasks");
+        release.countDown();
+        assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(500, ran.get());
+        assertEquals(0, d.tasksDroppedAtShutdown());
+    }
+
+    @Test
+    void shutdownNowDropsTheQueuedTasksAndCountsThem() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).batchSize(16));
+        CountDownLatch release = block(d);
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 500; i++) {
+            d.execute(ran::incrementAndGet);
+        }
+        d.shutdownNow();
+        release.countDown(); // the running task ends; its thread finishes at most its batch, then stops
+        assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "shutdownNow hung on queued tasks");
+        assertTrue(ran.get() < 16, ran.get() + " ran");
+        assertEquals(500, ran.get() + d.tasksDroppedAtShutdown(), "each task either ran or is counted as dropped");
+        assertEquals(0, d.pendingOperations());
+    }
+}
