@@ -1303,7 +1303,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         /**
-         * The most OVERLAPPEDs in use at once, tasks included.
+         * The most OVERLAPPEDs in use at once, and the most tasks queued at once (the task queue is
+         * bounded separately, with the same number: a running task has left it).
          *
          * @param capacity 1 to 2<sup>24</sup> (default 65536)
          * @return this
