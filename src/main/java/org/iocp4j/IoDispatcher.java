@@ -50,6 +50,15 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private static final long KEY_TASKS = KEY_POSTED | 1;
 
     private static final int KIND_OPERATION = 1;
+    /**
+     * How long a drain of the task queue runs alone before it calls another thread in while tasks are left.
+     * Not at once: with tasks of nanoseconds, a second drainer only competes with the posting thread for
+     * the CPUs (one poster, two I/O threads on two cores: 24 M tasks/s alone, 16 M with a helper called at
+     * every drain's start); with tasks of milliseconds, the helper comes after the first.
+     */
+    private static final long HELP_AFTER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** Tasks between two looks at the clock in a drain (a power of two, minus one). */
+    private static final int CLOCK_EVERY = 7;
     private static final int RUNNING = 0;
     private static final int SHUTTING_DOWN = 1;
     private static final int TERMINATED = 2;
@@ -395,8 +404,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     /**
      * The wake-up packet arrived: runs queued tasks, at most a batch of them, so packets queued in the
-     * port meanwhile get their turn. Gives the wake-up back first (then new tasks post another), and wakes
-     * another thread if tasks are left once this one has taken its first.
+     * port meanwhile get their turn. Gives the wake-up back first (then new tasks post another). Once the
+     * drain has run for {@link #HELP_AFTER_NANOS} with tasks left, it wakes another thread to help; at the
+     * end of its batch with tasks left, it makes sure a wake-up is queued behind the port's packets.
      */
     private void runTasks() {
         tasks.wakeTaken();
@@ -404,17 +414,21 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (task == null) {
             return; // another thread drained what this wake-up was for
         }
-        if (!tasks.isEmpty()) {
-            wakeForTasks();
-        }
-        int quota = batchSize;
+        long started = System.nanoTime();
+        boolean helped = false;
+        int ran = 0;
         do {
             backpressure.roomMade();
             if (workers == null || !handOff(task)) {
                 runTask(task);
             }
-        } while (--quota > 0 && (task = tasks.poll()) != null);
-        if (quota == 0 && !tasks.isEmpty()) {
+            if ((ran++ & CLOCK_EVERY) == 0 && !helped && System.nanoTime() - started >= HELP_AFTER_NANOS
+                    && !tasks.isEmpty()) {
+                helped = true;
+                wakeForTasks();
+            }
+        } while (ran < batchSize && (task = tasks.poll()) != null);
+        if (ran == batchSize && !tasks.isEmpty()) {
             wakeForTasks();
         }
     }

@@ -171,6 +171,29 @@ class IoDispatcherTasksTest {
     }
 
     @Test
+    void aBurstOfSlowTasksIsSpreadOverTheThreads() throws Exception {
+        // Queued faster than a thread wakes up: one wake-up packet for all 20. The drain that takes it
+        // calls a second thread in once it has run for a while with tasks left.
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2).injectionInterval(Duration.ofHours(1)));
+        d.execute(() -> { }); // the threads are up and waiting in the port
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(20);
+        for (int i = 0; i < 20; i++) {
+            d.execute(() -> {
+                threads.add(Thread.currentThread().getName());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(2, threads.size(), "ran on " + threads);
+    }
+
+    @Test
     void aTaskThatSaysItBlocksHandsTheQueueToAnotherThread() throws Exception {
         // One thread at a time may run (concurrency 1), two exist: the second runs only while the first
         // says it blocks.
