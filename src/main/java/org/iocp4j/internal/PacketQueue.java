@@ -104,6 +104,9 @@ final class PacketQueue {
             if (n == 0) {
                 return 0;
             }
+            if (n < 0) {
+                continue;
+            }
             if (HEAD.compareAndSet(this, pos, pos + n)) {
                 for (int i = 0; i < n; i++) {
                     int cell = (int) (pos + i) & mask;
@@ -128,8 +131,12 @@ final class PacketQueue {
     long claimOne() {
         for (;;) {
             long pos = head;
-            if (published(pos, 1) == 0) {
+            int n = published(pos, 1);
+            if (n == 0) {
                 return -1;
+            }
+            if (n < 0) {
+                continue;
             }
             if (HEAD.compareAndSet(this, pos, pos + 1)) {
                 return pos;
@@ -162,8 +169,14 @@ final class PacketQueue {
      * a waiter and then sees false knows every producer that published before will see its announcement.
      */
     boolean isEmpty() {
-        long pos = head;
-        return (long) SEQ.getVolatile(sequences, (int) pos & mask) != pos + 1;
+        for (;;) {
+            long pos = head;
+            long lag = (long) SEQ.getVolatile(sequences, (int) pos & mask) - (pos + 1);
+            if (lag <= 0) {
+                return lag < 0;
+            }
+            // the head moved on while this looked (its cell already released): not "empty", look again
+        }
     }
 
     /** Packets queued or being queued now (approximate while producers and consumers run). */
@@ -173,11 +186,19 @@ final class PacketQueue {
         return (int) Math.max(0, Math.min(capacity, t - h));
     }
 
-    /** How many consecutive packets from {@code pos} are published, at most {@code max}. */
+    /**
+     * How many consecutive packets from {@code pos} are published, at most {@code max}; -1 if the head has
+     * moved past {@code pos} meanwhile (read it again).
+     */
     private int published(long pos, int max) {
         int n = 0;
-        while (n < max && (long) SEQ.getAcquire(sequences, (int) (pos + n) & mask) == pos + n + 1) {
-            n++;
+        for (; n < max; n++) {
+            long lag = (long) SEQ.getAcquire(sequences, (int) (pos + n) & mask) - (pos + n + 1);
+            if (lag != 0) {
+                // Past pos + 1 at the first cell: another consumer took pos and released its cell since
+                // the head was read. That is a moved head, not an empty queue.
+                return n == 0 && lag > 0 ? -1 : n;
+            }
         }
         return n;
     }

@@ -123,8 +123,12 @@ public final class TaskQueue {
         for (;;) {
             long pos = head;
             int cell = (int) pos & mask;
-            if ((long) SEQ.getAcquire(sequences, cell) != pos + 1) {
-                return null;
+            long lag = (long) SEQ.getAcquire(sequences, cell) - (pos + 1);
+            if (lag < 0) {
+                return null; // nothing published at pos yet
+            }
+            if (lag > 0) {
+                continue; // another consumer took pos (and released its cell) since this one read the head
             }
             if (HEAD.compareAndSet(this, pos, pos + 1)) {
                 Runnable task = (Runnable) TASK.getAcquire(tasks, cell);
@@ -137,11 +141,17 @@ public final class TaskQueue {
 
     /**
      * Whether no task is published at the head: a volatile read, so a consumer that cleared the wake flag
-     * and then sees true knows every producer that published before will see the flag clear.
+     * and then sees true knows every producer that published before will see the flag clear. A head that
+     * moves on while it looks is read again: a cell its consumer already released is not "empty".
      */
     public boolean isEmpty() {
-        long pos = head;
-        return (long) SEQ.getVolatile(sequences, (int) pos & mask) != pos + 1;
+        for (;;) {
+            long pos = head;
+            long lag = (long) SEQ.getVolatile(sequences, (int) pos & mask) - (pos + 1);
+            if (lag <= 0) {
+                return lag < 0;
+            }
+        }
     }
 
     /** @return tasks queued now (exact when nobody is offering or polling) */
