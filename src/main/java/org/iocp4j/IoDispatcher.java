@@ -85,7 +85,6 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final LongAdder foreignPackets = new LongAdder();
     private final LongAdder leaked = new LongAdder();
     private final LongAdder deferredEntries = new LongAdder();
-    private final org.iocp4j.internal.ThreadCounter postedPackets = new org.iocp4j.internal.ThreadCounter();
     private final LongAdder taskWakeups = new LongAdder();
     private volatile long tasksDroppedAtShutdown;
     /** Set by {@link #shutdownNow()}: queued tasks are dropped (and counted), not run. */
@@ -342,11 +341,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
         requireRunning();
         long address = overlapped.submit(); // starts the threads if none run yet
+        if (counting) {
+            slab.markPosted(overlapped.slot); // counted when dispatched; in flight, found by stats' scan
+        }
         try {
             port.post(KEY_POSTED | overlapped.generation, bytesTransferred, address);
-            if (counting) {
-                postedPackets.increment();
-            }
         } catch (IOException | RuntimeException e) {
             overlapped.abortSubmit();
             throw e;
@@ -391,9 +390,6 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         try {
             port.post(KEY_TASKS, 0, 0);
             taskWakeups.increment();
-            if (counting) {
-                postedPackets.increment();
-            }
         } catch (IOException | RuntimeException e) {
             tasks.wakeFailed();
             if (!(e instanceof PortClosedException)) {
@@ -512,9 +508,16 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return foreignPackets.sum();
     }
 
-    /** @return packets this dispatcher posted ({@link #postCompletion} and the task queue's wake-ups) */
+    /**
+     * Packets this dispatcher posted: {@link #postCompletion}'s, counted by the I/O thread that dispatches
+     * each (so the posting thread counts nothing) plus those in flight (a scan of the slab, as in
+     * {@link #stats()}), and the task queue's wake-ups. Exact whenever no post is between its submit and
+     * its packet; packets with the dispatcher's key posted through {@link #port()} directly count too.
+     *
+     * @return the count
+     */
     public long postedPackets() {
-        return postedPackets.sum();
+        return threads.postedDispatched() + slab.postedInFlight() + taskWakeups.sum();
     }
 
     /** @return packets its I/O threads dequeued, posted and I/O completions alike */
@@ -896,6 +899,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private void run() {
         IoThread self = (IoThread) Thread.currentThread();
         IoThreadPool.Activity activity = threads.activityOf(self);
+        self.activity = activity;
         try (CompletionBatch batch = CompletionBatch.allocate(batchSize)) {
             self.batch = batch;
             for (;;) {
@@ -960,6 +964,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                         + " stalePacketsDropped() counts them all)", name, slot, Long.toHexString(key), held);
             }
             return;
+        }
+        if (posted && counting) {
+            self.activity.postedPacket(); // the post's count: a store to this thread's own line
         }
         // Set by submit() before the slot became SUBMITTED, so visible since the CAS above. A single-use
         // overlapped lets go of it now (a leaked one stays collectable); a reusable one keeps it, since
@@ -1111,6 +1118,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
         final IoDispatcher dispatcher;
         CompletionBatch batch;
+        IoThreadPool.Activity activity;
         volatile long cursor;
         volatile boolean moving;
         long cursorSeen; // gate thread only

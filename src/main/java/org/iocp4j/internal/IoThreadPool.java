@@ -134,6 +134,17 @@ public final class IoThreadPool {
         return n;
     }
 
+    /** Posted packets dispatched by every thread so far ({@link Activity#postedPacket}), those that ended included. */
+    public long postedDispatched() {
+        synchronized (ended) {
+            long n = ended.posted;
+            for (Activity a : threads.values()) {
+                n += a.posted;
+            }
+            return n;
+        }
+    }
+
     /** Packets dequeued by every thread so far, those that ended included. */
     public long dequeued() {
         synchronized (ended) {
@@ -159,6 +170,7 @@ public final class IoThreadPool {
         }
         synchronized (ended) {
             ended.progress += a.progress;
+            ended.posted += a.posted;
             for (int i = 0; i < Activity.BUCKETS; i++) {
                 ended.buckets[i] += (long) Activity.BUCKET.getOpaque(a.buckets, i);
             }
@@ -244,6 +256,7 @@ public final class IoThreadPool {
         public static final int BUCKETS = 10;
         private static final VarHandle BUSY;
         private static final VarHandle PROGRESS;
+        private static final VarHandle POSTED;
         static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
 
         static {
@@ -251,6 +264,7 @@ public final class IoThreadPool {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 BUSY = lookup.findVarHandle(Activity.class, "busy", int.class);
                 PROGRESS = lookup.findVarHandle(Activity.class, "progress", long.class);
+                POSTED = lookup.findVarHandle(Activity.class, "posted", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -258,6 +272,7 @@ public final class IoThreadPool {
 
         private volatile int busy;
         private volatile long progress;
+        private volatile long posted;
         private final long[] buckets = new long[BUCKETS];
 
         Activity() {
@@ -275,6 +290,11 @@ public final class IoThreadPool {
             for (int i = 0; i < BUCKETS; i++) {
                 sum[i] += (long) BUCKET.getOpaque(buckets, i);
             }
+        }
+
+        /** The thread dispatched a packet the dispatcher posted (only this thread writes: no atomic add). */
+        public void postedPacket() {
+            POSTED.setRelease(this, (long) POSTED.getOpaque(this) + 1);
         }
 
         /** The thread finished its batch and goes back to the port. */

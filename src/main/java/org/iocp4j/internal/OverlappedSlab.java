@@ -47,6 +47,8 @@ public final class OverlappedSlab {
     static final int TRAILER_MAGIC = 48;
     static final int TRAILER_STATE = 56;
     static final long MAGIC = 0x0021_6a34_7063_6f69L; // "iocp4j!" little-endian
+    /** The low bit of the submit time: the submission is a posted packet (a nanosecond is no loss). */
+    private static final long POSTED_BIT = 1L;
 
     private static final int STATE_BITS = 2;
     private static final long STATE_MASK = (1L << STATE_BITS) - 1;
@@ -235,12 +237,34 @@ public final class OverlappedSlab {
      * I/O threads read the callback from).
      */
     public void setSubmittedAt(int slot, long nanos) {
-        NativeMemory.putLong(address(slot) + TRAILER_SUBMITTED, nanos);
+        NativeMemory.putLong(address(slot) + TRAILER_SUBMITTED, nanos & ~POSTED_BIT);
     }
 
-    /** What {@link #setSubmittedAt} recorded last, 0 if nothing. */
+    /**
+     * Marks the slot's current submission as a packet the dispatcher posted ({@code postCompletion}), in
+     * the low bit of its submit time ({@link #setSubmittedAt} clears it): so a snapshot can count posted
+     * packets still in flight without the posting thread counting anything per post.
+     */
+    public void markPosted(int slot) {
+        long at = address(slot) + TRAILER_SUBMITTED;
+        NativeMemory.putLong(at, NativeMemory.getLong(at) | POSTED_BIT);
+    }
+
+    /** Slots submitted now whose submission is a posted packet ({@link #markPosted}): a scan. */
+    public long postedInFlight() {
+        long n = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            if (stateOf(word(slot)) == SUBMITTED
+                    && (NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & POSTED_BIT) != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** What {@link #setSubmittedAt} recorded last (to within a nanosecond), 0 if nothing. */
     public long submittedAt(int slot) {
-        return NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED);
+        return NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & ~POSTED_BIT;
     }
 
     public long word(int slot) {
