@@ -38,7 +38,7 @@ public interface OverloadPolicy {
     }
 
     /**
-     * Blocks the posting thread until room is made (an operation or task freed), for at most
+     * Blocks the posting thread until room is made (an operation freed, or a task taken off the queue), for at most
      * {@code maxWait} in all, then rejects.
      *
      * @param maxWait the longest a post waits
@@ -57,7 +57,7 @@ public interface OverloadPolicy {
 
     /** Which bound a post ran into. */
     enum Bound {
-        /** Every OVERLAPPED of the dispatcher is in use. */
+        /** Every OVERLAPPED of the dispatcher is in use, or (for {@code execute}) its task queue is full. */
         OPERATIONS,
         /** The buffers of outstanding operations already pin the most bytes allowed. */
         PINNED_BYTES

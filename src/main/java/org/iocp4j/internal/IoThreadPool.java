@@ -137,9 +137,9 @@ public final class IoThreadPool {
     /** Posted packets dispatched by every thread so far ({@link Activity#postedPacket}), those that ended included. */
     public long postedDispatched() {
         synchronized (ended) {
-            long n = ended.posted;
+            long n = ended.posted.get();
             for (Activity a : threads.values()) {
-                n += a.posted;
+                n += a.posted.get();
             }
             return n;
         }
@@ -170,7 +170,7 @@ public final class IoThreadPool {
         }
         synchronized (ended) {
             ended.progress += a.progress;
-            ended.posted += a.posted;
+            ended.posted.add(a.posted.get());
             for (int i = 0; i < Activity.BUCKETS; i++) {
                 ended.buckets[i] += (long) Activity.BUCKET.getOpaque(a.buckets, i);
             }
@@ -256,7 +256,6 @@ public final class IoThreadPool {
         public static final int BUCKETS = 10;
         private static final VarHandle BUSY;
         private static final VarHandle PROGRESS;
-        private static final VarHandle POSTED;
         static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
 
         static {
@@ -264,7 +263,6 @@ public final class IoThreadPool {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 BUSY = lookup.findVarHandle(Activity.class, "busy", int.class);
                 PROGRESS = lookup.findVarHandle(Activity.class, "progress", long.class);
-                POSTED = lookup.findVarHandle(Activity.class, "posted", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -272,7 +270,8 @@ public final class IoThreadPool {
 
         private volatile int busy;
         private volatile long progress;
-        private volatile long posted;
+        /** Written per packet, not per batch: a line of its own (next to another thread's record it bounced). */
+        private final PaddedCount posted = new PaddedCount();
         private final long[] buckets = new long[BUCKETS];
 
         Activity() {
@@ -294,12 +293,50 @@ public final class IoThreadPool {
 
         /** The thread dispatched a packet the dispatcher posted (only this thread writes: no atomic add). */
         public void postedPacket() {
-            POSTED.setRelease(this, (long) POSTED.getOpaque(this) + 1);
+            posted.increment();
         }
 
         /** The thread finished its batch and goes back to the port. */
         public void end() {
             BUSY.setRelease(this, 0);
+        }
+    }
+
+    /** Padding laid out before the count (a superclass's fields come first). */
+    abstract static class CountPadBefore {
+        long p01, p02, p03, p04, p05, p06, p07, p08;
+    }
+
+    abstract static class CountValue extends CountPadBefore {
+        volatile long value;
+    }
+
+    /** A count one thread adds to, alone on its cache line; read by others. */
+    static final class PaddedCount extends CountValue {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(CountValue.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long q01, q02, q03, q04, q05, q06, q07, q08;
+
+        /** Single writer: an ordered store, no atomic add. */
+        void increment() {
+            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + 1);
+        }
+
+        /** Under the pool's lock only (folding an ended thread's count). */
+        void add(long n) {
+            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + n);
+        }
+
+        long get() {
+            return value;
         }
     }
 }

@@ -71,7 +71,7 @@ public final class OverlappedSlab {
      * lists, which frees push onto (an I/O thread always onto the same one). An allocator that finds the
      * main list empty takes every returned list, one swap each. So posting threads and the I/O threads
      * freeing slots touch different lines and meet only once per refill (one shared list's head was the
-     * task path's most contended line).
+     * posting path's most contended line).
      */
     private final AtomicLongArray heads = new AtomicLongArray(HEAD_SPACING * (STRIPES + 2));
     /** Allocators between taking a returned list and putting it on the main list. */
@@ -219,7 +219,7 @@ public final class OverlappedSlab {
         }
     }
 
-    /** Runs {@code action} on the owner of every slot submitted now (tasks, which have none, are skipped). */
+    /** Runs {@code action} on the owner of every slot submitted now (slots without one are skipped). */
     public void forEachSubmittedOwner(java.util.function.Consumer<Object> action) {
         for (int slot = 0; slot < capacity; slot++) {
             if (stateOf(word(slot)) == SUBMITTED) {
