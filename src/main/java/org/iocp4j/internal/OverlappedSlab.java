@@ -184,10 +184,6 @@ public final class OverlappedSlab {
         OWNERS.compareAndSet(owners, slot, expected, null);
     }
 
-    public int kind(int slot) {
-        return kinds[slot];
-    }
-
     public void setUserState(int slot, Object state) {
         userStates[slot] = state;
     }
@@ -362,7 +358,7 @@ public final class OverlappedSlab {
      * As {@link #release(int, long)}, onto returned list {@code stripe} (modulo {@link #STRIPES}): a thread
      * that frees many slots passes its own number, so it pushes onto a line no other thread writes.
      */
-    public int release(int slot, long generation, int stripe) {
+    private int release(int slot, long generation, int stripe) {
         for (;;) {
             long word = word(slot);
             int state = stateOf(word);

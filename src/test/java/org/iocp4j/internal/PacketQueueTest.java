@@ -3,10 +3,7 @@ package org.iocp4j.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -25,46 +22,26 @@ class PacketQueueTest {
         AtomicLong posted = new AtomicLong();
         AtomicLong taken = new AtomicLong();
         AtomicLong wrong = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        threads.add(new Thread(() -> {
-            while (!stop.get()) {
-                if (q.offer(1, 0, 8, 0)) {
-                    posted.incrementAndGet();
-                }
-            }
-        }, "producer"));
-        for (int c = 0; c < 2; c++) {
-            threads.add(new Thread(() -> {
-                while (!stop.get()) {
-                    if (posted.get() - taken.get() > 200) {
-                        long pos = q.claimOne();
-                        if (pos < 0) {
-                            wrong.incrementAndGet();
-                        } else {
-                            q.release(pos);
-                            taken.incrementAndGet();
-                        }
-                    }
-                }
-            }, "consumer-" + c));
-        }
-        threads.add(new Thread(() -> {
-            while (!stop.get()) {
-                if (posted.get() - taken.get() > 200 && q.isEmpty()) {
+        Runnable consumer = () -> {
+            if (posted.get() - taken.get() > 200) {
+                long pos = q.claimOne();
+                if (pos < 0) {
                     wrong.incrementAndGet();
+                } else {
+                    q.release(pos);
+                    taken.incrementAndGet();
                 }
             }
-        }, "observer"));
-        threads.forEach(Thread::start);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < until && wrong.get() == 0) {
-            Thread.sleep(10);
-        }
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
+        };
+        Race.run(2000, wrong, () -> {
+            if (q.offer(1, 0, 8, 0)) {
+                posted.incrementAndGet();
+            }
+        }, consumer, consumer, () -> {
+            if (posted.get() - taken.get() > 200 && q.isEmpty()) {
+                wrong.incrementAndGet();
+            }
+        });
         assertTrue(taken.get() > 10_000, "the consumers took " + taken.get());
         assertEquals(0, wrong.get(), "a ring of 200+ packets looked empty");
     }

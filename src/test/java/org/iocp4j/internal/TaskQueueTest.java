@@ -91,38 +91,16 @@ class TaskQueueTest {
         TaskQueue q = new TaskQueue(1024);
         Runnable task = new Numbered(0);
         java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        threads.add(new Thread(() -> {
-            while (!stop.get()) {
-                q.offer(task);
+        Runnable consumer = () -> {
+            if (q.offered() - q.taken() > 200 && q.poll() == null) {
+                wrong.incrementAndGet();
             }
-        }, "producer"));
-        for (int c = 0; c < 2; c++) {
-            threads.add(new Thread(() -> {
-                while (!stop.get()) {
-                    if (q.offered() - q.taken() > 200 && q.poll() == null) {
-                        wrong.incrementAndGet();
-                    }
-                }
-            }, "consumer-" + c));
-        }
-        threads.add(new Thread(() -> {
-            while (!stop.get()) {
-                if (q.offered() - q.taken() > 200 && q.isEmpty()) {
-                    wrong.incrementAndGet();
-                }
+        };
+        Race.run(2000, wrong, () -> q.offer(task), consumer, consumer, () -> {
+            if (q.offered() - q.taken() > 200 && q.isEmpty()) {
+                wrong.incrementAndGet();
             }
-        }, "observer"));
-        threads.forEach(Thread::start);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < until && wrong.get() == 0) {
-            Thread.sleep(10);
-        }
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
+        });
         assertTrue(q.taken() > 10_000, "the consumers took " + q.taken());
         assertEquals(0, wrong.get(), "a queue of 200+ tasks looked empty");
     }
