@@ -46,7 +46,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private static final long KEY_POSTED = Long.MIN_VALUE;
     /** A packet standing for one entry moved off a stuck thread's batch (generation 0 never exists). */
     private static final long KEY_DEFERRED = KEY_POSTED;
-    /** The wake-up packet for the task queue (address 0, like KEY_DEFERRED; generation 1 is never a key). */
+    /**
+     * The wake-up packet for the task queue. Its address is 0, like KEY_DEFERRED's: a posted packet for an
+     * operation always carries its OVERLAPPED's address, so a generation-1 post never reads as this.
+     */
     private static final long KEY_TASKS = KEY_POSTED | 1;
 
     private static final int KIND_OPERATION = 1;
