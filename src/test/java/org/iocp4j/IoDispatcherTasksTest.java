@@ -2,7 +2,6 @@ package org.iocp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,32 +70,14 @@ class IoDispatcherTasksTest {
         AtomicIntegerArray ran = new AtomicIntegerArray(total);
         Semaphore inFlight = new Semaphore(1 << 12); // the queue's bound: no post is refused
         CountDownLatch all = new CountDownLatch(total);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < posters; p++) {
-            int base = p * perPoster;
-            Thread t = new Thread(() -> {
-                try {
-                    for (int i = 0; i < perPoster; i++) {
-                        int id = base + i;
-                        inFlight.acquire();
-                        d.execute(() -> {
-                            ran.incrementAndGet(id);
-                            inFlight.release();
-                            all.countDown();
-                        });
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "poster-" + p);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4));
-        }
-        assertNull(failure.get());
+        Posters.run(posters, perPoster, TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4), id -> {
+            inFlight.acquire();
+            d.execute(() -> {
+                ran.incrementAndGet(id);
+                inFlight.release();
+                all.countDown();
+            });
+        });
         assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " tasks never ran");
         for (int i = 0; i < total; i++) {
             assertEquals(1, ran.get(i), "task " + i);

@@ -77,28 +77,10 @@ class IoDispatcherTest {
             inFlight.release();
             all.countDown();
         };
-        List<Thread> threads = new ArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int p = 0; p < posters; p++) {
-            int base = p * perPoster;
-            Thread t = new Thread(() -> {
-                try {
-                    for (int i = 0; i < perPoster; i++) {
-                        int id = base + i;
-                        inFlight.acquire();
-                        d.postCompletion(d.allocate(callback, id), id & 0xFFFF);
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "poster-" + p);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4));
-        }
-        assertNull(failure.get());
+        Posters.run(posters, perPoster, TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS * 4), id -> {
+            inFlight.acquire();
+            d.postCompletion(d.allocate(callback, id), id & 0xFFFF);
+        });
         assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " callbacks never ran");
         for (int i = 0; i < total; i++) {
             if (seen.get(i) != 1) {
