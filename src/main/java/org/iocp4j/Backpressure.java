@@ -133,11 +133,6 @@ final class Backpressure {
 
     private void reject(OverloadPolicy.Bound bound) {
         rejected.increment();
-        DispatcherEvents.RejectedPost event = new DispatcherEvents.RejectedPost();
-        if (event.shouldCommit()) {
-            event.dispatcher = dispatcher.name();
-            event.bound = bound.name();
-            event.commit();
-        }
+        DispatcherEvents.rejectedPost(dispatcher.name(), bound.name());
     }
 }

@@ -17,6 +17,7 @@ import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.LogLimiter;
 import org.iocp4j.internal.NativeCancellation;
 import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.jfr.DispatcherEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,12 +169,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /** The gate thread added a thread because work starved. */
     private void injected(int live) {
         LOG.debug("dispatcher {}: every I/O thread busy and nothing completed for a tick: now {} threads", name, live);
-        org.iocp4j.internal.jfr.DispatcherEvents.Starvation event = new org.iocp4j.internal.jfr.DispatcherEvents.Starvation();
-        if (event.shouldCommit()) {
-            event.dispatcher = name;
-            event.liveThreads = live;
-            event.commit();
-        }
+        DispatcherEvents.starvation(name, live);
     }
 
     /** Gate thread, each tick: unsticks blocked batches, and writes the periodic report when due. */
@@ -551,7 +547,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             counts[0]++;
             if (state == OverlappedSlab.SUBMITTED) {
                 counts[1]++;
-                BoundHandle h = owner instanceof NativeOverlapped o ? o.boundTo : null;
+                BoundHandle h = owner instanceof NativeOverlapped ? ((NativeOverlapped) owner).boundTo : null;
                 if (h != null) {
                     byHandle.merge(h.handle(), 1L, Long::sum);
                 }
@@ -589,9 +585,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             if (state != OverlappedSlab.SUBMITTED) {
                 return;
             }
-            if (!(owner instanceof NativeOverlapped o)) {
+            if (!(owner instanceof NativeOverlapped)) {
                 return;
             }
+            NativeOverlapped o = (NativeOverlapped) owner;
             long at = slab.submittedAt(slot);
             long elapsed = at == 0 ? -1 : now - at;
             if (elapsed < least && !(elapsed < 0 && least == 0)) {
@@ -882,13 +879,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 LOG.error("LEAK: dispatcher {}: a NativeOverlapped (slot {}, generation {}) became unreachable without"
                         + " free(){}; its slot was reclaimed", owner, slot, generation, where, evidence);
             }
-            org.iocp4j.internal.jfr.DispatcherEvents.Leak event = new org.iocp4j.internal.jfr.DispatcherEvents.Leak();
-            if (event.shouldCommit()) {
-                event.dispatcher = owner;
-                event.slot = slot;
-                event.allocatedAt = trace == null ? null : OutstandingOperation.site(trace.allocated);
-                event.commit();
-            }
+            DispatcherEvents.leak(owner, slot, trace == null ? null : OutstandingOperation.site(trace.allocated));
         });
     }
 

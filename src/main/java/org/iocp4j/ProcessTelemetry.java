@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 import org.iocp4j.internal.NativeLibraryLoader;
@@ -22,27 +23,57 @@ import org.iocp4j.internal.ProcessCounters;
  * <p>A value the platform does not have, or only has as a stub (Wine returns 0 for the handle count and
  * the pool quotas), is {@linkplain Metric#isAvailable() unavailable}, never 0. Each value says where it
  * came from.
- *
- * @param pid                the process
- * @param takenAt            when
- * @param handles            open handles (Windows) or file descriptors (Linux)
- * @param residentBytes      working set (Windows) or resident set (Linux)
- * @param pagedPoolQuota     paged pool charged to the process (Windows)
- * @param nonPagedPoolQuota  nonpaged pool charged to the process (Windows)
- * @param systemNonPagedPool the whole system's nonpaged pool (Windows)
  */
-public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric residentBytes, Metric pagedPoolQuota,
-                               Metric nonPagedPoolQuota, Metric systemNonPagedPool) {
+public final class ProcessTelemetry {
+    private final long pid;
+    private final Instant takenAt;
+    private final Metric handles;
+    private final Metric residentBytes;
+    private final Metric pagedPoolQuota;
+    private final Metric nonPagedPoolQuota;
+    private final Metric systemNonPagedPool;
+
+    /**
+     * Creates a ProcessTelemetry.
+     *
+     * @param pid the process
+     * @param takenAt when
+     * @param handles open handles (Windows) or file descriptors (Linux)
+     * @param residentBytes working set (Windows) or resident set (Linux)
+     * @param pagedPoolQuota paged pool charged to the process (Windows)
+     * @param nonPagedPoolQuota nonpaged pool charged to the process (Windows)
+     * @param systemNonPagedPool the whole system's nonpaged pool (Windows)
+     */
+    public ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric residentBytes, Metric pagedPoolQuota, Metric nonPagedPoolQuota, Metric systemNonPagedPool) {
+        this.pid = pid;
+        this.takenAt = takenAt;
+        this.handles = handles;
+        this.residentBytes = residentBytes;
+        this.pagedPoolQuota = pagedPoolQuota;
+        this.nonPagedPoolQuota = nonPagedPoolQuota;
+        this.systemNonPagedPool = systemNonPagedPool;
+    }
 
     /**
      * One value and its source.
-     *
-     * @param name   what it is
-     * @param value  the value, empty if unavailable
-     * @param source where it came from ({@code GetProcessHandleCount}, {@code /proc/self/fd}, ...), or why
-     *               it is unavailable
      */
-    public record Metric(String name, OptionalLong value, String source) {
+    public static final class Metric {
+        private final String name;
+        private final OptionalLong value;
+        private final String source;
+
+        /**
+         * Creates a Metric.
+         *
+         * @param name what it is
+         * @param value the value, empty if unavailable
+         * @param source where it came from ({@code GetProcessHandleCount}, {@code /proc/self/fd}, ...), or why it is unavailable
+         */
+        public Metric(String name, OptionalLong value, String source) {
+            this.name = name;
+            this.value = value;
+            this.source = source;
+        }
 
         /**
          * @param name   what it is
@@ -71,6 +102,40 @@ public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric
         @Override
         public String toString() {
             return name + " " + (value.isPresent() ? String.valueOf(value.getAsLong()) : "unavailable") + " (" + source + ")";
+        }
+
+        /** @return what it is */
+        public String name() {
+            return name;
+        }
+
+        /** @return the value, empty if unavailable */
+        public OptionalLong value() {
+            return value;
+        }
+
+        /** @return where it came from ({@code GetProcessHandleCount}, {@code /proc/self/fd}, ...), or why it is unavailable */
+        public String source() {
+            return source;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Metric)) {
+                return false;
+            }
+            Metric o = (Metric) other;
+            return Objects.equals(name, o.name)
+                && Objects.equals(value, o.value)
+                && Objects.equals(source, o.source);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, value, source);
         }
     }
 
@@ -197,5 +262,63 @@ public record ProcessTelemetry(long pid, Instant takenAt, Metric handles, Metric
             sb.append("\n  ").append(m);
         }
         return sb.toString();
+    }
+
+    /** @return the process */
+    public long pid() {
+        return pid;
+    }
+
+    /** @return when */
+    public Instant takenAt() {
+        return takenAt;
+    }
+
+    /** @return open handles (Windows) or file descriptors (Linux) */
+    public Metric handles() {
+        return handles;
+    }
+
+    /** @return working set (Windows) or resident set (Linux) */
+    public Metric residentBytes() {
+        return residentBytes;
+    }
+
+    /** @return paged pool charged to the process (Windows) */
+    public Metric pagedPoolQuota() {
+        return pagedPoolQuota;
+    }
+
+    /** @return nonpaged pool charged to the process (Windows) */
+    public Metric nonPagedPoolQuota() {
+        return nonPagedPoolQuota;
+    }
+
+    /** @return the whole system's nonpaged pool (Windows) */
+    public Metric systemNonPagedPool() {
+        return systemNonPagedPool;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof ProcessTelemetry)) {
+            return false;
+        }
+        ProcessTelemetry o = (ProcessTelemetry) other;
+        return pid == o.pid
+            && Objects.equals(takenAt, o.takenAt)
+            && Objects.equals(handles, o.handles)
+            && Objects.equals(residentBytes, o.residentBytes)
+            && Objects.equals(pagedPoolQuota, o.pagedPoolQuota)
+            && Objects.equals(nonPagedPoolQuota, o.nonPagedPoolQuota)
+            && Objects.equals(systemNonPagedPool, o.systemNonPagedPool);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pid, takenAt, handles, residentBytes, pagedPoolQuota, nonPagedPoolQuota, systemNonPagedPool);
     }
 }

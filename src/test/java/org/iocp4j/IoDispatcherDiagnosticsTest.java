@@ -24,15 +24,12 @@ import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 5 on the dispatcher: counters, backpressure, leak reports, JMX, the periodic report, JFR. */
+/** Issue 5 on the dispatcher: counters, backpressure, leak reports, JMX, the periodic report (JFR: IoDispatcherJfrTest). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IoDispatcherDiagnosticsTest {
 
@@ -57,7 +54,7 @@ class IoDispatcherDiagnosticsTest {
      * Holds the dispatcher's only I/O thread in a task until released: nobody drains meanwhile. A running
      * task has left the task queue, so the whole capacity is left for queued work.
      */
-    private static CountDownLatch block(IoDispatcher d) throws InterruptedException {
+    static CountDownLatch block(IoDispatcher d) throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         d.execute(() -> {
@@ -321,31 +318,6 @@ class IoDispatcherDiagnosticsTest {
             }
         });
         assertTrue(log.contains("dispatcher reported (PORTABLE)") || log.contains("dispatcher reported (NATIVE)"), log);
-    }
-
-    @Test
-    void rejectedPostsAndLeaksAreFlightRecorderEvents(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("iocp4j.jfr");
-        try (Recording recording = new Recording()) {
-            recording.enable("org.iocp4j.RejectedPost");
-            recording.start();
-            IoDispatcher d = start(IoDispatcher.builder().name("jfr-test").threads(1).capacity(1).jmx(false));
-            CountDownLatch release = block(d);
-            d.execute(() -> { });
-            assertThrows(RejectedExecutionException.class, () -> d.execute(() -> { }));
-            release.countDown();
-            recording.stop();
-            recording.dump(file);
-        }
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("org.iocp4j.RejectedPost")
-                && "jfr-test".equals(e.getString("dispatcher")) && "OPERATIONS".equals(e.getString("bound"))),
-                events.toString());
-    }
-
-    @Test
-    void withoutARecordingTheEventsCostNothingAndAreOff() throws Exception {
-        assertFalse(new org.iocp4j.internal.jfr.DispatcherEvents.RejectedPost().isEnabled());
     }
 
     private interface Body {

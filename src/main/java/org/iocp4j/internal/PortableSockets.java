@@ -3,7 +3,6 @@ package org.iocp4j.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -86,10 +85,6 @@ public final class PortableSockets implements SocketBackend {
          */
         boolean acceptable() {
             return bindAddress == null && channel == null && server == null;
-        }
-
-        StandardProtocolFamily protocolFamily() {
-            return family == Win32Socket.AF_INET6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         }
 
         /** Under the monitor: the interest set the queued operations need. */
@@ -202,7 +197,7 @@ public final class PortableSockets implements SocketBackend {
                 return -WSAEINVAL;
             }
             try {
-                ServerSocketChannel server = ServerSocketChannel.open(s.protocolFamily());
+                ServerSocketChannel server = ServerSocketChannel.open();
                 try {
                     server.configureBlocking(false);
                     for (Map.Entry<SocketOption<Object>, Object> o : s.options.entrySet()) {
@@ -267,7 +262,7 @@ public final class PortableSockets implements SocketBackend {
                 return -WSAEINVAL;
             }
             try {
-                SocketChannel c = SocketChannel.open(s.protocolFamily());
+                SocketChannel c = SocketChannel.open();
                 try {
                     c.configureBlocking(false);
                     applyOptions(s, c);

@@ -1,5 +1,7 @@
 package org.iocp4j.internal;
 
+import java.util.Objects;
+
 import org.iocp4j.IocpException;
 import org.iocp4j.ProcessTelemetry.Metric;
 
@@ -13,8 +15,80 @@ public final class ProcessCounters {
     }
 
     /** The Windows metrics of one process. */
-    public record Windows(Metric handles, Metric resident, Metric pagedQuota, Metric nonPagedQuota,
-                          Metric systemNonPaged) {
+    public static final class Windows {
+        private final Metric handles;
+        private final Metric resident;
+        private final Metric pagedQuota;
+        private final Metric nonPagedQuota;
+        private final Metric systemNonPaged;
+
+        /**
+         * Creates a Windows.
+         *
+         * @param handles the handles
+         * @param resident the resident
+         * @param pagedQuota the pagedQuota
+         * @param nonPagedQuota the nonPagedQuota
+         * @param systemNonPaged the systemNonPaged
+         */
+        public Windows(Metric handles, Metric resident, Metric pagedQuota, Metric nonPagedQuota, Metric systemNonPaged) {
+            this.handles = handles;
+            this.resident = resident;
+            this.pagedQuota = pagedQuota;
+            this.nonPagedQuota = nonPagedQuota;
+            this.systemNonPaged = systemNonPaged;
+        }
+
+        /** @return the handles */
+        public Metric handles() {
+            return handles;
+        }
+
+        /** @return the resident */
+        public Metric resident() {
+            return resident;
+        }
+
+        /** @return the pagedQuota */
+        public Metric pagedQuota() {
+            return pagedQuota;
+        }
+
+        /** @return the nonPagedQuota */
+        public Metric nonPagedQuota() {
+            return nonPagedQuota;
+        }
+
+        /** @return the systemNonPaged */
+        public Metric systemNonPaged() {
+            return systemNonPaged;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Windows)) {
+                return false;
+            }
+            Windows o = (Windows) other;
+            return Objects.equals(handles, o.handles)
+                && Objects.equals(resident, o.resident)
+                && Objects.equals(pagedQuota, o.pagedQuota)
+                && Objects.equals(nonPagedQuota, o.nonPagedQuota)
+                && Objects.equals(systemNonPaged, o.systemNonPaged);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(handles, resident, pagedQuota, nonPagedQuota, systemNonPaged);
+        }
+
+        @Override
+        public String toString() {
+            return "Windows[handles=" + handles + ", resident=" + resident + ", pagedQuota=" + pagedQuota + ", nonPagedQuota=" + nonPagedQuota + ", systemNonPaged=" + systemNonPaged + "]";
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +53,52 @@ class PortableSocketsTest {
     private long nextOverlapped = 0x10_0000;
 
     /** One packet, copied out of the port. */
-    record Packet(long key, int bytes, int error) {
+    static final class Packet {
+        private final long key;
+        private final int bytes;
+        private final int error;
+
+        Packet(long key, int bytes, int error) {
+            this.key = key;
+            this.bytes = bytes;
+            this.error = error;
+        }
+
+        long key() {
+            return key;
+        }
+
+        int bytes() {
+            return bytes;
+        }
+
+        int error() {
+            return error;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Packet)) {
+                return false;
+            }
+            Packet o = (Packet) other;
+            return key == o.key
+                && bytes == o.bytes
+                && error == o.error;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, bytes, error);
+        }
+
+        @Override
+        public String toString() {
+            return "Packet[key=" + key + ", bytes=" + bytes + ", error=" + error + "]";
+        }
     }
 
     @BeforeEach

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,9 +22,41 @@ import org.junit.jupiter.api.Timeout;
 class TaskQueueTest {
 
     /** A task that knows its number. */
-    private record Numbered(int id) implements Runnable {
+    private static final class Numbered implements Runnable {
+        private final int id;
+
+        Numbered(int id) {
+            this.id = id;
+        }
+
         @Override
         public void run() {
+        }
+
+        int id() {
+            return id;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Numbered)) {
+                return false;
+            }
+            Numbered o = (Numbered) other;
+            return id == o.id;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id);
+        }
+
+        @Override
+        public String toString() {
+            return "Numbered[id=" + id + "]";
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -36,12 +37,112 @@ final class BenchCommand {
     private static final int LATENCY_SAMPLES = 1 << 20;
 
     /** The parsed options; {@code report} is null when none was asked for. */
-    record Options(boolean echo, boolean files, int warmupSeconds, int seconds, int connections, int messageSize,
-                   int inFlight, long fileSize, Path dir, Path report, boolean progress) {
+    static final class Options {
+        private final boolean echo;
+        private final boolean files;
+        private final int warmupSeconds;
+        private final int seconds;
+        private final int connections;
+        private final int messageSize;
+        private final int inFlight;
+        private final long fileSize;
+        private final Path dir;
+        private final Path report;
+        private final boolean progress;
+
+        Options(boolean echo, boolean files, int warmupSeconds, int seconds, int connections, int messageSize, int inFlight, long fileSize, Path dir, Path report, boolean progress) {
+            this.echo = echo;
+            this.files = files;
+            this.warmupSeconds = warmupSeconds;
+            this.seconds = seconds;
+            this.connections = connections;
+            this.messageSize = messageSize;
+            this.inFlight = inFlight;
+            this.fileSize = fileSize;
+            this.dir = dir;
+            this.report = report;
+            this.progress = progress;
+        }
 
         /** Each half has two cases, each case a run per technology. */
         int runs() {
             return (echo ? 2 * EchoStack.IMPLS.size() : 0) + (files ? 2 * FileReadStack.IMPLS.size() : 0);
+        }
+
+        boolean echo() {
+            return echo;
+        }
+
+        boolean files() {
+            return files;
+        }
+
+        int warmupSeconds() {
+            return warmupSeconds;
+        }
+
+        int seconds() {
+            return seconds;
+        }
+
+        int connections() {
+            return connections;
+        }
+
+        int messageSize() {
+            return messageSize;
+        }
+
+        int inFlight() {
+            return inFlight;
+        }
+
+        long fileSize() {
+            return fileSize;
+        }
+
+        Path dir() {
+            return dir;
+        }
+
+        Path report() {
+            return report;
+        }
+
+        boolean progress() {
+            return progress;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Options)) {
+                return false;
+            }
+            Options o = (Options) other;
+            return echo == o.echo
+                && files == o.files
+                && warmupSeconds == o.warmupSeconds
+                && seconds == o.seconds
+                && connections == o.connections
+                && messageSize == o.messageSize
+                && inFlight == o.inFlight
+                && fileSize == o.fileSize
+                && Objects.equals(dir, o.dir)
+                && Objects.equals(report, o.report)
+                && progress == o.progress;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(echo, files, warmupSeconds, seconds, connections, messageSize, inFlight, fileSize, dir, report, progress);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[echo=" + echo + ", files=" + files + ", warmupSeconds=" + warmupSeconds + ", seconds=" + seconds + ", connections=" + connections + ", messageSize=" + messageSize + ", inFlight=" + inFlight + ", fileSize=" + fileSize + ", dir=" + dir + ", report=" + report + ", progress=" + progress + "]";
         }
     }
 

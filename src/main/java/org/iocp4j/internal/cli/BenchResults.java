@@ -16,7 +16,22 @@ final class BenchResults {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
     /** One technology on one case; {@code error} is null unless the run failed (its figures are then NaN). */
-    record Row(String impl, String description, long operations, double seconds, double[] latencyMicros, String error) {
+    static final class Row {
+        private final String impl;
+        private final String description;
+        private final long operations;
+        private final double seconds;
+        private final double[] latencyMicros;
+        private final String error;
+
+        Row(String impl, String description, long operations, double seconds, double[] latencyMicros, String error) {
+            this.impl = impl;
+            this.description = description;
+            this.operations = operations;
+            this.seconds = seconds;
+            this.latencyMicros = latencyMicros;
+            this.error = error;
+        }
 
         static Row measured(String impl, String description, long operations, double seconds, Latencies.Snapshot s) {
             double[] lat = new double[LATENCY_COLUMNS.size()];
@@ -36,17 +51,75 @@ final class BenchResults {
         double opsPerSecond() {
             return error != null || seconds <= 0 ? Double.NaN : operations / seconds;
         }
+
+        String impl() {
+            return impl;
+        }
+
+        String description() {
+            return description;
+        }
+
+        long operations() {
+            return operations;
+        }
+
+        double seconds() {
+            return seconds;
+        }
+
+        double[] latencyMicros() {
+            return latencyMicros;
+        }
+
+        String error() {
+            return error;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Row)) {
+                return false;
+            }
+            Row o = (Row) other;
+            return Objects.equals(impl, o.impl)
+                && Objects.equals(description, o.description)
+                && operations == o.operations
+                && Double.compare(seconds, o.seconds) == 0
+                && Objects.equals(latencyMicros, o.latencyMicros)
+                && Objects.equals(error, o.error);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(impl, description, operations, seconds, latencyMicros, error);
+        }
+
+        @Override
+        public String toString() {
+            return "Row[impl=" + impl + ", description=" + description + ", operations=" + operations + ", seconds=" + seconds + ", latencyMicros=" + latencyMicros + ", error=" + error + "]";
+        }
     }
 
     /**
      * One workload and every technology's row on it; the first row is iocp4j, the ones after it the NIO
      * baselines.
-     *
-     * @param family    "echo" or "files"
-     * @param title     the workload, e.g. "echo, 64 connections, 64 B messages"
-     * @param operation what one operation is, plural: "round trips", "reads"
      */
-    record Case(String family, String title, String operation, List<Row> rows) {
+    static final class Case {
+        private final String family;
+        private final String title;
+        private final String operation;
+        private final List<Row> rows;
+
+        Case(String family, String title, String operation, List<Row> rows) {
+            this.family = family;
+            this.title = title;
+            this.operation = operation;
+            this.rows = rows;
+        }
 
         /** This row's throughput over iocp4j's: NaN when either failed. */
         double relative(Row r) {
@@ -62,6 +135,47 @@ final class BenchResults {
                 }
             }
             return best;
+        }
+
+        String family() {
+            return family;
+        }
+
+        String title() {
+            return title;
+        }
+
+        String operation() {
+            return operation;
+        }
+
+        List<Row> rows() {
+            return rows;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Case)) {
+                return false;
+            }
+            Case o = (Case) other;
+            return Objects.equals(family, o.family)
+                && Objects.equals(title, o.title)
+                && Objects.equals(operation, o.operation)
+                && Objects.equals(rows, o.rows);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(family, title, operation, rows);
+        }
+
+        @Override
+        public String toString() {
+            return "Case[family=" + family + ", title=" + title + ", operation=" + operation + ", rows=" + rows + "]";
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,73 @@ final class DemoCommand {
     static final int MAX_THREADS = 1_024;
 
     /** The parsed options; {@code report} is null when none was asked for. */
-    record Options(int requests, int workMs, int threads, Path report, boolean progress, boolean walkthrough) {
+    static final class Options {
+        private final int requests;
+        private final int workMs;
+        private final int threads;
+        private final Path report;
+        private final boolean progress;
+        private final boolean walkthrough;
+
+        Options(int requests, int workMs, int threads, Path report, boolean progress, boolean walkthrough) {
+            this.requests = requests;
+            this.workMs = workMs;
+            this.threads = threads;
+            this.report = report;
+            this.progress = progress;
+            this.walkthrough = walkthrough;
+        }
+
+        int requests() {
+            return requests;
+        }
+
+        int workMs() {
+            return workMs;
+        }
+
+        int threads() {
+            return threads;
+        }
+
+        Path report() {
+            return report;
+        }
+
+        boolean progress() {
+            return progress;
+        }
+
+        boolean walkthrough() {
+            return walkthrough;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Options)) {
+                return false;
+            }
+            Options o = (Options) other;
+            return requests == o.requests
+                && workMs == o.workMs
+                && threads == o.threads
+                && Objects.equals(report, o.report)
+                && progress == o.progress
+                && walkthrough == o.walkthrough;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requests, workMs, threads, report, progress, walkthrough);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[requests=" + requests + ", workMs=" + workMs + ", threads=" + threads + ", report=" + report + ", progress=" + progress + ", walkthrough=" + walkthrough + "]";
+        }
     }
 
     private DemoCommand() {

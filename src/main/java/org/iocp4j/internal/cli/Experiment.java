@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,7 +45,18 @@ final class Experiment {
     }
 
     /** One request as served: its number (1-based, in submission order), its thread, its times since the batch started. */
-    record Served(int number, String thread, long startNanos, long endNanos) {
+    static final class Served {
+        private final int number;
+        private final String thread;
+        private final long startNanos;
+        private final long endNanos;
+
+        Served(int number, String thread, long startNanos, long endNanos) {
+            this.number = number;
+            this.thread = thread;
+            this.startNanos = startNanos;
+            this.endNanos = endNanos;
+        }
 
         double completedMs() {
             return endNanos / 1e6;
@@ -53,20 +65,72 @@ final class Experiment {
         double ranMs() {
             return (endNanos - startNanos) / 1e6;
         }
+
+        int number() {
+            return number;
+        }
+
+        String thread() {
+            return thread;
+        }
+
+        long startNanos() {
+            return startNanos;
+        }
+
+        long endNanos() {
+            return endNanos;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Served)) {
+                return false;
+            }
+            Served o = (Served) other;
+            return number == o.number
+                && Objects.equals(thread, o.thread)
+                && startNanos == o.startNanos
+                && endNanos == o.endNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(number, thread, startNanos, endNanos);
+        }
+
+        @Override
+        public String toString() {
+            return "Served[number=" + number + ", thread=" + thread + ", startNanos=" + startNanos + ", endNanos=" + endNanos + "]";
+        }
     }
 
     /**
      * One way's batch.
-     *
-     * @param byCompletion the requests, earliest completion first
-     * @param switches     context switches of the serving threads, -1 where the platform does not say
-     * @param preemptions  how many of those were involuntary (the scheduler preempted the thread), or -1
-     * @param checksum     the requests' results combined: the same for every way
-     * @param cpuNanos     CPU time the whole process used during the batch, -1 where the platform does not say
-     * @param note         a fact about how it ran, or ""
      */
-    record Outcome(Way way, List<Served> byCompletion, long wallNanos, long switches, long preemptions, long cpuNanos,
-            long checksum, String note) {
+    static final class Outcome {
+        private final Way way;
+        private final List<Served> byCompletion;
+        private final long wallNanos;
+        private final long switches;
+        private final long preemptions;
+        private final long cpuNanos;
+        private final long checksum;
+        private final String note;
+
+        Outcome(Way way, List<Served> byCompletion, long wallNanos, long switches, long preemptions, long cpuNanos, long checksum, String note) {
+            this.way = way;
+            this.byCompletion = byCompletion;
+            this.wallNanos = wallNanos;
+            this.switches = switches;
+            this.preemptions = preemptions;
+            this.cpuNanos = cpuNanos;
+            this.checksum = checksum;
+            this.note = note;
+        }
 
         double meanMs() {
             return byCompletion.stream().mapToDouble(Served::completedMs).average().orElse(0);
@@ -94,6 +158,67 @@ final class Experiment {
             double[] ran = byCompletion.stream().mapToDouble(Served::ranMs).sorted().toArray();
             int n = ran.length;
             return n == 0 ? 0 : n % 2 == 1 ? ran[n / 2] : (ran[n / 2 - 1] + ran[n / 2]) / 2;
+        }
+
+        Way way() {
+            return way;
+        }
+
+        List<Served> byCompletion() {
+            return byCompletion;
+        }
+
+        long wallNanos() {
+            return wallNanos;
+        }
+
+        long switches() {
+            return switches;
+        }
+
+        long preemptions() {
+            return preemptions;
+        }
+
+        long cpuNanos() {
+            return cpuNanos;
+        }
+
+        long checksum() {
+            return checksum;
+        }
+
+        String note() {
+            return note;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Outcome)) {
+                return false;
+            }
+            Outcome o = (Outcome) other;
+            return Objects.equals(way, o.way)
+                && Objects.equals(byCompletion, o.byCompletion)
+                && wallNanos == o.wallNanos
+                && switches == o.switches
+                && preemptions == o.preemptions
+                && cpuNanos == o.cpuNanos
+                && checksum == o.checksum
+                && Objects.equals(note, o.note);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(way, byCompletion, wallNanos, switches, preemptions, cpuNanos, checksum, note);
+        }
+
+        @Override
+        public String toString() {
+            return "Outcome[way=" + way + ", byCompletion=" + byCompletion + ", wallNanos=" + wallNanos + ", switches=" + switches + ", preemptions=" + preemptions + ", cpuNanos=" + cpuNanos + ", checksum=" + checksum + ", note=" + note + "]";
         }
     }
 

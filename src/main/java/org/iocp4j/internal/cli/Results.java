@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import org.iocp4j.Iocp;
 import org.iocp4j.internal.cli.Experiment.Outcome;
@@ -19,7 +20,20 @@ final class Results {
     static final double FAR_ABOVE = 1.20;
 
     /** The facts a reader needs to weigh the numbers. */
-    record Machine(int cpus, String jdk, String os, String backend, double loadAverage) {
+    static final class Machine {
+        private final int cpus;
+        private final String jdk;
+        private final String os;
+        private final String backend;
+        private final double loadAverage;
+
+        Machine(int cpus, String jdk, String os, String backend, double loadAverage) {
+            this.cpus = cpus;
+            this.jdk = jdk;
+            this.os = os;
+            this.backend = backend;
+            this.loadAverage = loadAverage;
+        }
 
         static Machine current() {
             String backend;
@@ -45,10 +59,110 @@ final class Results {
         public String toString() {
             return cpus + " CPU" + (cpus == 1 ? "" : "s") + ", " + jdk + ", " + os + ", " + backend + " backend";
         }
+
+        int cpus() {
+            return cpus;
+        }
+
+        String jdk() {
+            return jdk;
+        }
+
+        String os() {
+            return os;
+        }
+
+        String backend() {
+            return backend;
+        }
+
+        double loadAverage() {
+            return loadAverage;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Machine)) {
+                return false;
+            }
+            Machine o = (Machine) other;
+            return cpus == o.cpus
+                && Objects.equals(jdk, o.jdk)
+                && Objects.equals(os, o.os)
+                && Objects.equals(backend, o.backend)
+                && Double.compare(loadAverage, o.loadAverage) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(cpus, jdk, os, backend, loadAverage);
+        }
     }
 
     /** Whether the seeds' claim held on this run. */
-    record Claim(boolean testable, boolean portHeld, boolean threadPerRequestHeld, String statement, String observation) {
+    static final class Claim {
+        private final boolean testable;
+        private final boolean portHeld;
+        private final boolean threadPerRequestHeld;
+        private final String statement;
+        private final String observation;
+
+        Claim(boolean testable, boolean portHeld, boolean threadPerRequestHeld, String statement, String observation) {
+            this.testable = testable;
+            this.portHeld = portHeld;
+            this.threadPerRequestHeld = threadPerRequestHeld;
+            this.statement = statement;
+            this.observation = observation;
+        }
+
+        boolean testable() {
+            return testable;
+        }
+
+        boolean portHeld() {
+            return portHeld;
+        }
+
+        boolean threadPerRequestHeld() {
+            return threadPerRequestHeld;
+        }
+
+        String statement() {
+            return statement;
+        }
+
+        String observation() {
+            return observation;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Claim)) {
+                return false;
+            }
+            Claim o = (Claim) other;
+            return testable == o.testable
+                && portHeld == o.portHeld
+                && threadPerRequestHeld == o.threadPerRequestHeld
+                && Objects.equals(statement, o.statement)
+                && Objects.equals(observation, o.observation);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(testable, portHeld, threadPerRequestHeld, statement, observation);
+        }
+
+        @Override
+        public String toString() {
+            return "Claim[testable=" + testable + ", portHeld=" + portHeld + ", threadPerRequestHeld=" + threadPerRequestHeld + ", statement=" + statement + ", observation=" + observation + "]";
+        }
     }
 
     final Machine machine;

@@ -1,62 +1,63 @@
 package org.iocp4j.internal.jfr;
 
-import jdk.jfr.Category;
-import jdk.jfr.Description;
-import jdk.jfr.Enabled;
-import jdk.jfr.Event;
-import jdk.jfr.Label;
-import jdk.jfr.Name;
-import jdk.jfr.StackTrace;
-
 /**
- * The dispatcher's Flight Recorder events. Opt-in: disabled unless a recording's settings enable them
- * (e.g. {@code jfr configure +org.iocp4j.OverlappedLeak#enabled=true}, or a .jfc file).
+ * The dispatcher's Flight Recorder events, opt-in: off unless a recording enables them (e.g.
+ * {@code jfr configure +org.iocp4j.OverlappedLeak#enabled=true}, or a .jfc file). Where the runtime has
+ * no {@code jdk.jfr} module (a jlinked runtime, Azul's embedded JDK 11) every method here does nothing:
+ * the library works, its events are simply off.
  */
 public final class DispatcherEvents {
+
+    /** Whether {@code jdk.jfr} is in the boot layer; decided once, before any event class loads. */
+    private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
 
     private DispatcherEvents() {
     }
 
-    /** A NativeOverlapped became unreachable without being freed. */
-    @Name("org.iocp4j.OverlappedLeak")
-    @Label("OVERLAPPED leaked")
-    @Category("iocp4j")
-    @Description("A NativeOverlapped became unreachable without free(); its slot was reclaimed")
-    @Enabled(false)
-    @StackTrace(false)
-    public static final class Leak extends Event {
-        @Label("Dispatcher")
-        public String dispatcher;
-        @Label("Slot")
-        public int slot;
-        @Label("Allocated at")
-        public String allocatedAt;
+    /** @return whether this runtime can record the events at all */
+    public static boolean available() {
+        return AVAILABLE;
     }
 
-    /** Work starved: every I/O thread busy, nothing completed for a tick, a thread was injected. */
-    @Name("org.iocp4j.Starvation")
-    @Label("I/O thread injected")
-    @Category("iocp4j")
-    @Description("Every I/O thread was busy and no packet completed for a gate tick: a thread was added")
-    @Enabled(false)
-    @StackTrace(false)
-    public static final class Starvation extends Event {
-        @Label("Dispatcher")
-        public String dispatcher;
-        @Label("Live threads")
-        public int liveThreads;
+    /**
+     * A NativeOverlapped became unreachable without being freed; its slot was reclaimed.
+     *
+     * @param dispatcher  the dispatcher's name
+     * @param slot        the slab slot
+     * @param allocatedAt where it was allocated, or null if not recorded
+     */
+    public static void leak(String dispatcher, int slot, String allocatedAt) {
+        if (AVAILABLE) {
+            JfrEvents.leak(dispatcher, slot, allocatedAt);
+        }
     }
 
-    /** A post was refused at a bound. */
-    @Name("org.iocp4j.RejectedPost")
-    @Label("Post rejected")
-    @Category("iocp4j")
-    @Description("A post ran into the dispatcher's bound and its overload policy refused it")
-    @Enabled(false)
-    public static final class RejectedPost extends Event {
-        @Label("Dispatcher")
-        public String dispatcher;
-        @Label("Bound")
-        public String bound;
+    /**
+     * Every I/O thread was busy and nothing completed for a gate tick: a thread was injected.
+     *
+     * @param dispatcher  the dispatcher's name
+     * @param liveThreads the I/O threads alive after the injection
+     */
+    public static void starvation(String dispatcher, int liveThreads) {
+        if (AVAILABLE) {
+            JfrEvents.starvation(dispatcher, liveThreads);
+        }
+    }
+
+    /**
+     * A post ran into a bound and its overload policy refused it.
+     *
+     * @param dispatcher the dispatcher's name
+     * @param bound      the bound reached
+     */
+    public static void rejectedPost(String dispatcher, String bound) {
+        if (AVAILABLE) {
+            JfrEvents.rejectedPost(dispatcher, bound);
+        }
+    }
+
+    /** @return whether a recording currently enables the rejected-post event (false without {@code jdk.jfr}) */
+    public static boolean rejectedPostEnabled() {
+        return AVAILABLE && JfrEvents.rejectedPostEnabled();
     }
 }

@@ -1,5 +1,6 @@
 package org.iocp4j.internal.cli;
 
+import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,7 +131,7 @@ class BenchCommandTest {
         assertTableRows(out(), FileReadStack.IMPLS, "random 4 KiB reads, 1 in flight, 1 MiB file",
                 "random 4 KiB reads, 4 in flight, 1 MiB file");
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(report), files.toList(), "the read file is deleted after the run");
+            assertEquals(List.of(report), files.collect(Collectors.toList()), "the read file is deleted after the run");
         }
 
         Document doc = Xhtml.parse(Files.readString(report, StandardCharsets.UTF_8));
@@ -171,7 +172,7 @@ class BenchCommandTest {
         assertTrue(doc.getDocumentElement().getTextContent().contains("failed: java.io.IOException: boom"));
         List<String> bars = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "rect").stream()
                 .filter(r -> "bar".equals(r.getAttribute("class")))
-                .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).toList());
+                .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).collect(Collectors.toList()));
         assertEquals(0, bars.stream().filter(t -> t.startsWith("nio-selector, ")).count(), bars.toString());
         assertEquals(1 + 4, bars.stream().filter(t -> t.startsWith("nio2-async, ")).count(), bars.toString());
     }
@@ -204,7 +205,7 @@ class BenchCommandTest {
         }
         List<String> tooltips = Xhtml.texts(Xhtml.elements(root, Xhtml.SVG, "rect").stream()
                 .filter(r -> "bar".equals(r.getAttribute("class")))
-                .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).toList());
+                .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).collect(Collectors.toList()));
         for (String impl : impls) {
             long n = tooltips.stream().filter(t -> t.startsWith(impl + ", ")).count();
             assertEquals(bars, n, impl + ": " + tooltips);

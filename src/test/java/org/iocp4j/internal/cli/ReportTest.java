@@ -1,5 +1,6 @@
 package org.iocp4j.internal.cli;
 
+import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,7 @@ class ReportTest {
     }
 
     private static List<String> wayLabels(Results r) {
-        return r.outcomes.stream().map(o -> o.way().label).toList();
+        return r.outcomes.stream().map(o -> o.way().label).collect(Collectors.toList());
     }
 
     @Test

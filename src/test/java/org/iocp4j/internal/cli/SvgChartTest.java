@@ -1,5 +1,6 @@
 package org.iocp4j.internal.cli;
 
+import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class SvgChartTest {
         assertEquals(Xhtml.SVG, root.getNamespaceURI());
 
         List<Element> bars = Xhtml.elements(doc, Xhtml.SVG, "rect").stream()
-                .filter(r -> r.getAttribute("class").equals("bar")).toList();
+                .filter(r -> r.getAttribute("class").equals("bar")).collect(Collectors.toList());
         assertEquals(5, bars.size(), "3 + 3 bars, less the NaN one");
 
         List<String> texts = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "text"));
