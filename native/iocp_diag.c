@@ -68,6 +68,29 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_currentProcessId0(JNIE
     return (jint) GetCurrentProcessId();
 }
 
+/* Wine's version ("8.0") into out (NUL-terminated, truncated to capacity): its length, 0 on Windows (ntdll
+ * exports no wine_get_version there). Lets Java skip, by name and with the reason, what Wine cannot show. */
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_wineVersion0(JNIEnv *env, jclass cls, jlong out_address,
+                                                                       jint capacity) {
+    UNUSED(env);
+    UNUSED(cls);
+    typedef const char *(CDECL *wine_get_version_fn)(void);
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    wine_get_version_fn get = ntdll == NULL ? NULL : (wine_get_version_fn) (void (*)(void)) GetProcAddress(ntdll, "wine_get_version");
+    if (get == NULL || capacity <= 0) {
+        return 0;
+    }
+    const char *version = get();
+    char *out = (char *) (intptr_t) out_address;
+    jint n = 0;
+    while (version != NULL && version[n] != '\0' && n < capacity - 1) {
+        out[n] = version[n];
+        n++;
+    }
+    out[n] = '\0';
+    return n;
+}
+
 JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_processHandleCount0(JNIEnv *env, jclass cls, jint pid) {
     UNUSED(env);
     UNUSED(cls);

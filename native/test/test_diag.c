@@ -16,6 +16,7 @@ static __typeof__(&Java_org_iocp4j_internal_Win32Diag_systemHandleCount0) system
 static __typeof__(&Java_org_iocp4j_internal_Win32Diag_processMemory0) process_memory0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Diag_performanceInfo0) performance_info0;
 static __typeof__(&Java_org_iocp4j_internal_Win32Diag_currentProcessId0) current_process_id0;
+static __typeof__(&Java_org_iocp4j_internal_Win32Diag_wineVersion0) wine_version0;
 
 static void load_exports(void) {
     LOAD(process_handle_count0, "Java_org_iocp4j_internal_Win32Diag_processHandleCount0");
@@ -23,6 +24,7 @@ static void load_exports(void) {
     LOAD(process_memory0, "Java_org_iocp4j_internal_Win32Diag_processMemory0");
     LOAD(performance_info0, "Java_org_iocp4j_internal_Win32Diag_performanceInfo0");
     LOAD(current_process_id0, "Java_org_iocp4j_internal_Win32Diag_currentProcessId0");
+    LOAD(wine_version0, "Java_org_iocp4j_internal_Win32Diag_wineVersion0");
 }
 
 /* Opens OPENED events, counts, closes them, counts: the count must move by exactly OPENED both ways. */
@@ -50,6 +52,19 @@ void test_diag(void) {
     load_exports();
     jint self = current_process_id0(NULL, NULL);
     CHECK(self == (jint) GetCurrentProcessId(), "currentProcessId0 is this process");
+
+    char version[32] = "unchanged";
+    jint length = wine_version0(NULL, NULL, (jlong) (intptr_t) version, (jint) sizeof version);
+    if (running_under_wine()) {
+        CHECK(length > 0 && version[length] == '\0' && version[0] >= '1' && version[0] <= '9',
+              "wineVersion0 under Wine: \"%s\" (%d chars)", version, (int) length);
+    } else {
+        CHECK(length == 0, "wineVersion0 on Windows: 0 (got %d)", (int) length);
+    }
+    char tiny[3] = "xx";
+    jint cut = wine_version0(NULL, NULL, (jlong) (intptr_t) tiny, (jint) sizeof tiny);
+    CHECK(cut == (length > 0 ? 2 : 0) && (length == 0 || tiny[cut] == '\0'),
+          "wineVersion0 truncates to its capacity, NUL included (%d chars)", (int) cut);
 
     handle_counts_follow_opens_and_closes(system_handle_count0, 0, "SystemExtendedHandleInformation, this process");
     handle_counts_follow_opens_and_closes(system_handle_count0, self, "SystemExtendedHandleInformation, by pid");

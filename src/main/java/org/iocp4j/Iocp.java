@@ -37,12 +37,7 @@ public final class Iocp {
      * @throws UnsatisfiedLinkError with {@link #unavailabilityCause()} as its cause
      */
     public static void ensureAvailability() {
-        if (!isAvailable()) {
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError("the iocp4j native backend is not available: "
-                    + unavailabilityCause().getMessage());
-            e.initCause(unavailabilityCause());
-            throw e;
-        }
+        NativeLibraryLoader.ensureLoaded();
     }
 
     /**

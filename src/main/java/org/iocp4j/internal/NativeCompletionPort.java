@@ -67,9 +67,16 @@ public final class NativeCompletionPort extends CompletionPort {
      *
      * @param concurrency the concurrency value, 0 for the number of processors
      * @return the port
-     * @throws IocpException if {@code CreateIoCompletionPort} fails
+     * @throws IllegalArgumentException if {@code concurrency} is negative (the kernel would read -1 as
+     *                                  4,294,967,295 threads)
+     * @throws UnsatisfiedLinkError     if the DLL is not available here
+     * @throws IocpException            if {@code CreateIoCompletionPort} fails
      */
     public static NativeCompletionPort open(int concurrency) throws IocpException {
+        if (concurrency < 0) {
+            throw new IllegalArgumentException("concurrency must be >= 0 (0 = number of processors): " + concurrency);
+        }
+        NativeLibraryLoader.ensureLoaded();
         long handle = Win32Port.createPort0(concurrency);
         if (handle <= 0) {
             throw new IocpException("CreateIoCompletionPort", handle == 0 ? Win32Errors.ERROR_INVALID_HANDLE

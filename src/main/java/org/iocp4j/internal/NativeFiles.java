@@ -8,6 +8,10 @@ public final class NativeFiles implements FileBackend {
     /** The one instance (the natives hold no state). */
     public static final NativeFiles INSTANCE = new NativeFiles();
 
+    static {
+        NativeLibraryLoader.isLoaded(); // the natives below need the DLL, whichever class was touched first
+    }
+
     private NativeFiles() {
     }
 

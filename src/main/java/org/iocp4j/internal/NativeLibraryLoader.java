@@ -41,6 +41,21 @@ public final class NativeLibraryLoader {
         return FAILURE == null;
     }
 
+    /**
+     * Loads the DLL if no attempt was made yet, and throws if it is not usable: the first call into the
+     * natives of every native entry point goes through here, whatever the caller touched first.
+     *
+     * @throws UnsatisfiedLinkError carrying every loading attempt and why it failed
+     */
+    public static void ensureLoaded() {
+        if (FAILURE != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError("the iocp4j native backend is not available: "
+                    + FAILURE.getMessage());
+            e.initCause(FAILURE);
+            throw e;
+        }
+    }
+
     /** Why the DLL is not loaded, or null when it is. */
     public static Throwable failure() {
         return FAILURE;

@@ -15,6 +15,10 @@ public final class NativeSockets implements SocketBackend {
     /** The one instance. */
     public static final NativeSockets INSTANCE = new NativeSockets();
 
+    static {
+        NativeLibraryLoader.isLoaded(); // the natives below need the DLL, whichever class was touched first
+    }
+
     private static final int SCRATCH_WSABUFS = 64;
 
     /** Scratch memory of one thread: two socket addresses, then WSABUFs. Freed when the thread is gone. */

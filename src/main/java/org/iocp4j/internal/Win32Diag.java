@@ -41,6 +41,12 @@ public final class Win32Diag {
     /** {@code GetPerformanceInfo}, in bytes where it counts pages, into {@link #PERF_LONGS} longs: 0 or -(error). */
     static native int performanceInfo0(long outAddress);
 
+    /**
+     * Wine's version ({@code wine_get_version}) into {@code capacity} bytes at {@code outAddress},
+     * NUL-terminated: its length, or 0 on Windows.
+     */
+    static native int wineVersion0(long outAddress, int capacity);
+
     /** {@code GetCurrentProcessId}. */
     static native int currentProcessId0();
 }
