@@ -103,6 +103,14 @@ public final class NativeMemory {
         return CLEANER.register(owner, () -> free(address));
     }
 
+    /**
+     * Runs {@code action} once {@code owner} becomes unreachable (or earlier through the returned
+     * {@code clean()}). The action must not refer to {@code owner}, or it never becomes unreachable.
+     */
+    public static Cleaner.Cleanable whenUnreachable(Object owner, Runnable action) {
+        return CLEANER.register(owner, action);
+    }
+
     /** A volatile read of the 8-byte-aligned long at {@code address}. */
     public static long getLongVolatile(long address) {
         return UNSAFE.getLongVolatile(null, address);

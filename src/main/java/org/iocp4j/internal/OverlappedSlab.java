@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
  *   +56  INT64  state word           generation << 2 | state (CAS)
  * </pre>
  *
- * <p>The memory is freed only when no slot is {@link #SUBMITTED}: the kernel may write into a submitted
- * OVERLAPPED at any time, so a slab closed with operations pending is deliberately leaked (and reported).
+ * <p>The memory outlives {@link #close()}: it is freed once the slab itself is unreachable, so a reader
+ * that still holds the slab (a late {@code stats()}, a {@code NativeOverlapped} freed after its dispatcher
+ * closed, a monitoring thread) reads the last state words, never freed memory. And it is freed only if no
+ * slot is in use then: the kernel may write into a {@link #SUBMITTED} OVERLAPPED at any time, so a slab
+ * with operations pending is deliberately leaked (and reported).
  */
 public final class OverlappedSlab {
 
@@ -109,6 +112,32 @@ public final class OverlappedSlab {
         heads.set(MAIN, 0); // every slot, in order
         for (int i = 0; i < STRIPES; i++) {
             heads.set(returned(i), INDEX_MASK);
+        }
+        NativeMemory.whenUnreachable(this, new Release(raw, base, capacity));
+    }
+
+    /** Frees the memory of an unreachable slab, unless a slot is still in use (then it must stay). */
+    private static final class Release implements Runnable {
+        private final long raw;
+        private final long base;
+        private final int capacity;
+
+        Release(long raw, long base, int capacity) {
+            this.raw = raw;
+            this.base = base;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public void run() {
+            for (int slot = 0; slot < capacity; slot++) {
+                if (stateOf(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE)) != FREE) {
+                    LOG.error("an unreachable slab still has OVERLAPPED(s) in use (slot {}): keeping its {} bytes for"
+                            + " the life of the process", slot, (long) capacity * STRIDE);
+                    return;
+                }
+            }
+            NativeMemory.free(raw);
         }
     }
 
@@ -458,11 +487,12 @@ public final class OverlappedSlab {
     }
 
     /**
-     * Refuses further allocations and frees the memory if no slot is in use; otherwise leaks it on purpose
-     * and says so: a submitted OVERLAPPED may still be written by the kernel, and an allocated one may
-     * still be touched by its owner.
+     * Refuses further allocations, and says so if slots are still in use: their memory is then kept for the
+     * life of the process (a submitted OVERLAPPED may still be written by the kernel, and an allocated one
+     * may still be touched by its owner). The memory itself goes when the slab is unreachable, so every
+     * reader may go on reading after this returns.
      *
-     * @return true if the memory was freed
+     * @return true if no slot was in use (the memory will be freed), false if slots are held or already closed
      */
     public boolean close() {
         if (closed) {
@@ -475,7 +505,6 @@ public final class OverlappedSlab {
                     + " for the life of the process", held, submitted(), (long) capacity * STRIDE);
             return false;
         }
-        NativeMemory.free(raw);
         return true;
     }
 }
