@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 public final class WindowsJvmLeg {
 
+    /** A test slower than this is named with its time: what to scale under Wine first. */
+    private static final long SLOW_NANOS = 10_000_000_000L;
+
     private WindowsJvmLeg() {
     }
 
@@ -59,6 +63,7 @@ public final class WindowsJvmLeg {
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger skipped = new AtomicInteger();
         private final Set<String> started = ConcurrentHashMap.newKeySet();
+        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final PrintStream out;
         private TestPlan plan;
 
@@ -82,6 +87,10 @@ public final class WindowsJvmLeg {
         @Override
         public void executionFinished(TestIdentifier id, TestExecutionResult result) {
             Optional<Throwable> why = result.getThrowable();
+            Long began = startedAt.remove(id.getUniqueId());
+            if (began != null && System.nanoTime() - began > SLOW_NANOS) {
+                out.printf(Locale.ROOT, "SLOW %s: %.1f s%n", name(id), (System.nanoTime() - began) / 1e9);
+            }
             if (id.isTest()) {
                 switch (result.getStatus()) {
                     case SUCCESSFUL:
@@ -133,6 +142,7 @@ public final class WindowsJvmLeg {
         public void executionStarted(TestIdentifier id) {
             if (id.isTest()) {
                 started.add(id.getUniqueId());
+                startedAt.put(id.getUniqueId(), System.nanoTime());
             }
         }
 
