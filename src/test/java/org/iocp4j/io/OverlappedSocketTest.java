@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
+import org.iocp4j.WineGap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -311,10 +312,11 @@ class OverlappedSocketTest {
         assertInstanceOf(Win32Exceptions.AsynchronousClose.class, t);
         assertTrue(op.isDone());
         assertFalse(op.cancel());
-        assertFalse(peer.cancelAll(), "nothing left to cancel");
         await(client.write(direct("hi".getBytes())));
         ByteBuffer b = ByteBuffer.allocateDirect(8);
         assertEquals(2, await(peer.read(b)));
+        WineGap.CANCEL_NOTHING_PENDING.assumeShownOn(dispatcher.port().backend()); // the rest of the test ran
+        assertFalse(peer.cancelAll(), "nothing left to cancel");
     }
 
     @Test
