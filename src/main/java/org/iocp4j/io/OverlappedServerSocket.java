@@ -82,6 +82,12 @@ public final class OverlappedServerSocket extends HandleChannel {
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local, int backlog,
                                               int pendingAccepts) throws IOException {
         Objects.requireNonNull(dispatcher, "dispatcher");
+        return open(dispatcher, local, backlog, pendingAccepts, OverlappedSocket.backendOf(dispatcher));
+    }
+
+    /** {@link #open(IoDispatcher, InetSocketAddress, int, int)} over the given sockets (tests). */
+    static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local, int backlog,
+                                       int pendingAccepts, SocketBackend sockets) throws IOException {
         if (local.isUnresolved()) {
             throw new UnresolvedAddressException();
         }
@@ -89,7 +95,6 @@ public final class OverlappedServerSocket extends HandleChannel {
             throw new IllegalArgumentException("pendingAccepts and backlog must be 1 or more: " + pendingAccepts
                     + ", " + backlog);
         }
-        SocketBackend sockets = OverlappedSocket.backendOf(dispatcher);
         int family = SocketAddresses.familyOf(local);
         long handle = sockets.socket(family);
         if (handle < 0) {

@@ -83,17 +83,29 @@ public final class OverlappedSocket extends HandleChannel {
      */
     public static <A> IoOperation connect(IoDispatcher dispatcher, InetSocketAddress remote, A attachment,
                                           CompletionHandler<OverlappedSocket, ? super A> handler) throws IOException {
+        Objects.requireNonNull(dispatcher, "dispatcher");
+        return connect(dispatcher, remote, attachment, handler, backendOf(dispatcher));
+    }
+
+    /** {@link #connect(IoDispatcher, InetSocketAddress, Object, CompletionHandler)} over the given sockets (tests). */
+    static <A> IoOperation connect(IoDispatcher dispatcher, InetSocketAddress remote, A attachment,
+                                   CompletionHandler<OverlappedSocket, ? super A> handler, SocketBackend sockets)
+            throws IOException {
         Objects.requireNonNull(handler, "handler");
-        OverlappedSocket s = unconnected(dispatcher, remote);
+        OverlappedSocket s = unconnected(dispatcher, remote, sockets);
         return s.start(new Connect(s, remote, handler, attachment), 0);
     }
 
     private static OverlappedSocket unconnected(IoDispatcher dispatcher, InetSocketAddress remote) throws IOException {
         Objects.requireNonNull(dispatcher, "dispatcher");
+        return unconnected(dispatcher, remote, backendOf(dispatcher));
+    }
+
+    private static OverlappedSocket unconnected(IoDispatcher dispatcher, InetSocketAddress remote, SocketBackend sockets)
+            throws IOException {
         if (remote.isUnresolved()) {
             throw new UnresolvedAddressException();
         }
-        SocketBackend sockets = backendOf(dispatcher);
         int family = SocketAddresses.familyOf(remote);
         long handle = sockets.socket(family);
         if (handle < 0) {
