@@ -63,7 +63,7 @@ public final class OverlappedServerSocket extends HandleChannel {
      * @param dispatcher the dispatcher whose threads run the completions
      * @param local      the address to listen on (port 0: any free port; see {@link #localAddress()})
      * @return the listening socket
-     * @throws IOException on failure (10048 address in use, as an {@code IocpException}), with its code
+     * @throws IOException on failure, with its code (10048 address in use: a {@link Win32Exceptions.Bind})
      */
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local) throws IOException {
         return open(dispatcher, local, DEFAULT_BACKLOG, DEFAULT_PENDING_ACCEPTS);
@@ -103,11 +103,12 @@ public final class OverlappedServerSocket extends HandleChannel {
         OverlappedServerSocket server;
         try {
             int r = sockets.bind(handle, local);
-            if (r == 0) {
-                r = sockets.listen(handle, backlog);
-            }
             if (r < 0) {
-                throw Win32Exceptions.forCode(r == 0 ? "listen" : "bind/listen", -r, false, null);
+                throw Win32Exceptions.forCode("bind", -r, false, null);
+            }
+            r = sockets.listen(handle, backlog); // the portable backend binds here, so 10048 may come from it
+            if (r < 0) {
+                throw Win32Exceptions.forCode("listen", -r, false, null);
             }
             int[] error = new int[1];
             InetSocketAddress bound = sockets.localAddress(handle, error);
