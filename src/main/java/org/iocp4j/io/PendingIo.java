@@ -121,6 +121,12 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         handOut(null, t);
     }
 
+    /** Completes with {@code value} an operation answered without the call (no OVERLAPPED was allocated). */
+    final void answered(V value) {
+        state = DONE;
+        handOut(value, null);
+    }
+
     @Override
     public final boolean cancel() {
         if (!STATE.compareAndSet(this, PENDING, CANCELLING)) {
