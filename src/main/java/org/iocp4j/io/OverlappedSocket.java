@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import java.util.Objects;
 
 import org.iocp4j.Backend;
@@ -578,12 +579,15 @@ public final class OverlappedSocket extends HandleChannel {
             if (r < 0) {
                 throw Win32Exceptions.forCode("setsockopt(SO_UPDATE_CONNECT_CONTEXT)", -r, false, null);
             }
+            if (!socket.isOpen()) { // closed while connecting: nobody can use it
+                throw Win32Exceptions.forCode("ConnectEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null);
+            }
             return socket;
         }
 
         @Override
         void failedCleanup() {
-            socket.close(java.time.Duration.ZERO);
+            socket.close(Duration.ZERO);
         }
 
         @Override
