@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Sockets whose backend calls a test breaks or interleaves with (a {@link ForwardingSocketBackend} over this
- * platform's backend): a close that lands while a connect or accept completes. On whichever backend this
- * platform has.
+ * platform's backend): a close that lands while a connect or accept completes, and an accept that keeps
+ * failing. On whichever backend this platform has.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class OverlappedSocketRaceTest {
@@ -150,5 +151,55 @@ class OverlappedSocketRaceTest {
         assertEquals(1, outstandingSeen.get(), "the completing connect still counts as in flight");
         assertInstanceOf(Win32Exceptions.AsynchronousClose.class, t, "closed while connecting");
         assertEquals(995, ((Win32Error) t).errorCode());
+    }
+
+    /**
+     * An accept that fails every time, asynchronously (each is cancelled as soon as it is posted), with
+     * nobody calling accept: the server must not re-post it in a loop. Counted, not timed: the bound holds
+     * however slow the machine (a slower one makes fewer attempts), and a loop makes thousands.
+     */
+    @Test
+    void aPersistentAcceptErrorBacksOffIsCountedAndReachesTheNextAcceptCaller() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean broken = new AtomicBoolean(true);
+        ForwardingSocketBackend failing = new ForwardingSocketBackend(OverlappedSocket.backendOf(dispatcher)) {
+            @Override
+            public int accept(long listener, long accepted, long addresses, long overlapped) {
+                attempts.incrementAndGet();
+                int r = delegate.accept(listener, accepted, addresses, overlapped);
+                if (r == -997 && broken.get()) {
+                    delegate.cancel(listener, overlapped); // its packet comes with 995
+                }
+                return r;
+            }
+        };
+        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK, 16, 1, failing));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (attempts.get() < 3) {
+            assertTrue(System.nanoTime() - deadline < 0, "watchdog: the accept never failed three times");
+            Thread.sleep(5);
+        }
+        int before = attempts.get();
+        Thread.sleep(1000);
+        int during = attempts.get() - before;
+        assertTrue(during <= 20, "re-posted " + during + " times in a second: a loop, not a back-off");
+        assertTrue(server.acceptFailures() >= 3);
+        Throwable t = failure(server.accept());
+        assertNotNull(t);
+        assertInstanceOf(Win32Error.class, t);
+        assertEquals(995, ((Win32Error) t).errorCode(), "the failure nobody heard reaches the next accept()");
+
+        broken.set(false); // the back-off ends with the error: the next post accepts
+        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
+        OverlappedSocket peer = null;
+        for (int i = 0; i < 3 && peer == null; i++) { // an accept failing as the error ended leaves one more unheard
+            try {
+                peer = track(await(server.accept()));
+            } catch (ExecutionException e) {
+                assertInstanceOf(Win32Exceptions.AsynchronousClose.class, e.getCause());
+            }
+        }
+        assertNotNull(peer, "accepting again once the error stopped");
+        assertEquals(client.localAddress(), peer.remoteAddress());
     }
 }
