@@ -5,17 +5,27 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.Win32Error;
+import org.iocp4j.internal.LogLimiter;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Socket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A listening TCP socket bound to an {@link IoDispatcher} that keeps a configurable number of
@@ -30,6 +40,12 @@ import org.iocp4j.internal.Win32Socket;
  * resets before its accept completes is dropped silently and the accept posted again. Every error path
  * closes the socket it made: no handle leaks (the {@code AcceptEx} error paths are where nginx and mio
  * leaked).
+ *
+ * <p>Any other failed accept goes to the oldest {@link #accept} caller waiting, or, with none, to the next
+ * one; it is counted ({@link #acceptFailures()}) and logged at WARN at most once per 10 s. A lone failure
+ * is posted again at once; failures in a row back off (an accept that failed at once included), 50 ms
+ * doubling up to 1.6 s, as Tomcat's acceptor does, so an error that persists (no buffers, no handles)
+ * costs a few calls a second instead of a loop. The first accepted connection ends the series.
  */
 public final class OverlappedServerSocket extends HandleChannel {
 
@@ -37,6 +53,11 @@ public final class OverlappedServerSocket extends HandleChannel {
     public static final int DEFAULT_PENDING_ACCEPTS = 4;
     /** The listen backlog unless told otherwise. */
     public static final int DEFAULT_BACKLOG = 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OverlappedServerSocket.class);
+    private static final long FIRST_RETRY_MILLIS = 50;
+    private static final long MAX_RETRY_MILLIS = 1600;
+    private static final long LOG_INTERVAL_SECONDS = 10;
 
     private final SocketBackend sockets;
     private final int family;
@@ -47,6 +68,14 @@ public final class OverlappedServerSocket extends HandleChannel {
     private final ArrayDeque<OverlappedSocket> ready = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private int posted;
+    /** Failed accepts since the last success, client resets aside. */
+    private int failuresInARow;
+    /** A re-post is scheduled: nothing posts accepts until it runs. */
+    private boolean backingOff;
+    /** A failure no {@link #accept} caller has heard yet (the next one does). */
+    private Throwable unheard;
+    private final AtomicLong acceptFailures = new AtomicLong();
+    private final LogLimiter failureLog = new LogLimiter(TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS));
 
     private OverlappedServerSocket(IoDispatcher dispatcher, long handle, SocketBackend sockets, int family,
                                    InetSocketAddress local, int pendingAccepts) throws IOException {
@@ -63,7 +92,7 @@ public final class OverlappedServerSocket extends HandleChannel {
      * @param dispatcher the dispatcher whose threads run the completions
      * @param local      the address to listen on (port 0: any free port; see {@link #localAddress()})
      * @return the listening socket
-     * @throws IOException on failure (10048 address in use, as an {@code IocpException}), with its code
+     * @throws IOException on failure, with its code (10048 address in use: a {@link Win32Exceptions.Bind})
      */
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local) throws IOException {
         return open(dispatcher, local, DEFAULT_BACKLOG, DEFAULT_PENDING_ACCEPTS);
@@ -82,6 +111,12 @@ public final class OverlappedServerSocket extends HandleChannel {
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local, int backlog,
                                               int pendingAccepts) throws IOException {
         Objects.requireNonNull(dispatcher, "dispatcher");
+        return open(dispatcher, local, backlog, pendingAccepts, OverlappedSocket.backendOf(dispatcher));
+    }
+
+    /** {@link #open(IoDispatcher, InetSocketAddress, int, int)} over the given sockets (tests). */
+    static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local, int backlog,
+                                       int pendingAccepts, SocketBackend sockets) throws IOException {
         if (local.isUnresolved()) {
             throw new UnresolvedAddressException();
         }
@@ -89,7 +124,6 @@ public final class OverlappedServerSocket extends HandleChannel {
             throw new IllegalArgumentException("pendingAccepts and backlog must be 1 or more: " + pendingAccepts
                     + ", " + backlog);
         }
-        SocketBackend sockets = OverlappedSocket.backendOf(dispatcher);
         int family = SocketAddresses.familyOf(local);
         long handle = sockets.socket(family);
         if (handle < 0) {
@@ -98,11 +132,12 @@ public final class OverlappedServerSocket extends HandleChannel {
         OverlappedServerSocket server;
         try {
             int r = sockets.bind(handle, local);
-            if (r == 0) {
-                r = sockets.listen(handle, backlog);
-            }
             if (r < 0) {
-                throw Win32Exceptions.forCode(r == 0 ? "listen" : "bind/listen", -r, false, null);
+                throw Win32Exceptions.forCode("bind", -r, false, null);
+            }
+            r = sockets.listen(handle, backlog); // the portable backend binds here, so 10048 may come from it
+            if (r < 0) {
+                throw Win32Exceptions.forCode("listen", -r, false, null);
             }
             int[] error = new int[1];
             InetSocketAddress bound = sockets.localAddress(handle, error);
@@ -137,13 +172,23 @@ public final class OverlappedServerSocket extends HandleChannel {
     }
 
     /**
+     * Accepts that failed for a reason other than a client that reset before it was accepted (each also
+     * reaches an {@link #accept} caller, and a series of them backs off: see the class comment).
+     *
+     * @return the count since the server opened
+     */
+    public long acceptFailures() {
+        return acceptFailures.get();
+    }
+
+    /**
      * Accepts the next connection. If one is already waiting, the handler runs at once on this thread;
      * otherwise on an I/O thread when a connection comes.
      *
      * @param attachment handed to the handler
      * @param handler    gets the connected socket (bound to this dispatcher), or the failure
      *                   ({@code ClosedChannelException} if closed, {@link Win32Exceptions.AsynchronousClose}
-     *                   if closed while waiting)
+     *                   if closed while waiting, or the failure of an accept posted while nobody waited)
      * @param <A>        the attachment type
      */
     @SuppressWarnings("unchecked")
@@ -165,13 +210,18 @@ public final class OverlappedServerSocket extends HandleChannel {
 
     private void request(Waiter w) {
         OverlappedSocket s = null;
+        Throwable failure = null;
         boolean closed;
         synchronized (lock) {
             closed = !isOpen();
             if (!closed) {
                 s = ready.poll();
                 if (s == null) {
-                    waiting.add(w);
+                    failure = unheard;
+                    unheard = null;
+                    if (failure == null) {
+                        waiting.add(w);
+                    }
                 }
             }
         }
@@ -180,17 +230,19 @@ public final class OverlappedServerSocket extends HandleChannel {
                 w.fail(new ClosedChannelException());
             } else if (s != null) {
                 w.succeed(s);
+            } else if (failure != null) {
+                w.fail(failure);
             }
         } finally {
             topUp();
         }
     }
 
-    /** Posts accepts until {@code pendingAccepts} are posted or waiting to be taken. */
+    /** Posts accepts until {@code pendingAccepts} are posted or waiting to be taken, unless backing off. */
     private void topUp() {
         int n;
         synchronized (lock) {
-            if (!isOpen()) {
+            if (!isOpen() || backingOff) {
                 return;
             }
             n = pendingAccepts - posted - ready.size();
@@ -209,6 +261,8 @@ public final class OverlappedServerSocket extends HandleChannel {
         boolean keep;
         synchronized (lock) {
             posted--;
+            failuresInARow = 0;
+            unheard = null; // stale: the listener works
             w = waiting.poll();
             keep = w == null && isOpen();
             if (keep) {
@@ -219,7 +273,7 @@ public final class OverlappedServerSocket extends HandleChannel {
             if (w != null) {
                 w.succeed(s);
             } else if (!keep) {
-                s.close(java.time.Duration.ZERO); // the listener closed meanwhile: nobody will take it
+                s.close(Duration.ZERO); // the listener closed meanwhile: nobody will take it
             }
         } finally {
             topUp();
@@ -229,17 +283,29 @@ public final class OverlappedServerSocket extends HandleChannel {
     private void acceptFailed(Accept op, Throwable t) {
         List<Waiter> failing = new ArrayList<>();
         boolean open;
+        boolean clientGone = isClientGone(t);
+        long delay = 0;
+        int inARow = 0;
+        boolean schedule = false;
         synchronized (lock) {
             posted--;
             open = isOpen();
             if (!open) {
                 failing.addAll(waiting);
                 waiting.clear();
-            } else if (!isClientGone(t)) {
+            } else if (!clientGone) {
+                acceptFailures.incrementAndGet();
+                inARow = ++failuresInARow;
                 Waiter w = waiting.poll();
                 if (w != null) {
                     failing.add(w);
+                } else {
+                    unheard = t;
                 }
+                // Posted again from here, an accept that failed at once would recurse: it always waits.
+                delay = retryDelayMillis(op.failedAtOnce ? inARow : inARow - 1);
+                schedule = delay > 0 && !backingOff;
+                backingOff |= delay > 0;
             }
         }
         try {
@@ -247,20 +313,54 @@ public final class OverlappedServerSocket extends HandleChannel {
                 w.fail(t);
             }
         } finally {
-            // An accept that failed at once is not posted again here (it would fail again, recursively); the
-            // next accept() tops up.
-            if (open && !op.failedAtOnce) {
+            if (schedule) {
+                logBackOff(t, inARow, delay);
+                retryAfter(delay);
+            } else if (open && (clientGone || delay == 0) && !op.failedAtOnce) {
                 topUp();
             }
         }
     }
 
+    /** The wait before posting again after the {@code n}th retry in a row: none for 0, then doubling. */
+    private static long retryDelayMillis(int n) {
+        return n <= 0 ? 0 : Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(n - 1, 16));
+    }
+
+    private void logBackOff(Throwable t, int inARow, long delay) {
+        long heldBack = failureLog.tryAcquire();
+        if (heldBack >= 0) {
+            LOG.warn("{}: accept failed {} time(s) in a row ({} in all, {} such line(s) held back); posting again in"
+                    + " {} ms: {}", this, inARow, acceptFailures.get(), heldBack, delay, t.toString());
+        }
+    }
+
+    /** Ends the back-off after {@code delay} ms, on an I/O thread. */
+    private void retryAfter(long delay) {
+        Executor onDispatcher = task -> {
+            try {
+                dispatcher.execute(task);
+            } catch (RejectedExecutionException e) {
+                // Shut down, or its task queue full: the next accept() or completion posts again.
+                synchronized (lock) {
+                    backingOff = false;
+                }
+            }
+        };
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, onDispatcher).execute(() -> {
+            synchronized (lock) {
+                backingOff = false;
+            }
+            topUp();
+        });
+    }
+
     /** The client reset before its accept completed: nothing for the application to hear. */
     private static boolean isClientGone(Throwable t) {
-        if (!(t instanceof org.iocp4j.Win32Error)) {
+        if (!(t instanceof Win32Error)) {
             return false;
         }
-        int code = ((org.iocp4j.Win32Error) t).errorCode();
+        int code = ((Win32Error) t).errorCode();
         return code == Win32Errors.WSAECONNRESET || code == Win32Errors.ERROR_NETNAME_DELETED;
     }
 
@@ -275,7 +375,7 @@ public final class OverlappedServerSocket extends HandleChannel {
             waiting.clear();
         }
         for (OverlappedSocket s : unclaimed) {
-            s.close(java.time.Duration.ZERO);
+            s.close(Duration.ZERO);
         }
         for (Waiter w : failing) {
             w.fail(Win32Exceptions.forCode("AcceptEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null));
@@ -312,7 +412,7 @@ public final class OverlappedServerSocket extends HandleChannel {
         void succeed(OverlappedSocket s) {
             if (future != null) {
                 if (!future.complete(s)) {
-                    s.close(java.time.Duration.ZERO); // the future was cancelled: nobody owns the socket
+                    s.close(Duration.ZERO); // the future was cancelled: nobody owns the socket
                 }
             } else {
                 handler.completed(s, attachment);

@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import java.util.Objects;
 
 import org.iocp4j.Backend;
@@ -16,6 +18,7 @@ import org.iocp4j.internal.NativeSockets;
 import org.iocp4j.internal.PortableSockets;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
+import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Socket;
 
 /**
@@ -41,6 +44,10 @@ public final class OverlappedSocket extends HandleChannel {
     private final SocketBackend sockets;
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
+    // Kept here, as NIO keeps them, because Winsock answers WSAESHUTDOWN (10058) to a read after
+    // shutdown(SD_RECEIVE), where this API promises end of stream; reads and writes check them first.
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
 
     OverlappedSocket(IoDispatcher dispatcher, long handle, SocketBackend sockets, InetSocketAddress local,
                      InetSocketAddress remote) throws IOException {
@@ -59,7 +66,8 @@ public final class OverlappedSocket extends HandleChannel {
      *
      * @param dispatcher the dispatcher whose threads run the socket's completions
      * @param remote     a resolved IPv4 or IPv6 address
-     * @return the connected socket; fails with {@link Win32Exceptions.Connect} (1225 / 10061) when refused
+     * @return the connected socket; fails with {@link Win32Exceptions.Connect} when refused (1225 / 10061) or
+     *         timed out (121 / 10060), {@link Win32Exceptions.NoRouteToHost} when unreachable (1231, 1232, ...)
      * @throws UnresolvedAddressException if {@code remote} is unresolved
      * @throws IOException                if the socket cannot even be made (its Win32 code kept)
      */
@@ -83,17 +91,29 @@ public final class OverlappedSocket extends HandleChannel {
      */
     public static <A> IoOperation connect(IoDispatcher dispatcher, InetSocketAddress remote, A attachment,
                                           CompletionHandler<OverlappedSocket, ? super A> handler) throws IOException {
+        Objects.requireNonNull(dispatcher, "dispatcher");
+        return connect(dispatcher, remote, attachment, handler, backendOf(dispatcher));
+    }
+
+    /** {@link #connect(IoDispatcher, InetSocketAddress, Object, CompletionHandler)} over the given sockets (tests). */
+    static <A> IoOperation connect(IoDispatcher dispatcher, InetSocketAddress remote, A attachment,
+                                   CompletionHandler<OverlappedSocket, ? super A> handler, SocketBackend sockets)
+            throws IOException {
         Objects.requireNonNull(handler, "handler");
-        OverlappedSocket s = unconnected(dispatcher, remote);
+        OverlappedSocket s = unconnected(dispatcher, remote, sockets);
         return s.start(new Connect(s, remote, handler, attachment), 0);
     }
 
     private static OverlappedSocket unconnected(IoDispatcher dispatcher, InetSocketAddress remote) throws IOException {
         Objects.requireNonNull(dispatcher, "dispatcher");
+        return unconnected(dispatcher, remote, backendOf(dispatcher));
+    }
+
+    private static OverlappedSocket unconnected(IoDispatcher dispatcher, InetSocketAddress remote, SocketBackend sockets)
+            throws IOException {
         if (remote.isUnresolved()) {
             throw new UnresolvedAddressException();
         }
-        SocketBackend sockets = backendOf(dispatcher);
         int family = SocketAddresses.familyOf(remote);
         long handle = sockets.socket(family);
         if (handle < 0) {
@@ -125,7 +145,7 @@ public final class OverlappedSocket extends HandleChannel {
     public <A> IoOperation read(ByteBuffer dst, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
         ByteBuffer[] dsts = single(dst, true);
-        return start(new Recv<Integer>(this, dsts, 1, false, handler, attachment), 0, dsts);
+        return receive(new Recv<Integer>(this, dsts, 1, false, handler, attachment), dsts);
     }
 
     /**
@@ -137,7 +157,7 @@ public final class OverlappedSocket extends HandleChannel {
     public IoFuture<Integer> read(ByteBuffer dst) {
         ByteBuffer[] dsts = single(dst, true);
         IoFuture<Integer> f = new IoFuture<>();
-        start(new Recv<>(this, dsts, 1, f), 0, dsts);
+        receive(new Recv<>(this, dsts, 1, f), dsts);
         return f;
     }
 
@@ -157,7 +177,7 @@ public final class OverlappedSocket extends HandleChannel {
                                 CompletionHandler<Long, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
         ByteBuffer[] pinned = slice(dsts, offset, length, true);
-        return start(new Recv<Long>(this, pinned, pinned.length, true, handler, attachment), 0, pinned);
+        return receive(new Recv<Long>(this, pinned, pinned.length, true, handler, attachment), pinned);
     }
 
     /**
@@ -171,7 +191,7 @@ public final class OverlappedSocket extends HandleChannel {
      */
     public <A> IoOperation awaitReadable(A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
-        return start(new Recv<Integer>(this, NO_BUFFERS, 0, false, handler, attachment), 0);
+        return receive(new Recv<Integer>(this, NO_BUFFERS, 0, false, handler, attachment), NO_BUFFERS);
     }
 
     /**
@@ -181,7 +201,7 @@ public final class OverlappedSocket extends HandleChannel {
      */
     public IoFuture<Integer> awaitReadable() {
         IoFuture<Integer> f = new IoFuture<>();
-        start(new Recv<>(this, NO_BUFFERS, 0, f), 0);
+        receive(new Recv<>(this, NO_BUFFERS, 0, f), NO_BUFFERS);
         return f;
     }
 
@@ -197,7 +217,7 @@ public final class OverlappedSocket extends HandleChannel {
     public <A> IoOperation write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
         ByteBuffer[] srcs = single(src, false);
-        return start(new Send<Integer>(this, srcs, false, handler, attachment), 0, srcs);
+        return send(new Send<Integer>(this, srcs, false, handler, attachment), srcs);
     }
 
     /**
@@ -209,7 +229,7 @@ public final class OverlappedSocket extends HandleChannel {
     public IoFuture<Integer> write(ByteBuffer src) {
         ByteBuffer[] srcs = single(src, false);
         IoFuture<Integer> f = new IoFuture<>();
-        start(new Send<>(this, srcs, f), 0, srcs);
+        send(new Send<>(this, srcs, f), srcs);
         return f;
     }
 
@@ -228,7 +248,7 @@ public final class OverlappedSocket extends HandleChannel {
                                  CompletionHandler<Long, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
         ByteBuffer[] pinned = slice(srcs, offset, length, false);
-        return start(new Send<Long>(this, pinned, true, handler, attachment), 0, pinned);
+        return send(new Send<Long>(this, pinned, true, handler, attachment), pinned);
     }
 
     /**
@@ -258,20 +278,56 @@ public final class OverlappedSocket extends HandleChannel {
 
     /**
      * Ends the output side ({@code shutdown(SD_SEND)}): the peer reads end of stream after what was sent.
+     * From then on a write fails with {@link Win32Exceptions.Shutdown} (a {@code ClosedChannelException},
+     * 10058) without reaching the kernel; the socket stays open for reading. A second call does nothing.
      *
-     * @throws IOException on failure, with its code
+     * @throws ClosedChannelException if the socket is closed
+     * @throws IOException            on failure, with its code
      */
     public void shutdownOutput() throws IOException {
-        call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_SEND));
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!outputShutdown) {
+            call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_SEND));
+            outputShutdown = true;
+        }
     }
 
     /**
-     * Ends the input side ({@code shutdown(SD_RECEIVE)}).
+     * Ends the input side ({@code shutdown(SD_RECEIVE)}). From then on a read completes at once with -1
+     * (end of stream, as in NIO; Winsock itself would fail it with 10058), a zero-byte read with 0. A second
+     * call does nothing.
      *
-     * @throws IOException on failure, with its code
+     * @throws ClosedChannelException if the socket is closed
+     * @throws IOException            on failure, with its code
      */
     public void shutdownInput() throws IOException {
-        call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_RECEIVE));
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!inputShutdown) {
+            call("shutdown", () -> sockets.shutdown(handle, Win32Socket.SD_RECEIVE));
+            inputShutdown = true;
+        }
+    }
+
+    /** Starts a receive, or answers it at once after {@link #shutdownInput} (a closed socket still refuses it). */
+    private <V> IoOperation receive(Recv<V> op, ByteBuffer[] buffers) {
+        if (inputShutdown && isOpen()) {
+            op.answered(op.endOfStream());
+            return op;
+        }
+        return start(op, 0, buffers);
+    }
+
+    /** Starts a send, or refuses it after {@link #shutdownOutput} (a closed socket refuses it as closed). */
+    private <V> IoOperation send(Send<V> op, ByteBuffer[] buffers) {
+        if (outputShutdown && isOpen()) {
+            op.rejected(Win32Exceptions.forCode(op.operation(), Win32Errors.WSAESHUTDOWN, false, null));
+            return op;
+        }
+        return start(op, 0, buffers);
     }
 
     /**
@@ -432,11 +488,22 @@ public final class OverlappedSocket extends HandleChannel {
 
         @Override
         V succeeded(int bytes) {
-            if (bytes == 0 && remaining(dsts) > 0) {
-                return box(-1, asLong);
+            if (bytes == 0) {
+                return endOfStream();
             }
             advance(dsts, Integer.toUnsignedLong(bytes));
             return box(Integer.toUnsignedLong(bytes), asLong);
+        }
+
+        /** -1 for a read with room, 0 for a zero-byte read (the next read says end of stream). */
+        V endOfStream() {
+            return box(remaining(dsts) > 0 ? -1 : 0, asLong);
+        }
+
+        /** A receive posted just before {@code shutdownInput} may still meet WSAESHUTDOWN: end of stream too. */
+        @Override
+        V resultOf(int errorCode) {
+            return errorCode == Win32Errors.WSAESHUTDOWN ? endOfStream() : null;
         }
     }
 
@@ -512,12 +579,15 @@ public final class OverlappedSocket extends HandleChannel {
             if (r < 0) {
                 throw Win32Exceptions.forCode("setsockopt(SO_UPDATE_CONNECT_CONTEXT)", -r, false, null);
             }
+            if (!socket.isOpen()) { // closed while connecting: nobody can use it
+                throw Win32Exceptions.forCode("ConnectEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null);
+            }
             return socket;
         }
 
         @Override
         void failedCleanup() {
-            socket.close(java.time.Duration.ZERO);
+            socket.close(Duration.ZERO);
         }
 
         @Override

@@ -121,6 +121,12 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         handOut(null, t);
     }
 
+    /** Completes with {@code value} an operation answered without the call (no OVERLAPPED was allocated). */
+    final void answered(V value) {
+        state = DONE;
+        handOut(value, null);
+    }
+
     @Override
     public final boolean cancel() {
         if (!STATE.compareAndSet(this, PENDING, CANCELLING)) {
@@ -140,24 +146,29 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     }
 
     private void deliver(int errorCode, int bytes) {
-        overlapped.free();
-        channel.ended();
         V value = null;
         Throwable failure = null;
-        if (errorCode == 0) {
-            try {
+        // The result is made while the operation still counts as in flight: a connect's or an accept's
+        // success sets SO_UPDATE_*_CONTEXT on the handle, and close closes the handle once the count drops.
+        // Counted out first, a concurrent close could close the handle under the option, whose value
+        // Windows hands at once to the next socket opened (Wine shows it), so the option would land there.
+        try {
+            if (errorCode == 0) {
                 value = succeeded(bytes);
-            } catch (IOException | RuntimeException e) {
-                failure = e;
+            } else {
+                value = resultOf(errorCode);
+                if (value == null) {
+                    failure = channel.exceptionFor(operation(), errorCode);
+                }
             }
-        } else {
-            value = resultOf(errorCode);
-            if (value == null) {
-                failure = channel.exceptionFor(operation(), errorCode);
-            }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            overlapped.free();
+            channel.ended();
         }
         if (failure != null) {
-            failedCleanup();
+            failedCleanup(); // after ended(): a cleanup that closes the channel must not find itself in flight
         }
         handOut(value, failure);
     }

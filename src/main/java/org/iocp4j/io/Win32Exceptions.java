@@ -1,9 +1,12 @@
 package org.iocp4j.io;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +18,9 @@ import org.iocp4j.internal.Win32Errors;
 /**
  * The JDK exception types Java users expect for well-known Win32 and Winsock error codes, each keeping
  * its code ({@link Win32Error}). Every failure of an {@code org.iocp4j.io} operation is one of these or an
- * {@link IocpException}:
+ * {@link IocpException}. The socket codes follow the JDK's own table on Windows ({@code handleSocketError}
+ * and {@code NET_ThrowNew}), with the Win32 codes an overlapped call's packet carries for the same conditions
+ * beside their Winsock twins:
  * <table>
  *   <caption>Error codes and the exceptions they become</caption>
  *   <tr><th>code</th><th>exception</th></tr>
@@ -23,8 +28,16 @@ import org.iocp4j.internal.Win32Errors;
  *       locally</td><td>{@link AsynchronousClose} (an {@link AsynchronousCloseException})</td></tr>
  *   <tr><td>64 {@code ERROR_NETNAME_DELETED}, 10054 {@code WSAECONNRESET}, 10053 on an open channel</td>
  *       <td>{@link ConnectionReset} (a {@link SocketException}, "Connection reset")</td></tr>
- *   <tr><td>1225 {@code ERROR_CONNECTION_REFUSED}, 10061 {@code WSAECONNREFUSED}, 1231, 10051, 10060</td>
+ *   <tr><td>1225 {@code ERROR_CONNECTION_REFUSED}, 10061 {@code WSAECONNREFUSED}, 10060 {@code WSAETIMEDOUT},
+ *       121 {@code ERROR_SEM_TIMEOUT} (how a {@code ConnectEx} timeout arrives)</td>
  *       <td>{@link Connect} (a {@link ConnectException})</td></tr>
+ *   <tr><td>1231 {@code ERROR_NETWORK_UNREACHABLE}, 1232 {@code ERROR_HOST_UNREACHABLE}, 10051
+ *       {@code WSAENETUNREACH}, 10065 {@code WSAEHOSTUNREACH}</td>
+ *       <td>{@link NoRouteToHost} (a {@link NoRouteToHostException})</td></tr>
+ *   <tr><td>10048 {@code WSAEADDRINUSE}, 10049 {@code WSAEADDRNOTAVAIL}</td>
+ *       <td>{@link Bind} (a {@link BindException})</td></tr>
+ *   <tr><td>10058 {@code WSAESHUTDOWN}: a write after {@code shutdownOutput}</td>
+ *       <td>{@link Shutdown} (a {@link ClosedChannelException}, as NIO's)</td></tr>
  *   <tr><td>2, 3</td><td>{@link NoSuchFile}</td></tr>
  *   <tr><td>80, 183</td><td>{@link FileAlreadyExists}</td></tr>
  *   <tr><td>5</td><td>{@link AccessDenied}</td></tr>
@@ -35,6 +48,10 @@ public final class Win32Exceptions {
 
     /** Wine's status for a socket closed locally under a pending receive (Windows gives 995 or 1236). */
     static final int WINE_LOCAL_CLOSE = 676;
+    // Codes only this table names (Win32Errors holds the ones the library's logic uses).
+    private static final int ERROR_HOST_UNREACHABLE = 1232;
+    private static final int WSAEADDRNOTAVAIL = 10049;
+    private static final int WSAEHOSTUNREACH = 10065;
 
     private Win32Exceptions() {
     }
@@ -63,10 +80,19 @@ public final class Win32Exceptions {
                 return new ConnectionReset(text, errorCode);
             case Win32Errors.ERROR_CONNECTION_REFUSED:
             case Win32Errors.WSAECONNREFUSED:
-            case Win32Errors.ERROR_NETWORK_UNREACHABLE:
-            case Win32Errors.WSAENETUNREACH:
             case Win32Errors.WSAETIMEDOUT:
+            case Win32Errors.ERROR_SEM_TIMEOUT: // STATUS_IO_TIMEOUT: the packet of a ConnectEx that timed out
                 return new Connect(text, errorCode);
+            case Win32Errors.ERROR_NETWORK_UNREACHABLE:
+            case ERROR_HOST_UNREACHABLE:
+            case Win32Errors.WSAENETUNREACH:
+            case WSAEHOSTUNREACH:
+                return new NoRouteToHost(text, errorCode);
+            case Win32Errors.WSAEADDRINUSE:
+            case WSAEADDRNOTAVAIL:
+                return new Bind(text, errorCode);
+            case Win32Errors.WSAESHUTDOWN:
+                return new Shutdown(text, errorCode);
             case Win32Errors.ERROR_FILE_NOT_FOUND:
             case Win32Errors.ERROR_PATH_NOT_FOUND:
                 return new NoSuchFile(path, text, errorCode);
@@ -126,6 +152,63 @@ public final class Win32Exceptions {
         Connect(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** The network or host cannot be reached (1231, 1232, 10051, 10065). */
+    public static final class NoRouteToHost extends NoRouteToHostException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        NoRouteToHost(String message, int errorCode) {
+            super(message);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /** The local address is in use or is not this machine's (10048, 10049). */
+    public static final class Bind extends BindException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+
+        Bind(String message, int errorCode) {
+            super(message);
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public int errorCode() {
+            return errorCode;
+        }
+    }
+
+    /**
+     * That side of the socket was shut down (10058): a write after {@code shutdownOutput}. A
+     * {@link ClosedChannelException} as NIO's, but not an asynchronous close: the socket stays open.
+     */
+    public static final class Shutdown extends ClosedChannelException implements Win32Error {
+        private static final long serialVersionUID = 1L;
+        private final int errorCode;
+        private final String message;
+
+        Shutdown(String message, int errorCode) {
+            this.message = message;
+            this.errorCode = errorCode;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
         }
 
         @Override
