@@ -287,13 +287,18 @@ public final class OverlappedFile extends HandleChannel {
     /**
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the handle: from now on an operation that completes
      * at once queues no packet, and its handler runs on the calling thread before the read or write method
-     * returns (up to a nesting depth of 16; deeper, through the port). Irreversible, as on Windows.
+     * returns (up to a nesting depth of 16; deeper, through the port). Irreversible, as on Windows. Only on
+     * an idle file (or with {@link FileOpenOption#SKIP_COMPLETION_PORT_ON_SUCCESS} at open): the kernel
+     * applies the mode per call, so a switch under a read or write in flight would lose or duplicate its
+     * completion. Calling it again once set does nothing.
      *
-     * @throws IOException on failure, with its Win32 code
+     * @throws IllegalStateException                     if operations are in flight ({@link #outstanding()},
+     *                                                   a {@link #size()} running on another thread included)
+     * @throws java.nio.channels.ClosedChannelException if closed
+     * @throws IOException                               on failure, with its Win32 code
      */
     public void skipCompletionPortOnSuccess() throws IOException {
-        call("SetFileCompletionNotificationModes", () -> files.skipCompletionPortOnSuccess(handle));
-        markSkipOnSuccess();
+        switchOnSkipOnSuccess(() -> files.skipCompletionPortOnSuccess(handle));
     }
 
     /**
