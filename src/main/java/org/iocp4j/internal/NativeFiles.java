@@ -16,13 +16,19 @@ public final class NativeFiles implements FileBackend {
     }
 
     @Override
-    public long open(String path, int access, int shareMode, int disposition, int flags) {
+    public long open(String path, int access, int shareMode, int disposition, int flags, boolean sparse) {
         long name = utf16z(path);
+        long h;
         try {
-            return Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
+            h = Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
         } finally {
             NativeMemory.free(name);
         }
+        if (h >= 0 && sparse) {
+            // As the JDK: after opening, and a failure (FAT, a read-only handle) leaves the file as it was.
+            Win32File.setSparse0(h);
+        }
+        return h;
     }
 
     /** A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller frees it. */

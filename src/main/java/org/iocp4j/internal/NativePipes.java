@@ -37,7 +37,7 @@ public final class NativePipes {
      */
     public static long open(String name, boolean messageMode) {
         long h = NativeFiles.INSTANCE.open(name, Win32File.GENERIC_READ | Win32File.GENERIC_WRITE, 0,
-                Win32File.OPEN_EXISTING, clientOpenFlags());
+                Win32File.OPEN_EXISTING, clientOpenFlags(), false);
         if (h < 0 || !messageMode) {
             return h;
         }

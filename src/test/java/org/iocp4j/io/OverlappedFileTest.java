@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
+import org.iocp4j.WineGap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -165,6 +167,30 @@ class OverlappedFileTest {
             assertEquals(10, f.size());
             f.flush();
         }
+    }
+
+    /** {@code FILE_ATTRIBUTE_SPARSE_FILE}, in the raw attributes the JDK's {@code dos:attributes} returns on Windows. */
+    private static final int FILE_ATTRIBUTE_SPARSE_FILE = 0x200;
+
+    @Test
+    void sparseMarksANewFileSparseSoAWriteFarAwayAllocatesNothingBefore() throws Exception {
+        WineGap.SPARSE_FILES.assumeShownOn(dispatcher.port().backend());
+        Path sparse = dir.resolve("sparse-new.bin");
+        Path plain = dir.resolve("plain.bin");
+        try (OverlappedFile f = OverlappedFile.open(dispatcher, sparse, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.SPARSE);
+             OverlappedFile g = OverlappedFile.open(dispatcher, plain, StandardOpenOption.WRITE,
+                     StandardOpenOption.CREATE_NEW)) {
+            assertEquals(5, await(f.write(direct("hello".getBytes()), 5L << 30)));
+            assertEquals(5, await(g.write(direct("hello".getBytes()), 0)));
+        }
+        assertEquals((5L << 30) + 5, Files.size(sparse));
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Windows"),
+                "FILE_ATTRIBUTE_SPARSE_FILE exists on Windows only (here " + System.getProperty("os.name") + ")");
+        assertEquals(FILE_ATTRIBUTE_SPARSE_FILE, (int) Files.getAttribute(sparse, "dos:attributes")
+                & FILE_ATTRIBUTE_SPARSE_FILE, "opened with SPARSE: FSCTL_SET_SPARSE");
+        assertEquals(0, (int) Files.getAttribute(plain, "dos:attributes") & FILE_ATTRIBUTE_SPARSE_FILE,
+                "opened without SPARSE");
     }
 
     private static byte[] bytes(ByteBuffer b) {
