@@ -4,6 +4,7 @@
  * -GetLastError() read on the next line. A synchronous completion's byte count comes from a local DWORD:
  * once the call returns, the packet may already have been dequeued and the OVERLAPPED reused.
  */
+#include <string.h>
 #include <windows.h>
 
 #include "iocp4j.h"
@@ -108,6 +109,36 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_sectorSize0(JNIEnv *en
         return -(jint) GetLastError();
     }
     return (jint) info.LogicalBytesPerSector;
+}
+
+/*
+ * FSCTL_SET_SPARSE, waited for (a metadata change; it does not wait on data). The handle is overlapped, so
+ * DeviceIoControl must have an OVERLAPPED with an event (with none it "fails in unpredictable ways"); the
+ * event's low bit keeps the completion off any port the handle is bound to.
+ */
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_setSparse0(JNIEnv *env, jclass cls, jlong handle) {
+    UNUSED(env);
+    UNUSED(cls);
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (event == NULL) {
+        return -(jint) GetLastError();
+    }
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.hEvent = (HANDLE) ((uintptr_t) event | 1);
+    DWORD done = 0;
+    jint result = 0;
+    if (!DeviceIoControl(HANDLE_OF(handle), FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &done, &o)) {
+        DWORD error = GetLastError();
+        if (error != ERROR_IO_PENDING) {
+            result = -(jint) error;
+        } else if (WaitForSingleObject(event, INFINITE) != WAIT_OBJECT_0
+                   || !GetOverlappedResult(HANDLE_OF(handle), &o, &done, FALSE)) {
+            result = -(jint) GetLastError();
+        }
+    }
+    CloseHandle(event);
+    return result;
 }
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_setNotificationModes0(JNIEnv *env, jclass cls, jlong handle,

@@ -19,6 +19,8 @@ _Static_assert(P(PIPE_READMODE_BYTE) == PIPE_READMODE_BYTE, "Win32Pipe.PIPE_READ
 _Static_assert(P(PIPE_READMODE_MESSAGE) == PIPE_READMODE_MESSAGE, "Win32Pipe.PIPE_READMODE_MESSAGE");
 _Static_assert(P(PIPE_REJECT_REMOTE_CLIENTS) == PIPE_REJECT_REMOTE_CLIENTS, "Win32Pipe.PIPE_REJECT_REMOTE_CLIENTS");
 _Static_assert(P(PIPE_UNLIMITED_INSTANCES) == PIPE_UNLIMITED_INSTANCES, "Win32Pipe.PIPE_UNLIMITED_INSTANCES");
+_Static_assert(P(SECURITY_SQOS_PRESENT) == SECURITY_SQOS_PRESENT, "Win32Pipe.SECURITY_SQOS_PRESENT");
+_Static_assert(P(SECURITY_IDENTIFICATION) == SECURITY_IDENTIFICATION, "Win32Pipe.SECURITY_IDENTIFICATION");
 
 JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Pipe_createNamedPipe0(JNIEnv *env, jclass cls, jlong name,
                                                                              jint open_mode, jint pipe_mode,

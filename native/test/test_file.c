@@ -1,6 +1,6 @@
 /*
- * The file natives (iocp_file.c): positions above 4 GiB, end of file (at once or in the packet), size,
- * end-of-file moves, flush, sector size, notification modes, a missing file.
+ * The file natives (iocp_file.c): a sparse file, positions above 4 GiB, end of file (at once or in the packet),
+ * size, end-of-file moves, flush, sector size, notification modes, a missing file.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +19,7 @@ static __typeof__(&Java_org_iocp4j_internal_Win32File_truncate0) truncate0;
 static __typeof__(&Java_org_iocp4j_internal_Win32File_flush0) flush0;
 static __typeof__(&Java_org_iocp4j_internal_Win32File_sectorSize0) sector_size0;
 static __typeof__(&Java_org_iocp4j_internal_Win32File_setNotificationModes0) set_modes0;
+static __typeof__(&Java_org_iocp4j_internal_Win32File_setSparse0) set_sparse0;
 
 static void load_exports(void) {
     load_port_natives(&p);
@@ -30,6 +31,7 @@ static void load_exports(void) {
     LOAD(flush0, "Java_org_iocp4j_internal_Win32File_flush0");
     LOAD(sector_size0, "Java_org_iocp4j_internal_Win32File_sectorSize0");
     LOAD(set_modes0, "Java_org_iocp4j_internal_Win32File_setNotificationModes0");
+    LOAD(set_sparse0, "Java_org_iocp4j_internal_Win32File_setSparse0");
 }
 
 static void at(OVERLAPPED *o, UINT64 position) {
@@ -66,7 +68,21 @@ void test_file(void) {
     if (!CHECK(h > 0, "createFile0 with FILE_FLAG_OVERLAPPED opens a new file (got %lld)", (long long) h)) {
         return;
     }
+    /* Sparse before the write at 5 GiB: on NTFS a plain file would first get 5 GiB of zeros, synchronously
+     * (minutes, beyond the watchdog). After the association: the call must not queue a packet on the port. */
     CHECK(p.associate0(NULL, NULL, port, h, 11) == 0, "the file associates with the port");
+    jint sparse = set_sparse0(NULL, NULL, h);
+    CHECK(sparse == 0, "setSparse0 succeeds (got %ld)", (long) sparse);
+    iocp4j_dequeue_result stray;
+    CHECK(p.dequeue0(NULL, NULL, port, addr_of(&stray), 0) == org_iocp4j_internal_Win32Port_DEQUEUE_TIMEOUT,
+          "setSparse0 queues no packet on the file's port");
+    if (run_windows_only_checks()) {
+        DWORD attributes = GetFileAttributesW(path);
+        CHECK(attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_SPARSE_FILE) != 0,
+              "the file is sparse: FILE_ATTRIBUTE_SPARSE_FILE (attributes 0x%lx)", attributes);
+    } else {
+        skip(1, "setSparse0 makes the file sparse", "Wine accepts FSCTL_SET_SPARSE and ignores it");
+    }
 
     const UINT64 beyond4g = (5ULL << 30) + 3; /* above 4 GiB: OffsetHigh = 1 */
     static char hello[] = "hello";

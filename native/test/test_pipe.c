@@ -41,9 +41,43 @@ static jlong server(const wchar_t *name, int first) {
                         P(PIPE_TYPE_MESSAGE) | P(PIPE_READMODE_MESSAGE) | P(PIPE_REJECT_REMOTE_CLIENTS), 1, 4096, 4096, 0);
 }
 
+/* A client opened as NativePipes.open does: Java's CLIENT_OPEN_FLAGS, and FILE_FLAG_OVERLAPPED as NativeFiles adds. */
 static jlong client(const wchar_t *name) {
     return create_file0(NULL, NULL, addr_of(name), F(GENERIC_READ) | F(GENERIC_WRITE), 0, F(OPEN_EXISTING),
-                        F(FILE_FLAG_OVERLAPPED));
+                        P(CLIENT_OPEN_FLAGS) | F(FILE_FLAG_OVERLAPPED));
+}
+
+/*
+ * What a server that took the name first can do with a client's identity: it reads a byte, impersonates the
+ * client and asks its thread token's level. Opened with Java's flags, the client allows identification only
+ * (SecurityIdentification, 1), never acting as the client (SecurityImpersonation, 2, the default without
+ * SECURITY_SQOS_PRESENT). OpenThreadToken(OpenAsSelf = TRUE): an identification token refuses the thread's own
+ * access checks.
+ */
+static void check_client_identification_only(jlong s) {
+    if (!run_windows_only_checks()) {
+        skip(1, "the client's impersonation level",
+             "Wine ignores SECURITY_SQOS_PRESENT: a pipe server always gets SecurityImpersonation (2)");
+        return;
+    }
+    BOOL impersonating = ImpersonateNamedPipeClient((HANDLE) (intptr_t) s);
+    DWORD impersonate_error = impersonating ? 0 : GetLastError();
+    if (!CHECK(impersonating, "the server impersonates the client (error %lu)", impersonate_error)) {
+        return;
+    }
+    HANDLE token = NULL;
+    SECURITY_IMPERSONATION_LEVEL level = SecurityDelegation;
+    DWORD size = 0;
+    BOOL ok = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &token)
+              && GetTokenInformation(token, TokenImpersonationLevel, &level, sizeof level, &size);
+    DWORD error = ok ? 0 : GetLastError();
+    if (token != NULL) {
+        CloseHandle(token);
+    }
+    RevertToSelf();
+    CHECK(ok && level == SecurityIdentification,
+          "the server may identify the client, not act as it: SecurityIdentification (1) (got %d, error %lu)",
+          (int) level, error);
 }
 
 /* The outcome of an I/O call: its error (0: success) and bytes, at once or from its packet. */
@@ -101,6 +135,7 @@ void test_pipe(void) {
     e = outcome(port, read0(NULL, NULL, s, addr_of(rest), sizeof rest, addr_of(&read2_o)), &read2_o, &bytes);
     CHECK(e == 0 && bytes == 6 && memcmp(rest, " world", 6) == 0, "the next read: the rest of the message (got %u, %u)", e,
           bytes);
+    check_client_identification_only(s);
 
     p.close0(NULL, NULL, c);
     static OVERLAPPED broken_o;

@@ -24,6 +24,8 @@ public enum WineGap {
     CANCEL_NOTHING_PENDING("Wine's CancelIoEx on a socket returns TRUE with nothing pending (Windows: 1168)"),
     /** A socket closed locally under a pending receive completes with 676, not 995 or 1236. */
     LOCAL_CLOSE_STATUS("Wine completes a receive pending on a locally closed socket with 676 (Windows: 995 or 1236)"),
+    /** {@code FSCTL_SET_SPARSE} succeeds and changes nothing: no file shows {@code FILE_ATTRIBUTE_SPARSE_FILE}. */
+    SPARSE_FILES("Wine accepts FSCTL_SET_SPARSE and ignores it: no file ever has FILE_ATTRIBUTE_SPARSE_FILE"),
     /** Every port call is a wineserver round trip: time-based expectations mean nothing. */
     TIMING("every port call under Wine is a wineserver round trip (50-120 us): no timing holds");
 

@@ -23,8 +23,10 @@ public interface FileBackend {
      * @param shareMode   {@code FILE_SHARE_*}
      * @param disposition {@link Win32File#CREATE_NEW}, ...
      * @param flags       {@code FILE_FLAG_*} beyond {@link Win32File#FILE_FLAG_OVERLAPPED}, which is implied
+     * @param sparse      make the file sparse ({@code StandardOpenOption.SPARSE}): a hint, as in NIO, ignored
+     *                    where the file system cannot
      */
-    long open(String path, int access, int shareMode, int disposition, int flags);
+    long open(String path, int access, int shareMode, int disposition, int flags, boolean sparse);
 
     /** Starts a read of {@code dst}'s remaining bytes at {@code position}; the OVERLAPPED's offset is already set. */
     long read(long handle, ByteBuffer dst, long position, long overlapped);

@@ -1,12 +1,16 @@
 package org.iocp4j.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 /** {@link FileBackend} over the Win32 natives of {@code native/iocp_file.c}. */
 public final class NativeFiles implements FileBackend {
 
     /** The one instance (the natives hold no state). */
     public static final NativeFiles INSTANCE = new NativeFiles();
+
+    /** Past this length a path takes the {@code \\?\} prefix: the JDK's threshold (a directory's MAX_PATH - 12 - 1). */
+    private static final int MAX_UNPREFIXED = 247;
 
     static {
         NativeLibraryLoader.isLoaded(); // the natives below need the DLL, whichever class was touched first
@@ -16,13 +20,42 @@ public final class NativeFiles implements FileBackend {
     }
 
     @Override
-    public long open(String path, int access, int shareMode, int disposition, int flags) {
-        long name = utf16z(path);
+    public long open(String path, int access, int shareMode, int disposition, int flags, boolean sparse) {
+        long name = utf16z(forWin32Calls(path));
+        long h;
         try {
-            return Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
+            h = Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
         } finally {
             NativeMemory.free(name);
         }
+        if (h >= 0 && sparse) {
+            // As the JDK: after opening, and a failure (FAT, a read-only handle) leaves the file as it was.
+            Win32File.setSparse0(h);
+        }
+        return h;
+    }
+
+    /**
+     * {@code path} as a Win32 call accepts it, as the JDK's {@code WindowsPath} does: past 247 characters an
+     * absolute path takes the {@code \\?\} prefix ({@code \\?\UNC\server\share\...} for a UNC path), else
+     * {@code CreateFileW} fails with 3, {@code ERROR_PATH_NOT_FOUND}, at MAX_PATH (260). The prefix turns off
+     * Win32's normalisation, so the path must be absolute with backslashes (as {@code Path.toAbsolutePath()}
+     * gives it on Windows), and its {@code .} and {@code ..} are resolved here, lexically, as Win32 (and the
+     * JDK's {@code GetFullPathName}) would. Device names ({@code \\.\pipe\...}) and prefixed paths are
+     * left as they are.
+     *
+     * @param path an absolute Windows path
+     * @return the path to hand to a Win32 call
+     */
+    public static String forWin32Calls(String path) {
+        if (path.length() <= MAX_UNPREFIXED || path.startsWith("\\\\?\\") || path.startsWith("\\\\.\\")) {
+            return path;
+        }
+        String resolved = Path.of(path).normalize().toString();
+        if (resolved.startsWith("\\\\")) {
+            return "\\\\?\\UNC" + resolved.substring(1); // \\server\share\... -> \\?\UNC\server\share\...
+        }
+        return "\\\\?\\" + resolved;
     }
 
     /** A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller frees it. */

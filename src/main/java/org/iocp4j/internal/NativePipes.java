@@ -31,10 +31,13 @@ public final class NativePipes {
         return Win32Pipe.disconnect0(pipe);
     }
 
-    /** A client's {@code CreateFileW(OPEN_EXISTING)} of the pipe, then its read mode: the handle or -error (231 busy). */
+    /**
+     * A client's {@code CreateFileW(OPEN_EXISTING)} of the pipe at identification level
+     * ({@link Win32Pipe#CLIENT_OPEN_FLAGS}), then its read mode: the handle or -error (231 busy).
+     */
     public static long open(String name, boolean messageMode) {
         long h = NativeFiles.INSTANCE.open(name, Win32File.GENERIC_READ | Win32File.GENERIC_WRITE, 0,
-                Win32File.OPEN_EXISTING, 0);
+                Win32File.OPEN_EXISTING, clientOpenFlags(), false);
         if (h < 0 || !messageMode) {
             return h;
         }
@@ -44,6 +47,11 @@ public final class NativePipes {
             return r;
         }
         return h;
+    }
+
+    /** The {@code CreateFileW} flags {@link #open} passes (beyond {@code FILE_FLAG_OVERLAPPED}). */
+    public static int clientOpenFlags() {
+        return Win32Pipe.CLIENT_OPEN_FLAGS;
     }
 
     /** {@code WaitNamedPipeW}: 0 when an instance is free, or -error (121 timeout). */

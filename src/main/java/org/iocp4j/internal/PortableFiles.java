@@ -61,7 +61,7 @@ public final class PortableFiles implements FileBackend {
     }
 
     @Override
-    public long open(String path, int access, int shareMode, int disposition, int flags) {
+    public long open(String path, int access, int shareMode, int disposition, int flags, boolean sparse) {
         EnumSet<StandardOpenOption> options = EnumSet.noneOf(StandardOpenOption.class);
         if ((access & Win32File.GENERIC_READ) != 0) {
             options.add(StandardOpenOption.READ);
@@ -82,6 +82,9 @@ public final class PortableFiles implements FileBackend {
         }
         if ((flags & Win32File.FILE_FLAG_WRITE_THROUGH) != 0) {
             options.add(StandardOpenOption.DSYNC);
+        }
+        if (sparse) {
+            options.add(StandardOpenOption.SPARSE);
         }
         Path p = Path.of(path);
         if ((options.contains(StandardOpenOption.TRUNCATE_EXISTING) || options.contains(StandardOpenOption.CREATE))

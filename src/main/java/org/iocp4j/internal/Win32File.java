@@ -77,6 +77,13 @@ public final class Win32File {
     static native int sectorSize0(long handle);
 
     /**
+     * {@code DeviceIoControl(FSCTL_SET_SPARSE)}, waited for: 0 or -error (1 where the file system has no
+     * sparse files). Zeros then written far from the data, or never written, take no disk space, and a
+     * write far beyond the end does not first fill the gap with zeros.
+     */
+    static native int setSparse0(long handle);
+
+    /**
      * {@code SetFileCompletionNotificationModes(handle, flags)}: 0 or -error. Modes can be set, never
      * cleared, on a handle; sockets and pipes are handles too.
      */

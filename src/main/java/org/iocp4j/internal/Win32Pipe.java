@@ -21,6 +21,15 @@ public final class Win32Pipe {
     @Native public static final int PIPE_READMODE_MESSAGE = 0x2;
     @Native public static final int PIPE_REJECT_REMOTE_CLIENTS = 0x8;
     @Native public static final int PIPE_UNLIMITED_INSTANCES = 255;
+    // A client's CreateFileW flags: the security quality of service it grants the server
+    @Native public static final int SECURITY_SQOS_PRESENT = 0x00100000;
+    @Native public static final int SECURITY_IDENTIFICATION = 0x00010000;
+    /**
+     * The flags a client end opens with: the server may learn who the client is, never act as it. Without
+     * {@code SECURITY_SQOS_PRESENT} a client grants {@code SecurityImpersonation}, and a process that took the
+     * pipe's name first could then open anything the client can.
+     */
+    @Native public static final int CLIENT_OPEN_FLAGS = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION;
 
     private Win32Pipe() {
     }

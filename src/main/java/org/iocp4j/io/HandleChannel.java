@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.iocp4j.BoundHandle;
 import org.iocp4j.IoDispatcher;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * deadline, whichever comes first. An OVERLAPPED whose packet has not come is never freed: it stays
  * submitted, its packet frees it whenever it comes, and close reports it. The count and the closed flag
  * share one word, so an operation cannot start after close has seen the count.
+ *
+ * <p>Skip-on-success is switched on in the same word: the kernel decides at each call whether a success
+ * queues a packet, and {@link #start} decides after the call whether to wait for one, so the mode must not
+ * change while an operation is in flight (Java would wait for a packet that never comes, or complete inline
+ * an operation whose packet still comes and then frees its OVERLAPPED a second time). The switch is
+ * refused unless the count is 0, and while it runs no operation starts.
  */
 abstract class HandleChannel implements Channel {
 
@@ -38,6 +45,10 @@ abstract class HandleChannel implements Channel {
     private static final int MAX_INLINE_DEPTH = 16;
     private static final ThreadLocal<int[]> INLINE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static final long CLOSED = 1L << 62;
+    /** Skip-on-success is being switched on: operations wait to start (one short Win32 call). */
+    private static final long SWITCHING = 1L << 61;
+    /** The operations (and synchronous calls) in flight. */
+    private static final long COUNT = SWITCHING - 1;
 
     final IoDispatcher dispatcher;
     final long handle;
@@ -90,7 +101,7 @@ abstract class HandleChannel implements Channel {
      * @return the count
      */
     public final int outstanding() {
-        return (int) (state.get() & ~CLOSED);
+        return (int) (state.get() & COUNT);
     }
 
     @Override
@@ -103,8 +114,51 @@ abstract class HandleChannel implements Channel {
         return skipOnSuccess;
     }
 
-    final void markSkipOnSuccess() {
-        skipOnSuccess = true;
+    /**
+     * Switches skip-on-success on with {@code setMode} ({@code SetFileCompletionNotificationModes}: 0 or
+     * -error), unless it is on already; only on an idle channel, and no operation starts meanwhile.
+     *
+     * @throws IllegalStateException   if operations are in flight
+     * @throws ClosedChannelException if closed
+     * @throws IOException            if {@code setMode} fails, with its Win32 code
+     */
+    final void switchOnSkipOnSuccess(LongSupplier setMode) throws IOException {
+        for (;;) {
+            long s = state.get();
+            if ((s & CLOSED) != 0) {
+                throw new ClosedChannelException();
+            }
+            if (skipOnSuccess) {
+                return;
+            }
+            if ((s & SWITCHING) != 0) {
+                Thread.onSpinWait(); // another thread is switching: see what it got
+                continue;
+            }
+            long inFlight = s & COUNT;
+            if (inFlight != 0) {
+                throw new IllegalStateException(this + ": " + inFlight + " operation(s) in flight; skip-on-success"
+                        + " can only be switched on while nothing is outstanding (the kernel queues a packet or not"
+                        + " according to the mode at the time of each call)");
+            }
+            if (state.compareAndSet(s, s | SWITCHING)) {
+                break;
+            }
+        }
+        long r;
+        try {
+            r = setMode.getAsLong();
+            if (r >= 0) {
+                skipOnSuccess = true; // before the bit clears: every operation that starts next sees it
+            }
+        } finally {
+            if (state.updateAndGet(s -> s & ~SWITCHING) == CLOSED) {
+                closeHandleOnce(); // close came meanwhile and left the handle to us
+            }
+        }
+        if (r < 0) {
+            throw exceptionFor("SetFileCompletionNotificationModes", (int) -r);
+        }
     }
 
     /**
@@ -135,7 +189,8 @@ abstract class HandleChannel implements Channel {
             throw e;
         }
         // ERROR_MORE_DATA (a message larger than the buffer) is a warning status, not an error: the
-        // kernel queues its packet even on a handle that skips the port on success.
+        // kernel queues its packet even on a handle that skips the port on success. The flag read here is
+        // the mode the call ran under: it cannot switch while this operation is counted in.
         if (r == -Win32Errors.ERROR_IO_PENDING || r == -Win32Errors.ERROR_MORE_DATA || (r >= 0 && !skipOnSuccess)) {
             if (!isOpen()) {
                 op.cancel(); // close's cancel-all may have run before the call started
@@ -175,6 +230,10 @@ abstract class HandleChannel implements Channel {
             if ((s & CLOSED) != 0) {
                 return false;
             }
+            if ((s & SWITCHING) != 0) {
+                Thread.onSpinWait(); // start under the mode the switch leaves, never across it
+                continue;
+            }
             if (state.compareAndSet(s, s + 1)) {
                 return true;
             }
@@ -182,7 +241,7 @@ abstract class HandleChannel implements Channel {
     }
 
     /** Runs a synchronous call on the handle: never after close, and close waits for it. */
-    final long call(String operation, java.util.function.LongSupplier call) throws IOException {
+    final long call(String operation, LongSupplier call) throws IOException {
         if (!begin()) {
             throw new ClosedChannelException();
         }

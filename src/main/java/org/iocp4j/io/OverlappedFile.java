@@ -63,10 +63,13 @@ public final class OverlappedFile extends HandleChannel {
      * @param dispatcher the dispatcher whose threads run the completions
      * @param path       the file
      * @param options    {@link StandardOpenOption}s ({@code READ}, {@code WRITE}, {@code CREATE},
-     *                   {@code CREATE_NEW}, {@code TRUNCATE_EXISTING}, {@code DELETE_ON_CLOSE}; {@code SYNC}
-     *                   and {@code DSYNC} mean write-through) and {@link FileOpenOption}s; with neither
-     *                   {@code READ} nor {@code WRITE}, {@code READ}. {@code CREATE}, {@code CREATE_NEW} and
-     *                   {@code TRUNCATE_EXISTING} count only with {@code WRITE}, as in NIO.
+     *                   {@code CREATE_NEW}, {@code TRUNCATE_EXISTING}, {@code DELETE_ON_CLOSE}, {@code SPARSE};
+     *                   {@code SYNC} and {@code DSYNC} mean write-through) and {@link FileOpenOption}s; with
+     *                   neither {@code READ} nor {@code WRITE}, {@code READ}. {@code CREATE}, {@code CREATE_NEW},
+     *                   {@code TRUNCATE_EXISTING} and {@code SPARSE} count only with {@code WRITE}, as in NIO.
+     *                   {@code SPARSE} with {@code CREATE} or {@code CREATE_NEW} marks the file sparse
+     *                   ({@code FSCTL_SET_SPARSE}), so a write far beyond the end does not first write zeros
+     *                   up to it (on NTFS, synchronously); a hint, ignored where the file system cannot.
      * @return the open file
      * @throws UnsupportedOperationException for {@code APPEND} (positions are explicit here) or an unknown option
      * @throws java.nio.file.NoSuchFileException     2 or 3 ({@link Win32Exceptions.NoSuchFile})
@@ -101,9 +104,12 @@ public final class OverlappedFile extends HandleChannel {
         boolean createNew = false;
         boolean truncate = false;
         boolean skip = false;
+        boolean sparse = false;
         for (OpenOption o : options) {
-            if (o == StandardOpenOption.READ || o == StandardOpenOption.WRITE || o == StandardOpenOption.SPARSE) {
+            if (o == StandardOpenOption.READ || o == StandardOpenOption.WRITE) {
                 continue;
+            } else if (o == StandardOpenOption.SPARSE) {
+                sparse = true;
             } else if (o == StandardOpenOption.CREATE) {
                 create = true;
             } else if (o == StandardOpenOption.CREATE_NEW) {
@@ -142,7 +148,9 @@ public final class OverlappedFile extends HandleChannel {
             }
         }
         FileBackend files = dispatcher.port().backend() == Backend.NATIVE ? NativeFiles.INSTANCE : PortableFiles.INSTANCE;
-        long handle = files.open(name, access, share, disposition, flags);
+        boolean creates = disposition == Win32File.CREATE_NEW || disposition == Win32File.CREATE_ALWAYS
+                || disposition == Win32File.OPEN_ALWAYS;
+        long handle = files.open(name, access, share, disposition, flags, sparse && creates);
         if (handle < 0) {
             throw Win32Exceptions.forCode("CreateFileW", (int) -handle, false, name);
         }
@@ -287,13 +295,18 @@ public final class OverlappedFile extends HandleChannel {
     /**
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the handle: from now on an operation that completes
      * at once queues no packet, and its handler runs on the calling thread before the read or write method
-     * returns (up to a nesting depth of 16; deeper, through the port). Irreversible, as on Windows.
+     * returns (up to a nesting depth of 16; deeper, through the port). Irreversible, as on Windows. Only on
+     * an idle file (or with {@link FileOpenOption#SKIP_COMPLETION_PORT_ON_SUCCESS} at open): the kernel
+     * applies the mode per call, so a switch under a read or write in flight would lose or duplicate its
+     * completion. Calling it again once set does nothing.
      *
-     * @throws IOException on failure, with its Win32 code
+     * @throws IllegalStateException                     if operations are in flight ({@link #outstanding()},
+     *                                                   a {@link #size()} running on another thread included)
+     * @throws java.nio.channels.ClosedChannelException if closed
+     * @throws IOException                               on failure, with its Win32 code
      */
     public void skipCompletionPortOnSuccess() throws IOException {
-        call("SetFileCompletionNotificationModes", () -> files.skipCompletionPortOnSuccess(handle));
-        markSkipOnSuccess();
+        switchOnSkipOnSuccess(() -> files.skipCompletionPortOnSuccess(handle));
     }
 
     /**

@@ -256,15 +256,16 @@ public final class OverlappedSocket extends HandleChannel {
      * completes at once (data already there, room in the send buffer) queues no packet, and its handler runs
      * on the calling thread before the read or write method returns (up to a nesting depth of 16; deeper,
      * through the port). Off by default; irreversible, as on Windows. The portable backend never completes
-     * at once, so there it changes nothing.
+     * at once, so there it changes nothing. Only on an idle socket, on both backends: the kernel applies the
+     * mode per call, so a switch under a receive or send in flight would lose or duplicate its completion.
      *
-     * @throws IOException on failure, with its Win32 code
+     * @throws IllegalStateException                     if operations are in flight ({@link #outstanding()})
+     * @throws java.nio.channels.ClosedChannelException if closed
+     * @throws IOException                               on failure, with its Win32 code
      */
     public void skipCompletionPortOnSuccess() throws IOException {
-        if (dispatcher.port().backend() == Backend.NATIVE) {
-            call("SetFileCompletionNotificationModes", () -> NativeFiles.INSTANCE.skipCompletionPortOnSuccess(handle));
-        }
-        markSkipOnSuccess();
+        switchOnSkipOnSuccess(() -> dispatcher.port().backend() == Backend.NATIVE
+                ? NativeFiles.INSTANCE.skipCompletionPortOnSuccess(handle) : 0);
     }
 
     /**

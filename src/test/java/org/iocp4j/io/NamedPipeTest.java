@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.IocpException;
+import org.iocp4j.internal.NativePipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,17 @@ class NamedPipeTest {
         assertTrue(e.getMessage().contains("Windows-only"), e.getMessage());
         assertThrows(UnsupportedOperationException.class,
                 () -> NamedPipe.open(dispatcher, "iocp4j-test", false, Duration.ZERO));
+    }
+
+    @Test
+    void clientsOpenAtIdentificationLevelSoAServerCannotActAsThem() {
+        // CreateFileW's dwFlagsAndAttributes: SECURITY_SQOS_PRESENT (0x00100000) makes the level count; bits 16-17
+        // hold it, SecurityIdentification = 1. The C suite's test_pipe.c opens with the same constant and checks
+        // the level a server gets (on Windows; Wine ignores it).
+        int flags = NativePipes.clientOpenFlags();
+        assertEquals(0x00100000, flags & 0x00100000, "SECURITY_SQOS_PRESENT");
+        assertEquals(1, (flags >>> 16) & 0x3, "SECURITY_IDENTIFICATION");
+        assertEquals(0, flags & 0x000C0000, "neither context tracking nor effective-only widens it");
     }
 
     private static String uniqueName() {

@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
+import org.iocp4j.WineGap;
+import org.iocp4j.internal.NativeFiles;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -165,6 +168,71 @@ class OverlappedFileTest {
             assertEquals(10, f.size());
             f.flush();
         }
+    }
+
+    @Test
+    void aPathLongerThanMaxPathOpensAsWithTheJdk() throws Exception {
+        // Beyond 260 characters (MAX_PATH) in all: CreateFileW refuses such a path (3) unless it carries the
+        // \\?\ prefix, which the JDK adds past 247; Wine 8 does not enforce the limit, Windows does.
+        Path deep = dir.toAbsolutePath();
+        for (int i = 0; deep.toString().length() <= 300; i++) {
+            deep = deep.resolve(i + "-" + "d".repeat(40));
+        }
+        Files.createDirectories(deep);
+        Path p = deep.resolve("long.bin");
+        assertTrue(p.toString().length() > 300, p.toString());
+        try (OverlappedFile f = OverlappedFile.open(dispatcher, p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW)) {
+            assertEquals(p.toString(), f.path(), "the path as the caller knows it");
+            assertEquals(5, await(f.write(direct("hello".getBytes()), 0)));
+            ByteBuffer dst = ByteBuffer.allocateDirect(8);
+            assertEquals(5, await(f.read(dst, 0)));
+            assertEquals("hello", new String(bytes(dst)));
+        }
+        assertArrayEquals("hello".getBytes(), Files.readAllBytes(p), "the same file, as the JDK sees it");
+        Files.createDirectory(deep.resolve("sub"));
+        try (OverlappedFile f = OverlappedFile.open(dispatcher, deep.resolve("sub").resolve("..").resolve("long.bin"))) {
+            assertEquals(5, f.size(), "and it opens again through a \"..\" (which \\\\?\\ leaves to the caller)");
+        }
+    }
+
+    @Test
+    void longWin32PathsGetThePrefixTheJdkGivesThem() {
+        String drive = "C:\\" + "d".repeat(244);
+        assertEquals(247, drive.length());
+        assertEquals(drive, NativeFiles.forWin32Calls(drive), "247 characters: as they are");
+        String longer = drive + "\\f";
+        assertEquals("\\\\?\\" + longer, NativeFiles.forWin32Calls(longer));
+        String unc = "\\\\server\\share\\" + "d".repeat(250);
+        assertEquals("\\\\?\\UNC\\server\\share\\" + "d".repeat(250), NativeFiles.forWin32Calls(unc));
+        String pipe = "\\\\.\\pipe\\" + "p".repeat(250);
+        assertEquals(pipe, NativeFiles.forWin32Calls(pipe), "a device name is no file path");
+        String prefixed = "\\\\?\\" + longer;
+        assertEquals(prefixed, NativeFiles.forWin32Calls(prefixed), "prefixed once");
+    }
+
+    /** {@code FILE_ATTRIBUTE_SPARSE_FILE}, in the raw attributes the JDK's {@code dos:attributes} returns on Windows. */
+    private static final int FILE_ATTRIBUTE_SPARSE_FILE = 0x200;
+
+    @Test
+    void sparseMarksANewFileSparseSoAWriteFarAwayAllocatesNothingBefore() throws Exception {
+        WineGap.SPARSE_FILES.assumeShownOn(dispatcher.port().backend());
+        Path sparse = dir.resolve("sparse-new.bin");
+        Path plain = dir.resolve("plain.bin");
+        try (OverlappedFile f = OverlappedFile.open(dispatcher, sparse, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.SPARSE);
+             OverlappedFile g = OverlappedFile.open(dispatcher, plain, StandardOpenOption.WRITE,
+                     StandardOpenOption.CREATE_NEW)) {
+            assertEquals(5, await(f.write(direct("hello".getBytes()), 5L << 30)));
+            assertEquals(5, await(g.write(direct("hello".getBytes()), 0)));
+        }
+        assertEquals((5L << 30) + 5, Files.size(sparse));
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Windows"),
+                "FILE_ATTRIBUTE_SPARSE_FILE exists on Windows only (here " + System.getProperty("os.name") + ")");
+        assertEquals(FILE_ATTRIBUTE_SPARSE_FILE, (int) Files.getAttribute(sparse, "dos:attributes")
+                & FILE_ATTRIBUTE_SPARSE_FILE, "opened with SPARSE: FSCTL_SET_SPARSE");
+        assertEquals(0, (int) Files.getAttribute(plain, "dos:attributes") & FILE_ATTRIBUTE_SPARSE_FILE,
+                "opened without SPARSE");
     }
 
     private static byte[] bytes(ByteBuffer b) {
