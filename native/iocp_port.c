@@ -102,10 +102,14 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeueBatch0(JNIEnv *
         DWORD error = GetLastError();
         return error == WAIT_TIMEOUT ? 0 : -(jint) error;
     }
-    /* The batch call gives no per-entry error; the entry's Internal holds the operation's NTSTATUS. */
+    /*
+     * The batch call gives no per-entry error; the entry's Internal holds the operation's NTSTATUS.
+     * Success is NT_SUCCESS (informational statuses such as STATUS_PENDING included): the line
+     * GetQueuedCompletionStatus draws between TRUE and FALSE, so both dequeues agree on every packet.
+     */
     for (ULONG i = 0; i < removed; i++) {
         NTSTATUS status = (NTSTATUS) entries[i].Internal;
-        entries[i].Internal = status == 0 ? 0 : (ULONG_PTR) RtlNtStatusToDosError(status);
+        entries[i].Internal = NT_SUCCESS(status) ? 0 : (ULONG_PTR) RtlNtStatusToDosError(status);
     }
     return (jint) removed;
 }

@@ -230,6 +230,61 @@ static void error_text(void) {
     CHECK(tight < 0, "formatMessage0 into a 3-unit buffer fails instead of overrunning it (got %ld)", (long) tight);
 }
 
+/*
+ * ntdll's post with a status of the caller's choice. PostQueuedCompletionStatus always queues
+ * STATUS_SUCCESS (whatever the OVERLAPPED's Internal holds), so only this call can make a packet that
+ * carries an informational or warning status, as a driver's completion can.
+ */
+typedef NTSTATUS (NTAPI *set_io_completion_fn)(HANDLE port, ULONG_PTR key, ULONG_PTR value, NTSTATUS status,
+                                                SIZE_T information);
+
+/*
+ * The single and the batch dequeue agree on what succeeded: an NT_SUCCESS status (0..0x7FFFFFFF,
+ * informational ones included) is a success with error 0, anything else is a failure with the same
+ * Win32 code both ways. GetQueuedCompletionStatus itself draws the line at NT_SUCCESS.
+ */
+static void packet_statuses(void) {
+    static const struct {
+        UINT32 status;
+        DWORD error;           /* the Win32 code both dequeues must report; 0 = success */
+        const char *what;
+    } cases[] = {
+        {0x00000000u, 0, "STATUS_SUCCESS"},
+        {0x00000103u, 0, "STATUS_PENDING (success class)"},
+        {0x40000000u, 0, "STATUS_OBJECT_NAME_EXISTS (informational)"},
+        {0x80000005u, ERROR_MORE_DATA, "STATUS_BUFFER_OVERFLOW (warning)"},
+        {0xC0000120u, ERROR_OPERATION_ABORTED, "STATUS_CANCELLED (error)"},
+    };
+    /* Looked up, not linked: the suite itself links no import library beyond the defaults. */
+    set_io_completion_fn NtSetIoCompletion =
+        (set_io_completion_fn) (void (*)(void)) GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtSetIoCompletion");
+    if (!CHECK(NtSetIoCompletion != NULL, "ntdll exports NtSetIoCompletion")) {
+        return;
+    }
+    jlong port = new_port(1);
+    OVERLAPPED ov;
+    iocp4j_dequeue_result r;
+    OVERLAPPED_ENTRY entries[2];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        NTSTATUS status = (NTSTATUS) cases[i].status;
+        /* A non-NULL OVERLAPPED: with NULL, a failed packet would look like a failed port. */
+        NtSetIoCompletion((HANDLE) (intptr_t) port, 9, (ULONG_PTR) &ov, status, 17);
+        jint single = dequeue0(NULL, NULL, port, address(&r), 1000);
+        jint expected = cases[i].error == 0 ? P(DEQUEUE_PACKET) : P(DEQUEUE_FAILED_PACKET);
+        CHECK(single == expected && r.error == cases[i].error && r.key == 9 && r.bytes == 17
+                  && r.overlapped == (UINT64) address(&ov),
+              "dequeue0 of a packet with %s: outcome %ld, error %lu (got %ld, %u)", cases[i].what, (long) expected,
+              cases[i].error, (long) single, r.error);
+
+        NtSetIoCompletion((HANDLE) (intptr_t) port, 9, (ULONG_PTR) &ov, status, 17);
+        jint n = dequeue_batch0(NULL, NULL, port, address(entries), 2, 1000, JNI_FALSE);
+        CHECK(n == 1 && entries[0].Internal == cases[i].error && entries[0].lpOverlapped == &ov,
+              "dequeueBatch0 of a packet with %s: status %lu, as dequeue0 says (got %llu)", cases[i].what,
+              cases[i].error, (unsigned long long) entries[0].Internal);
+    }
+    close0(NULL, NULL, port);
+}
+
 /* A real overlapped file associated with a port: a read's packet and a read past the end. */
 static void overlapped_file(void) {
     wchar_t path[MAX_PATH];
@@ -499,6 +554,7 @@ void test_port(void) {
     batches();
     closed_and_invalid();
     error_text();
+    packet_statuses();
     overlapped_file();
     cancelled_pipe_connect();
     if (run_windows_only_checks()) {

@@ -8,11 +8,27 @@ import org.iocp4j.internal.NativeLibraryLoader;
  * Whether the native Win32 backend is usable here, and which backend {@link CompletionPort#open(int)}
  * picks. Modelled on Netty's {@code Epoll.isAvailable()}.
  *
- * <p>The native backend needs Windows x64 and the DLL the jar carries (loaded as
- * {@link NativeLibraryLoader} describes: the {@value NativeLibraryLoader#PATH_PROPERTY} property, then
- * {@code System.loadLibrary("iocp4j")}, then extraction from the jar). Everywhere else the portable
+ * <p>The native backend needs Windows x64 and the DLL the jar carries. Everywhere else the portable
  * backend runs. On JDK 22 and later, run with {@code --enable-native-access=ALL-UNNAMED} so the JVM
  * does not warn about the native library.
+ *
+ * <p>Loading ({@link NativeLibraryLoader} has the details), governed by three system properties:
+ * <ul>
+ *   <li>{@code -Diocp4j.library.path=C:\path\iocp4j.dll} ({@value NativeLibraryLoader#PATH_PROPERTY}):
+ *       load that file and nothing else; if it fails, the native backend is unavailable.</li>
+ *   <li>Otherwise, by default, the jar's own DLL: extracted to {@code java.io.tmpdir} and loaded by
+ *       path. If that fails (JDKs before 17 cannot load from a path with characters outside the ANSI
+ *       code page, as a non-ANSI user name puts in {@code %TEMP%}), {@code %LOCALAPPDATA%\iocp4j}
+ *       and an {@code iocp4j-native} folder beside the jar are tried. {@code -Diocp4j.tmpdir=<folder>}
+ *       ({@value NativeLibraryLoader#TMPDIR_PROPERTY}) names the only folder to use instead.</li>
+ *   <li>{@code -Diocp4j.library.search} ({@value NativeLibraryLoader#SEARCH_PROPERTY}) lists the
+ *       sources in order: {@code bundled} (the default) and {@code system},
+ *       {@code System.loadLibrary("iocp4j")} over {@code java.library.path}. The system search is
+ *       opt-in: by default no {@code iocp4j.dll} in the working directory or on {@code PATH} is ever
+ *       loaded (a planted or stale copy). {@code system} alone never extracts anything, for machines
+ *       that forbid loading code from writable folders; {@code bundled,system} falls back to it.</li>
+ * </ul>
+ * {@link #unavailabilityCause()} lists every attempt made and why it failed.
  */
 public final class Iocp {
 

@@ -20,22 +20,35 @@ import org.slf4j.LoggerFactory;
 /**
  * The Win32 completion port through {@link Win32Port}.
  *
- * <p>Handle lifetime: one state word counts the threads inside a native call on the handle, with the
- * sign bit meaning "closed". A call joins with one atomic add and leaves with another; {@link #close()}
- * sets the bit, waits until the count drains and only then calls {@code CloseHandle}. So no call ever
- * reaches the kernel with a handle value that was closed and perhaps reused for another object.
+ * <p>Handle lifetime: one state word counts the threads inside a call on the handle (from just before
+ * the first native call to just after the last: a poll may call the kernel more than once), with the
+ * sign bit meaning "closed". A call joins with one atomic add and leaves with another; a call that
+ * joins after the bit is set leaves without touching the handle. The handle is closed only when the
+ * bit is set and the count is 0, so no thread ever passes a closed handle value to the kernel, where it
+ * may already name another object (handle values are reused at once; under Wine a dequeue on a closed
+ * port's value takes the next port's packets).
  *
  * <p>Waking waiters on close: Wine never wakes a thread waiting in a port that is closed, and on
  * Windows a waiter held back by the concurrency limit is not released by a packet. So close first posts
  * one wake-up packet (a sentinel OVERLAPPED no caller can hold) per waiting thread, repeatedly, until
- * they have all left; if some are still held back after {@link #WAITER_GRACE_MILLIS} ms, it closes the
- * handle under them, and Windows returns {@code ERROR_ABANDONED_WAIT_0} to each.
+ * they have all left, and then closes the handle. If some are still inside after
+ * {@link #WAITER_GRACE_MILLIS} ms (held back by the limit until a running thread blocks, or not
+ * scheduled), close stops waiting: it sets {@code HANDED_OFF} and returns, and the last
+ * thread to leave closes the handle. A wake-up packet is queued for each of them.
+ *
+ * <pre>
+ *   bit 63      CLOSED       close() began: no new call reaches the kernel
+ *   bit 62      HANDED_OFF   close() gave up waiting: the last thread to leave closes the handle
+ *   bits 0..61  count        threads inside a call on the handle
+ * </pre>
  */
 public final class NativeCompletionPort extends CompletionPort {
 
     static final long WAITER_GRACE_MILLIS = 1000;
     private static final long WAKE_UP_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long CLOSED = Long.MIN_VALUE;
+    private static final long HANDED_OFF = 1L << 62;
+    private static final long COUNT = HANDED_OFF - 1;
     /** The OVERLAPPED of wake-up packets: a real allocation, so no caller's address can equal it. */
     private static final long WAKE_UP = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
     private static final Logger LOG = LoggerFactory.getLogger(NativeCompletionPort.class);
@@ -171,6 +184,7 @@ public final class NativeCompletionPort extends CompletionPort {
                 }
                 if (r == Win32Port.DEQUEUE_TIMEOUT) {
                     if (timeLeft(nanos, deadline)) {
+                        throwIfClosing("GetQueuedCompletionStatus");
                         continue;
                     }
                     return false;
@@ -204,6 +218,7 @@ public final class NativeCompletionPort extends CompletionPort {
                     }
                     if (r == 0) {
                         if (timeLeft(nanos, deadline)) {
+                            throwIfClosing("GetQueuedCompletionStatusEx");
                             continue;
                         }
                         return 0;
@@ -229,6 +244,12 @@ public final class NativeCompletionPort extends CompletionPort {
         return state >= 0;
     }
 
+    /**
+     * Closes the port as {@link CompletionPort#close()} says, with one exception: a thread still inside
+     * after {@value #WAITER_GRACE_MILLIS} ms (held back by the concurrency limit) does not hold close up.
+     * Close then returns, the port refuses every call, and the handle itself is closed by the last
+     * thread to leave, never under it.
+     */
     @Override
     public void close() {
         long s;
@@ -239,25 +260,49 @@ public final class NativeCompletionPort extends CompletionPort {
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED));
 
+        // Until the count is 0 or the hand-off is made, the handle stays open: posting to it is safe.
         long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAITER_GRACE_MILLIS);
         for (;;) {
-            long inside = state & ~CLOSED;
+            s = state;
+            long inside = s & COUNT;
             if (inside == 0) {
-                break;
+                closeHandle();
+                return;
             }
             int waiters = waiting.get();
             for (int i = 0; i < waiters; i++) {
                 Win32Port.post0(handle, 0, 0, WAKE_UP);
             }
-            if (inside <= waiters && System.nanoTime() - graceEnd > 0) {
-                // Only waiters remain, held back by the concurrency limit: they are inside the kernel
-                // wait by now, and Windows wakes them with ERROR_ABANDONED_WAIT_0 when the handle closes.
-                LOG.warn("closing completion port 0x{} under {} waiting thread(s) the concurrency limit holds back",
-                        Long.toHexString(handle), waiters);
-                break;
+            if (System.nanoTime() - graceEnd > 0) {
+                handOff(inside);
+                return;
             }
             LockSupport.parkNanos(this, WAKE_UP_ROUND_NANOS);
         }
+    }
+
+    /** Leaves the close to the last thread out, or makes it now if they all left meanwhile. */
+    private void handOff(long inside) {
+        // One more wake-up for every thread inside, whether it counts as waiting yet or not.
+        for (long i = 0; i < inside; i++) {
+            Win32Port.post0(handle, 0, 0, WAKE_UP);
+        }
+        for (;;) {
+            long s = state;
+            long left = s & COUNT;
+            if (left == 0) {
+                closeHandle();
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s | HANDED_OFF)) {
+                LOG.warn("completion port 0x{} closes when the {} thread(s) still in it leave (held back by the "
+                        + "concurrency limit, or not scheduled)", Long.toHexString(handle), left);
+                return;
+            }
+        }
+    }
+
+    private void closeHandle() {
         int r = Win32Port.close0(handle);
         if (r < 0) {
             LOG.warn("CloseHandle of completion port 0x{} failed: {}", Long.toHexString(handle),
@@ -276,7 +321,19 @@ public final class NativeCompletionPort extends CompletionPort {
     }
 
     private void leave() {
-        STATE.getAndAdd(this, -1L);
+        long s = (long) STATE.getAndAdd(this, -1L) - 1;
+        // The last one out after close() handed off closes the handle. A late caller may join and leave
+        // again, so claim the close by clearing HANDED_OFF in the same step: it happens exactly once.
+        if (s == (CLOSED | HANDED_OFF) && STATE.compareAndSet(this, s, CLOSED)) {
+            closeHandle();
+        }
+    }
+
+    /** Called between two kernel calls of one poll: once close began, the poll stops instead. */
+    private void throwIfClosing(String operation) throws PortClosedException {
+        if (state < 0) {
+            throw new PortClosedException(operation, Win32Errors.ERROR_ABANDONED_WAIT_0);
+        }
     }
 
     private void enterWaiting(String operation) throws PortClosedException {

@@ -50,7 +50,8 @@ public final class Win32Port {
     /**
      * {@code GetQueuedCompletionStatusEx} into {@code capacity} {@code OVERLAPPED_ENTRY}s at
      * {@code entriesAddress}: the number removed (0 on timeout) or -error. Each entry's {@code Internal}
-     * NTSTATUS is rewritten in place to its Win32 error code (0 for success).
+     * NTSTATUS is rewritten in place to its Win32 error code: 0 for every {@code NT_SUCCESS} status
+     * (informational ones such as {@code STATUS_PENDING} included), as {@link #dequeue0} reports them.
      */
     static native int dequeueBatch0(long port, long entriesAddress, int capacity, int timeoutMillis,
                                     boolean alertable);
