@@ -188,7 +188,10 @@ public abstract class CompletionPort implements AutoCloseable {
     /**
      * Closes the port: every thread waiting in it gets a {@link PortClosedException} (error 735), every
      * later call one with error 6, and packets still queued are discarded. Returns once no thread is
-     * left inside the port; never hangs. Closing twice is harmless.
+     * left inside the port, or, on the native backend, after a grace of about a second if a thread is
+     * still held inside (by the concurrency limit): the port then refuses every call at once and its
+     * handle is closed by the last thread to leave, so no thread ever passes a closed handle to the
+     * kernel. Never hangs. Closing twice is harmless.
      */
     @Override
     public abstract void close();

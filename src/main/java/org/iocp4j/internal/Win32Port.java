@@ -12,7 +12,7 @@ import java.lang.annotation.Native;
 public final class Win32Port {
 
     /** Bumped whenever a signature or layout here changes; the DLL reports the value it was built with. */
-    @Native public static final int ABI_VERSION = 4;
+    @Native public static final int ABI_VERSION = 5; // 5: batch entries succeed on any NT_SUCCESS status
 
     /** {@link #dequeue0}: a packet of a successful operation or a posted packet. */
     @Native public static final int DEQUEUE_PACKET = 0;
