@@ -1,5 +1,6 @@
 package org.iocp4j.internal;
 
+import java.nio.channels.FileChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -89,6 +90,24 @@ public final class PortableHandles {
     /** Forgets a handle (its close); false if it was not open. */
     public static boolean unregister(long handle) {
         return TABLE.remove(handle) != null;
+    }
+
+    /**
+     * {@code CancelIoEx} on whatever stands behind a portable handle, for the dispatcher's shutdown (the
+     * portable twin of {@link NativeCancellation#cancel}): the operation's packet then arrives with 995.
+     *
+     * @param handle     the handle the operation runs on
+     * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
+     * @return 0, or the Win32 error (1168, {@code ERROR_NOT_FOUND}: nothing pending matched; 6: not an open
+     *         portable socket or file)
+     */
+    public static int cancel(long handle, long overlapped) {
+        Entry e = TABLE.get(handle);
+        Object resource = e == null ? null : e.resource();
+        int r = resource instanceof FileChannel ? PortableFiles.INSTANCE.cancel(handle, overlapped)
+                : resource instanceof PortableSockets.Sock ? PortableSockets.INSTANCE.cancel(handle, overlapped)
+                : -Win32Errors.ERROR_INVALID_HANDLE;
+        return r < 0 ? -r : 0;
     }
 
     /** Open portable handles: the portable analogue of a process's handle count. */
