@@ -1,6 +1,5 @@
 package org.iocp4j.internal;
 
-import java.nio.channels.FileChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,7 +15,8 @@ import org.iocp4j.CompletionPort;
 public final class PortableHandles {
 
     /** Handle values look like Windows' (multiples of 4) and start high, so they never look like 0 or -1. */
-    private static final AtomicLong NEXT = new AtomicLong(0x10000);
+    private static final long FIRST = 0x10000;
+    private static final AtomicLong NEXT = new AtomicLong(FIRST);
     private static final ConcurrentHashMap<Long, Entry> TABLE = new ConcurrentHashMap<>();
 
     private PortableHandles() {
@@ -104,7 +104,7 @@ public final class PortableHandles {
     public static int cancel(long handle, long overlapped) {
         Entry e = TABLE.get(handle);
         Object resource = e == null ? null : e.resource();
-        int r = resource instanceof FileChannel ? PortableFiles.INSTANCE.cancel(handle, overlapped)
+        int r = resource instanceof PortableFiles.OpenFile ? PortableFiles.INSTANCE.cancel(handle, overlapped)
                 : resource instanceof PortableSockets.Sock ? PortableSockets.INSTANCE.cancel(handle, overlapped)
                 : -Win32Errors.ERROR_INVALID_HANDLE;
         return r < 0 ? -r : 0;
@@ -131,6 +131,11 @@ public final class PortableHandles {
             e.key = key;
             e.port = port;
         }
+    }
+
+    /** Whether {@code handle} is a value {@link #register} gave out, open or since closed. */
+    static boolean wasIssued(long handle) {
+        return handle >= FIRST && handle < NEXT.get() && (handle & 3) == 0;
     }
 
     /** For {@link CompletionPort} users who need the type in a signature. */
