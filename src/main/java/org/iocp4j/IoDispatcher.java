@@ -795,7 +795,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int dropped = tasks.drain(t -> { });
         if (dropped > 0) {
             tasksDroppedAtShutdown = dropped;
-            LOG.warn("dispatcher {}: {} queued task(s) never ran: the shutdown deadline came first", name, dropped);
+            LOG.warn("dispatcher {}: {} queued task(s) never ran: {}", name, dropped,
+                    droppingTasks ? "shutdownNow drops queued tasks" : "the shutdown deadline came first");
         }
         slab.close();
         unregisterMBean();

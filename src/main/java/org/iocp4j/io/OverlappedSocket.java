@@ -350,6 +350,8 @@ public final class OverlappedSocket extends HandleChannel {
      * @param value  its value
      * @param <T>    its type
      * @return this socket
+     * @throws NullPointerException          if {@code option} is null
+     * @throws IllegalArgumentException      if {@code value} is null or negative
      * @throws UnsupportedOperationException for another option
      * @throws IOException                   on failure, with its code
      */
@@ -364,7 +366,9 @@ public final class OverlappedSocket extends HandleChannel {
      * @param option the option
      * @param <T>    its type
      * @return its value
-     * @throws IOException on failure
+     * @throws NullPointerException          if {@code option} is null
+     * @throws UnsupportedOperationException for another option, or {@code SO_LINGER}
+     * @throws IOException                   on failure
      */
     public <T> T getOption(SocketOption<T> option) throws IOException {
         return SocketOptionsMap.get(this, sockets, option);
@@ -377,6 +381,9 @@ public final class OverlappedSocket extends HandleChannel {
      * @throws IOException on failure (closed: {@code ClosedChannelException})
      */
     public InetSocketAddress localAddress() throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException(); // as NIO, though the address is known
+        }
         if (local == null) {
             int[] error = new int[1];
             call("getsockname", () -> {

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +24,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.IocpException;
+import org.iocp4j.Win32Error;
+import org.iocp4j.internal.Win32Errors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The channels under misuse and at the edges NIO.2 users expect (issue 14): cancelling a future, reads with
@@ -172,5 +184,102 @@ class OverlappedMisuseTest {
         assertEquals(1, other.cancelledAtShutdown());
         assertEquals(0, other.abandonedAtShutdown());
         assertEquals(0, client.outstanding());
+    }
+
+    // ---- 6: interrupts never close or poison a channel ----
+
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    @Test
+    void anInterruptedCallerLeavesTheFileOpenAndReadable(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("interrupted.bin");
+        Files.write(p, "0123456789".getBytes());
+        OverlappedFile file = track(OverlappedFile.open(dispatcher, p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        long size;
+        Thread.currentThread().interrupt();
+        try {
+            size = file.size();
+            file.flush();
+            file.truncate(10);
+            file.write(direct("ab".getBytes()), 10); // the write's start must not touch the file on this thread
+        } finally {
+            assertTrue(Thread.interrupted(), "the caller's interrupt status is kept, not consumed");
+        }
+        assertEquals(10, size);
+        assertTrue(file.isOpen());
+        ByteBuffer b = ByteBuffer.allocateDirect(16);
+        awaitTrue("the write", () -> file.outstanding() == 0);
+        assertEquals(12, await(file.read(b, 0)), "the file still reads");
+        assertEquals(12, file.size());
+    }
+
+    @Test
+    void aHandlerThatLeavesItsInterruptSetDoesNotPoisonTheFile(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("handler.bin");
+        Files.write(p, "0123456789".getBytes());
+        OverlappedFile file = track(OverlappedFile.open(dispatcher, p, StandardOpenOption.READ));
+        CompletableFuture<Long> sizeInHandler = new CompletableFuture<>();
+        file.read(ByteBuffer.allocateDirect(4), 0, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+                Thread.currentThread().interrupt(); // and left set, as careless code does
+                try {
+                    sizeInHandler.complete(file.size());
+                } catch (Exception e) {
+                    sizeInHandler.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                sizeInHandler.completeExceptionally(t);
+            }
+        });
+        assertEquals(10L, await(sizeInHandler));
+        for (int i = 0; i < 4; i++) { // whichever I/O thread runs them
+            assertEquals(4, await(file.read(ByteBuffer.allocateDirect(4), 0)), "read " + i);
+        }
+        assertTrue(file.isOpen());
+    }
+
+    // ---- 9: closed channels, null options, directories ----
+
+    @Test
+    void localAddressOfAClosedSocketIsAClosedChannel() throws Exception {
+        OverlappedSocket client = connectedPair(dispatcher)[0];
+        assertTrue(client.localAddress().getPort() > 0);
+        client.close();
+        assertThrows(ClosedChannelException.class, client::localAddress);
+    }
+
+    @Test
+    void aNullOptionIsANullPointer() throws Exception {
+        OverlappedSocket client = connectedPair(dispatcher)[0];
+        assertThrows(NullPointerException.class, () -> client.setOption(null, 1));
+        assertThrows(NullPointerException.class, () -> client.getOption(null));
+    }
+
+    @Test
+    void bindingTheHandleOfAClosedFileIsAnInvalidHandle(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(dispatcher.port().backend() == Backend.PORTABLE,
+                "on Windows a closed handle's value is reused at once (Wine shows it): binding it could bind another");
+        Path p = dir.resolve("closed.bin");
+        Files.write(p, new byte[1]);
+        OverlappedFile file = OverlappedFile.open(dispatcher, p, StandardOpenOption.READ);
+        file.close();
+        IocpException e = assertThrows(IocpException.class, () -> dispatcher.bind(file.handle()));
+        assertEquals(Win32Errors.ERROR_INVALID_HANDLE, e.errorCode());
+    }
+
+    @Test
+    void openingADirectoryIsRefusedAtOpenWithAccessDenied(@TempDir Path dir) throws Exception {
+        for (StandardOpenOption mode : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}) {
+            IOException e = assertThrows(IOException.class, () -> track(OverlappedFile.open(dispatcher, dir, mode)),
+                    "CreateFileW refuses a directory without FILE_FLAG_BACKUP_SEMANTICS");
+            assertInstanceOf(AccessDeniedException.class, e, mode.toString());
+            assertEquals(Win32Errors.ERROR_ACCESS_DENIED, assertInstanceOf(Win32Error.class, e).errorCode());
+        }
     }
 }
