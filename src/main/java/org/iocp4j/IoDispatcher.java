@@ -17,6 +17,7 @@ import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.LogLimiter;
 import org.iocp4j.internal.NativeCancellation;
 import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.PortableHandles;
 import org.iocp4j.internal.jfr.DispatcherEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -760,12 +761,15 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     private void terminate(Duration deadline) {
         awaitNoPending(System.nanoTime() + deadline.toNanos());
-        if (slab.anySubmitted() && port.backend() == Backend.NATIVE) {
+        if (slab.anySubmitted()) {
+            boolean nativeHandles = port.backend() == Backend.NATIVE;
             long[] cancelled = new long[1];
             slab.forEachSubmittedOwner(owner -> {
                 NativeOverlapped o = (NativeOverlapped) owner;
                 BoundHandle h = o.boundTo;
-                if (h != null && NativeCancellation.cancel(h.handle(), slab.address(o.slot)) == 0) {
+                long address = slab.address(o.slot);
+                if (h != null && (nativeHandles ? NativeCancellation.cancel(h.handle(), address)
+                        : PortableHandles.cancel(h.handle(), address)) == 0) {
                     cancelled[0]++;
                 }
             });
@@ -791,7 +795,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int dropped = tasks.drain(t -> { });
         if (dropped > 0) {
             tasksDroppedAtShutdown = dropped;
-            LOG.warn("dispatcher {}: {} queued task(s) never ran: the shutdown deadline came first", name, dropped);
+            LOG.warn("dispatcher {}: {} queued task(s) never ran: {}", name, dropped,
+                    droppingTasks ? "shutdownNow drops queued tasks" : "the shutdown deadline came first");
         }
         slab.close();
         unregisterMBean();

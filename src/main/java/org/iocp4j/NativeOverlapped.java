@@ -180,7 +180,9 @@ public class NativeOverlapped {
      *
      * @return the OVERLAPPED's address
      * @throws IllegalStateException if it is already submitted, completed (a {@code NativeOverlapped} is
-     *                               for one operation; reuse a {@link PreAllocatedOverlapped}) or freed
+     *                               for one operation; reuse a {@link PreAllocatedOverlapped}, which may be
+     *                               submitted again once completed, even while its callback still runs:
+     *                               see its class comment) or freed
      */
     public final long submit() {
         // Only this object holds this generation, so once it matches no one else can free the slot

@@ -105,7 +105,9 @@ public final class PortableCompletionPort extends CompletionPort {
         if (closed) {
             throw new PortClosedException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
         }
-        if (!PortableHandles.isPortable(handle)) {
+        // A handle this backend issued and has closed is an invalid handle (6, in PortableHandles.associate),
+        // as on Windows; only a value it never issued is a foreign handle.
+        if (!PortableHandles.isPortable(handle) && !PortableHandles.wasIssued(handle)) {
             throw new UnsupportedOperationException("handle 0x" + Long.toHexString(handle) + " is not a portable"
                     + " handle: the portable completion port has no operating-system handles to associate; it runs"
                     + " on " + System.getProperty("os.name") + " (the native backend needs Windows x64). Open files"

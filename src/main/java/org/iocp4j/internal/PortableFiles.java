@@ -8,9 +8,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as the kernel would. Every operation is pending ({@code -997}): like Wine, this backend never completes
  * file I/O at once. Share modes and {@code FILE_FLAG_NO_BUFFERING} have no equivalent here (the alignment
  * rules of unbuffered I/O are still checked above this class, so code behaves alike on Windows).
+ *
+ * <p>A {@code FileChannel} closes itself when a thread blocked in it is interrupted, or when a thread whose
+ * interrupt status is set calls into it; a Win32 handle knows nothing of Java's interrupts. So no
+ * application thread ever calls into a channel here: reads and writes run on the device's threads, and
+ * the synchronous calls ({@link #size}, {@link #truncate}, {@link #flush}) on a cached pool of the
+ * backend's own, the caller waiting uninterruptibly (its interrupt status kept for it). Those threads run
+ * nothing but this class's calls, so nobody interrupts them. Clearing and restoring the caller's status
+ * around the call would not do: another thread's interrupt during the call would still close the channel.
  */
 public final class PortableFiles implements FileBackend {
 
@@ -35,6 +46,8 @@ public final class PortableFiles implements FileBackend {
     /** Operations queued or running, by OVERLAPPED address (unique while submitted): what cancel finds. */
     private final ConcurrentHashMap<Long, FileTask> pending = new ConcurrentHashMap<>();
     private volatile ExecutorService device;
+    /** Runs the synchronous calls: not the device, where a {@code size()} would wait behind queued reads. */
+    private volatile ExecutorService control;
 
     private PortableFiles() {
     }
@@ -45,19 +58,61 @@ public final class PortableFiles implements FileBackend {
             synchronized (this) {
                 d = device;
                 if (d == null) {
-                    AtomicInteger n = new AtomicInteger();
-                    ThreadPoolExecutor e = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                            new LinkedBlockingQueue<>(), r -> {
-                                Thread t = new Thread(r, "iocp4j-portable-file-" + n.incrementAndGet());
-                                t.setDaemon(true);
-                                return t;
-                            });
-                    e.allowCoreThreadTimeOut(true);
-                    device = d = e;
+                    device = d = pool("iocp4j-portable-file-", THREADS, new LinkedBlockingQueue<>());
                 }
             }
         }
         return d;
+    }
+
+    /** The backend's own threads (daemons, named {@code prefix-N}), idle ones ending after 30 s. */
+    private static ThreadPoolExecutor pool(String prefix, int threads, BlockingQueue<Runnable> queue) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads == 0 ? Integer.MAX_VALUE : threads, 30,
+                TimeUnit.SECONDS, queue, r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        e.allowCoreThreadTimeOut(threads > 0);
+        return e;
+    }
+
+    private ExecutorService control() {
+        ExecutorService c = control;
+        if (c == null) {
+            synchronized (this) {
+                c = control;
+                if (c == null) {
+                    control = c = pool("iocp4j-portable-file-call-", 0, new SynchronousQueue<>());
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Runs a synchronous call on the file on one of the backend's threads (see the class comment); the
+     * caller waits without being interruptible, and keeps its interrupt status.
+     */
+    private long call(long handle, FileCall call) {
+        OpenFile f = file(handle);
+        if (f == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        // join() waits uninterruptibly and sets the caller's interrupt status again if it was interrupted.
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.run(f.channel);
+            } catch (IOException | RuntimeException e) {
+                return (long) -PortableErrors.codeOf(e);
+            }
+        }, control()).join();
+    }
+
+    /** A synchronous call on a file's channel: the natives' convention. */
+    private interface FileCall {
+        long run(FileChannel channel) throws IOException;
     }
 
     @Override
@@ -91,9 +146,12 @@ public final class PortableFiles implements FileBackend {
                 && !options.contains(StandardOpenOption.WRITE)) {
             options.add(StandardOpenOption.WRITE); // Windows truncates or creates with read access alone
         }
+        if (Files.isDirectory(p)) {
+            return -Win32Errors.ERROR_ACCESS_DENIED; // as CreateFileW without FILE_FLAG_BACKUP_SEMANTICS
+        }
         try {
             FileChannel channel = FileChannel.open(p, options.toArray(new OpenOption[0]));
-            return PortableHandles.register(channel).handle();
+            return PortableHandles.register(new OpenFile(channel, (access & Win32File.GENERIC_WRITE) != 0)).handle();
         } catch (java.nio.file.NoSuchFileException e) {
             Path parent = p.toAbsolutePath().getParent();
             return parent != null && !Files.isDirectory(parent) ? -Win32Errors.ERROR_PATH_NOT_FOUND : -Win32Errors.ERROR_FILE_NOT_FOUND;
@@ -102,9 +160,21 @@ public final class PortableFiles implements FileBackend {
         }
     }
 
-    private static FileChannel channel(long handle) {
+    private static OpenFile file(long handle) {
         PortableHandles.Entry e = PortableHandles.lookup(handle);
-        return e != null && e.resource() instanceof FileChannel ? (FileChannel) e.resource() : null;
+        return e != null && e.resource() instanceof OpenFile ? (OpenFile) e.resource() : null;
+    }
+
+    /** What a portable file handle stands for: the channel, and the access it was opened with. */
+    static final class OpenFile {
+        final FileChannel channel;
+        /** Known from the open, so a write is refused (5) without calling into the channel on the caller's thread. */
+        final boolean writable;
+
+        OpenFile(FileChannel channel, boolean writable) {
+            this.channel = channel;
+            this.writable = writable;
+        }
     }
 
     @Override
@@ -119,74 +189,44 @@ public final class PortableFiles implements FileBackend {
 
     private long start(long handle, ByteBuffer buffer, long position, long overlapped, boolean write) {
         PortableHandles.Entry entry = PortableHandles.lookup(handle);
-        if (entry == null || !(entry.resource() instanceof FileChannel)) {
+        if (entry == null || !(entry.resource() instanceof OpenFile)) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
-        FileChannel channel = (FileChannel) entry.resource();
-        if (write ? !isWritable(channel) : false) {
+        OpenFile file = (OpenFile) entry.resource();
+        if (write && !file.writable) {
             return -Win32Errors.ERROR_ACCESS_DENIED;
         }
-        FileTask task = new FileTask(entry, channel, buffer.duplicate(), position, overlapped, write);
+        FileTask task = new FileTask(entry, file.channel, buffer.duplicate(), position, overlapped, write);
         pending.put(overlapped, task);
         device().execute(task);
         return PENDING;
     }
 
-    private static boolean isWritable(FileChannel channel) {
-        try {
-            channel.write(ByteBuffer.allocate(0), 0);
-            return true;
-        } catch (java.nio.channels.NonWritableChannelException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // let the operation itself report what is wrong
-        }
-    }
-
     @Override
     public long size(long handle) {
-        FileChannel c = channel(handle);
-        if (c == null) {
-            return -Win32Errors.ERROR_INVALID_HANDLE;
-        }
-        try {
-            return c.size();
-        } catch (IOException e) {
-            return -PortableErrors.codeOf(e);
-        }
+        return call(handle, FileChannel::size);
     }
 
     @Override
     public int truncate(long handle, long size) {
-        FileChannel c = channel(handle);
-        if (c == null) {
-            return -Win32Errors.ERROR_INVALID_HANDLE;
-        }
-        try {
+        return (int) call(handle, c -> {
             // SetFileInformationByHandle(FileEndOfFileInfo) both shrinks and extends.
-            if (size < c.size()) {
+            long now = c.size();
+            if (size < now) {
                 c.truncate(size);
-            } else if (size > c.size()) {
+            } else if (size > now) {
                 c.write(ByteBuffer.allocate(1), size - 1);
             }
             return 0;
-        } catch (IOException | RuntimeException e) {
-            return -PortableErrors.codeOf(e);
-        }
+        });
     }
 
     @Override
     public int flush(long handle) {
-        FileChannel c = channel(handle);
-        if (c == null) {
-            return -Win32Errors.ERROR_INVALID_HANDLE;
-        }
-        try {
+        return (int) call(handle, c -> {
             c.force(true);
             return 0;
-        } catch (IOException e) {
-            return -PortableErrors.codeOf(e);
-        }
+        });
     }
 
     @Override
@@ -196,7 +236,7 @@ public final class PortableFiles implements FileBackend {
 
     @Override
     public int skipCompletionPortOnSuccess(long handle) {
-        return channel(handle) == null ? -Win32Errors.ERROR_INVALID_HANDLE : 0; // never completes at once anyway
+        return file(handle) == null ? -Win32Errors.ERROR_INVALID_HANDLE : 0; // never completes at once anyway
     }
 
     @Override
@@ -222,7 +262,7 @@ public final class PortableFiles implements FileBackend {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
         try {
-            ((java.io.Closeable) e.resource()).close();
+            ((OpenFile) e.resource()).channel.close(); // close is not interruptible: any thread may
             return 0;
         } catch (IOException ex) {
             return -PortableErrors.codeOf(ex);

@@ -15,7 +15,8 @@ import org.iocp4j.CompletionPort;
 public final class PortableHandles {
 
     /** Handle values look like Windows' (multiples of 4) and start high, so they never look like 0 or -1. */
-    private static final AtomicLong NEXT = new AtomicLong(0x10000);
+    private static final long FIRST = 0x10000;
+    private static final AtomicLong NEXT = new AtomicLong(FIRST);
     private static final ConcurrentHashMap<Long, Entry> TABLE = new ConcurrentHashMap<>();
 
     private PortableHandles() {
@@ -91,6 +92,24 @@ public final class PortableHandles {
         return TABLE.remove(handle) != null;
     }
 
+    /**
+     * {@code CancelIoEx} on whatever stands behind a portable handle, for the dispatcher's shutdown (the
+     * portable twin of {@link NativeCancellation#cancel}): the operation's packet then arrives with 995.
+     *
+     * @param handle     the handle the operation runs on
+     * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
+     * @return 0, or the Win32 error (1168, {@code ERROR_NOT_FOUND}: nothing pending matched; 6: not an open
+     *         portable socket or file)
+     */
+    public static int cancel(long handle, long overlapped) {
+        Entry e = TABLE.get(handle);
+        Object resource = e == null ? null : e.resource();
+        int r = resource instanceof PortableFiles.OpenFile ? PortableFiles.INSTANCE.cancel(handle, overlapped)
+                : resource instanceof PortableSockets.Sock ? PortableSockets.INSTANCE.cancel(handle, overlapped)
+                : -Win32Errors.ERROR_INVALID_HANDLE;
+        return r < 0 ? -r : 0;
+    }
+
     /** Open portable handles: the portable analogue of a process's handle count. */
     public static int count() {
         return TABLE.size();
@@ -112,6 +131,11 @@ public final class PortableHandles {
             e.key = key;
             e.port = port;
         }
+    }
+
+    /** Whether {@code handle} is a value {@link #register} gave out, open or since closed. */
+    static boolean wasIssued(long handle) {
+        return handle >= FIRST && handle < NEXT.get() && (handle & 3) == 0;
     }
 
     /** For {@link CompletionPort} users who need the type in a signature. */

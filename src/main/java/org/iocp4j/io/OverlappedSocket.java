@@ -133,7 +133,9 @@ public final class OverlappedSocket extends HandleChannel {
     }
 
     /**
-     * Reads into {@code dst}'s remaining bytes: whatever has arrived, at least one byte.
+     * Reads into {@code dst}'s remaining bytes: whatever has arrived, at least one byte. A buffer with no
+     * bytes remaining completes at once with 0, as in NIO.2 (Winsock would wait for data: that wait is
+     * {@link #awaitReadable}), so a loop that forgets {@code clear()} spins rather than hangs.
      *
      * @param dst        a direct buffer, not read-only; its position moves by the count on completion
      * @param attachment handed to the handler
@@ -169,7 +171,7 @@ public final class OverlappedSocket extends HandleChannel {
      * @param offset     the first buffer
      * @param length     how many buffers
      * @param attachment handed to the handler
-     * @param handler    gets the total count, or -1 at end of stream
+     * @param handler    gets the total count, or -1 at end of stream; 0 at once if no buffer has bytes remaining
      * @param <A>        the attachment type
      * @return the operation
      */
@@ -313,11 +315,20 @@ public final class OverlappedSocket extends HandleChannel {
         }
     }
 
-    /** Starts a receive, or answers it at once after {@link #shutdownInput} (a closed socket still refuses it). */
+    /**
+     * Starts a receive, or answers it at once: after {@link #shutdownInput}, and for a read with no room
+     * (a closed socket still refuses both).
+     */
     private <V> IoOperation receive(Recv<V> op, ByteBuffer[] buffers) {
-        if (inputShutdown && isOpen()) {
-            op.answered(op.endOfStream());
-            return op;
+        if (isOpen()) {
+            if (inputShutdown) {
+                op.answered(op.endOfStream());
+                return op;
+            }
+            if (op.hasNoRoom()) {
+                op.answered(box(0, op.asLong));
+                return op;
+            }
         }
         return start(op, 0, buffers);
     }
@@ -339,6 +350,8 @@ public final class OverlappedSocket extends HandleChannel {
      * @param value  its value
      * @param <T>    its type
      * @return this socket
+     * @throws NullPointerException          if {@code option} is null
+     * @throws IllegalArgumentException      if {@code value} is null or negative
      * @throws UnsupportedOperationException for another option
      * @throws IOException                   on failure, with its code
      */
@@ -353,7 +366,9 @@ public final class OverlappedSocket extends HandleChannel {
      * @param option the option
      * @param <T>    its type
      * @return its value
-     * @throws IOException on failure
+     * @throws NullPointerException          if {@code option} is null
+     * @throws UnsupportedOperationException for another option, or {@code SO_LINGER}
+     * @throws IOException                   on failure
      */
     public <T> T getOption(SocketOption<T> option) throws IOException {
         return SocketOptionsMap.get(this, sockets, option);
@@ -366,6 +381,9 @@ public final class OverlappedSocket extends HandleChannel {
      * @throws IOException on failure (closed: {@code ClosedChannelException})
      */
     public InetSocketAddress localAddress() throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException(); // as NIO, though the address is known
+        }
         if (local == null) {
             int[] error = new int[1];
             call("getsockname", () -> {
@@ -452,7 +470,10 @@ public final class OverlappedSocket extends HandleChannel {
         return asLong ? (V) Long.valueOf(value) : (V) Integer.valueOf((int) value);
     }
 
-    /** {@code WSARecv}: 0 bytes into room is end of stream (-1); a zero-byte read completes with 0. */
+    /**
+     * {@code WSARecv}: 0 bytes into room is end of stream (-1); a zero-byte read ({@link #awaitReadable})
+     * completes with 0. A read with buffers but no room never reaches Winsock ({@link #receive}).
+     */
     private static final class Recv<V> extends PendingIo<V> {
         private final OverlappedSocket socket;
         private final ByteBuffer[] dsts;
@@ -496,9 +517,19 @@ public final class OverlappedSocket extends HandleChannel {
             return box(Integer.toUnsignedLong(bytes), asLong);
         }
 
-        /** -1 for a read with room, 0 for a zero-byte read (the next read says end of stream). */
+        /** -1 for a read, 0 for a zero-byte read (the next read says end of stream). */
         V endOfStream() {
-            return box(remaining(dsts) > 0 ? -1 : 0, asLong);
+            return box(waitOnly() ? 0 : -1, asLong);
+        }
+
+        /** {@link #awaitReadable}: no buffers at all. */
+        boolean waitOnly() {
+            return dsts == NO_BUFFERS;
+        }
+
+        /** A read given buffers without a byte of room: NIO.2 answers 0 at once. */
+        boolean hasNoRoom() {
+            return !waitOnly() && remaining(dsts) == 0;
         }
 
         /** A receive posted just before {@code shutdownInput} may still meet WSAESHUTDOWN: end of stream too. */
@@ -589,6 +620,11 @@ public final class OverlappedSocket extends HandleChannel {
         @Override
         void failedCleanup() {
             socket.close(Duration.ZERO);
+        }
+
+        @Override
+        void unclaimed(OverlappedSocket value) {
+            value.close(Duration.ZERO);
         }
 
         @Override

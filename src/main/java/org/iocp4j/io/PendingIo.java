@@ -84,6 +84,10 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     void failedCleanup() {
     }
 
+    /** A success whose future was cancelled first: releases what nobody will take (a connected socket). */
+    void unclaimed(V value) {
+    }
+
     @Override
     public final void completed(int errorCode, int bytesTransferred, NativeOverlapped o) {
         for (;;) {
@@ -177,7 +181,9 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     void handOut(V value, Throwable failure) {
         if (future != null) {
             if (failure == null) {
-                future.complete(value);
+                if (!future.complete(value)) {
+                    unclaimed(value); // the future was cancelled first: its result has no taker
+                }
             } else {
                 future.completeExceptionally(failure);
             }

@@ -3,6 +3,7 @@ package org.iocp4j.io;
 import java.io.IOException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.util.Objects;
 import java.util.Set;
 
 import org.iocp4j.internal.SocketBackend;
@@ -35,6 +36,7 @@ final class SocketOptionsMap {
     }
 
     static <T> void set(HandleChannel channel, SocketBackend sockets, SocketOption<T> option, T value) throws IOException {
+        Objects.requireNonNull(option, "option"); // before "unsupported", as NIO
         if (value == null) {
             throw new IllegalArgumentException("a null value for " + option);
         }
@@ -53,6 +55,7 @@ final class SocketOptionsMap {
 
     @SuppressWarnings("unchecked")
     static <T> T get(HandleChannel channel, SocketBackend sockets, SocketOption<T> option) throws IOException {
+        Objects.requireNonNull(option, "option");
         if (option == StandardSocketOptions.SO_LINGER) {
             throw new UnsupportedOperationException("reading SO_LINGER back is not supported");
         }

@@ -91,6 +91,7 @@ class OverlappedSocketRaceTest {
         CountDownLatch published = new CountDownLatch(1);
         AtomicInteger outstandingSeen = new AtomicInteger(-1);
         AtomicReference<Boolean> listenerOpen = new AtomicReference<>();
+        CountDownLatch looked = new CountDownLatch(1);
         ForwardingSocketBackend closing = new ForwardingSocketBackend(OverlappedSocket.backendOf(dispatcher)) {
             @Override
             public InetSocketAddress[] finishAccept(long listener, long accepted, long addresses, int[] errors) {
@@ -99,6 +100,7 @@ class OverlappedSocketRaceTest {
                 outstandingSeen.set(s.outstanding());
                 s.close(Duration.ZERO); // on an I/O thread: close does not wait
                 listenerOpen.set(delegate.localAddress(listener, new int[1]) != null);
+                looked.countDown(); // close failed the waiting accept already: the test may be reading
                 return super.finishAccept(listener, accepted, addresses, errors);
             }
         };
@@ -108,6 +110,7 @@ class OverlappedSocketRaceTest {
         published.countDown();
         track(await(OverlappedSocket.connect(dispatcher, s.localAddress())));
         assertInstanceOf(Win32Exceptions.AsynchronousClose.class, failure(accepted), "closed while waiting");
+        await(looked);
         assertEquals(Boolean.TRUE, listenerOpen.get(), "the listener's handle outlives the accept context");
         assertEquals(1, outstandingSeen.get(), "the completing accept still counts as in flight");
         assertEquals(0, s.close(Duration.ofSeconds(WATCHDOG_SECONDS)));
