@@ -250,14 +250,18 @@ class IoDispatcherDiagnosticsTest {
         assertEquals(LeakDetection.PARANOID, LeakDetection.level(), "the suite runs paranoid (pom.xml)");
         IoDispatcher d = start(IoDispatcher.builder().threads(1).jmx(false));
         LeakGuard.expect(1);
-        String log = captureStderr(() -> {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        String log = captureStderr(seen, () -> {
             leakOneFromHere(d);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
             while (d.leakedOverlapped() == 0 && System.nanoTime() < deadline) {
                 System.gc();
                 Thread.sleep(10);
             }
-            Thread.sleep(50); // the Cleaner thread logs right after counting
+            // The Cleaner thread logs right after counting: wait for its line, not for a fixed time.
+            while (!seen.toString(StandardCharsets.UTF_8).contains("leakOneFromHere") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         });
         assertEquals(1, d.leakedOverlapped());
         assertTrue(log.contains("LEAK"), log);
@@ -326,8 +330,12 @@ class IoDispatcherDiagnosticsTest {
 
     /** What the SLF4J simple logger (configured for System.err) printed while {@code body} ran. */
     private static String captureStderr(Body body) throws Exception {
+        return captureStderr(new ByteArrayOutputStream(), body);
+    }
+
+    /** As {@link #captureStderr(Body)}, into {@code bytes}, which the body may watch. */
+    private static String captureStderr(ByteArrayOutputStream bytes, Body body) throws Exception {
         PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
             body.run();
