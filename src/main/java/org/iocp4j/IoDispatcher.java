@@ -879,13 +879,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     private void reportOverdue(Duration deadline) {
         StringBuilder where = new StringBuilder();
-        int[] running = new int[1];
+        int[] alive = new int[1];
         threads.forEachThread(t -> {
-            StackTraceElement[] stack = t.getStackTrace();
             if (!t.isAlive()) {
                 return;
             }
-            running[0]++;
+            alive[0]++;
+            StackTraceElement[] stack = t.getStackTrace();
             where.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(") at ")
                     .append(stack.length == 0 ? "?" : stack[0]);
             for (StackTraceElement frame : stack) {
@@ -897,10 +897,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 }
             }
         });
-        callbacksRunningAtShutdown = running[0];
-        LOG.warn("dispatcher {}: {} I/O thread(s) still running a callback or task {} after the shutdown began;"
-                + " close() returns without them and the dispatcher terminates once they return:{}", name,
-                running[0], deadline, where);
+        int busy = threads.busyThreads();
+        callbacksRunningAtShutdown = busy;
+        LOG.warn("dispatcher {}: {} I/O thread(s) not ended {} after the shutdown began, {} of them running a callback"
+                + " or task; close() returns without them and the dispatcher terminates once they end:{}", name,
+                alive[0], deadline, busy, where);
     }
 
     /** Whether a frame is the JDK's (a lock, a sleep): the report looks past them for the code that waits. */
