@@ -85,6 +85,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final LogLimiter droppedLog = new LogLimiter(TimeUnit.SECONDS.toNanos(1));
     private final AtomicInteger runState = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** When {@link #close()} may return: at termination, or once the deadline passed with user code still running. */
+    private final CountDownLatch settled = new CountDownLatch(1);
+    /** Set just before the port closes: an operation submitted from then on would never be dispatched. */
+    private volatile boolean portClosed;
+    private volatile long callbacksRunningAtShutdown;
     private final LongAdder callbackFailures = new LongAdder();
     private final LongAdder stalePackets = new LongAdder();
     private final LongAdder foreignPackets = new LongAdder();
@@ -114,6 +119,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private volatile long cancelledAtShutdown;
     /** After cancelling at the deadline, how long the cancelled operations' packets may take to come back. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * How long I/O threads running no user code get to end once the port closed, even past the deadline (an
+     * idle one leaves its wait in microseconds; under Wine each wake-up is a wineserver round trip).
+     */
+    private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private IoDispatcher(Builder b) throws IOException {
         this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
@@ -681,14 +691,30 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return abandonedAtShutdown;
     }
 
+    /**
+     * I/O threads still running a callback or task when the shutdown deadline passed (each named in a WARN
+     * with where it was): {@link #close()} returned without them, and the dispatcher terminated, or will,
+     * once they return. Callbacks on a {@link Builder#workerPool} are not counted: the dispatcher never waits
+     * for them.
+     *
+     * @return the count, 0 if the shutdown ended in time (or has not reached its deadline)
+     */
+    public long callbacksRunningAtShutdown() {
+        return callbacksRunningAtShutdown;
+    }
+
     // ---- shutdown ----
 
     /**
-     * Stops accepting work and lets pending operations finish, for up to {@link Builder#shutdownTimeout}.
-     * Then it cancels ({@code CancelIoEx}) the operations still pending on bound handles and gives their
-     * packets (error 995) up to 2 s to come back through their callbacks; then the port closes, the I/O
-     * threads end, and operations still pending are reported ({@link #abandonedAtShutdown()}): their
-     * OVERLAPPEDs are never freed, since the kernel may still write them. Returns at once.
+     * Stops accepting work and lets pending operations and queued tasks finish, for up to
+     * {@link Builder#shutdownTimeout} from this call (the deadline). Then it cancels ({@code CancelIoEx}) the
+     * operations still pending on bound handles and gives their packets (error 995) up to 2 s to come back
+     * through their callbacks; then the port closes (from then {@link NativeOverlapped#submit()} is refused),
+     * operations still pending are reported ({@link #abandonedAtShutdown()}: their OVERLAPPEDs are never
+     * freed, since the kernel may still write them), and each I/O thread ends as soon as it returns from the
+     * callback or task it runs. One still running one at the deadline is reported: a WARN names its thread and
+     * where it is, {@link #callbacksRunningAtShutdown()} counts it, and the dispatcher terminates when it
+     * returns. Returns at once, from any thread (a callback or task included).
      */
     public void shutdown() {
         startShutdown(shutdownTimeout);
@@ -706,14 +732,24 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     /**
-     * Waits until the dispatcher has terminated.
+     * Waits until the dispatcher has terminated: every I/O thread ended, including one still running a
+     * callback past the shutdown deadline (unlike {@link #close()}, this waits for it, up to {@code timeout}).
      *
      * @param timeout the longest wait
      * @param unit    its unit
      * @return true if it terminated
-     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if called on one of this dispatcher's own I/O threads (in a callback or
+     *                               task): the dispatcher terminates only once that thread returns, so the
+     *                               wait could only time out. Call {@link #shutdown()} or {@link #close()}
+     *                               there, which return at once, and return
+     * @throws InterruptedException  if interrupted while waiting
      */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        if (isIoThread()) {
+            throw new IllegalStateException("awaitTermination on one of dispatcher " + name + "'s own I/O threads (in a"
+                    + " callback or task) would wait for itself: the dispatcher terminates only once this thread"
+                    + " returns. Call shutdown() or close(), which return at once here, and return");
+        }
         return terminated.await(timeout, unit);
     }
 
@@ -732,14 +768,29 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return terminated.getCount() == 0;
     }
 
-    /** {@link #shutdown()}, then waits for termination (bounded by the shutdown timeout). */
+    /**
+     * {@link #shutdown()}, then waits for termination, bounded by the shutdown deadline
+     * ({@link Builder#shutdownTimeout} after the shutdown began): if a callback or task still runs on an I/O
+     * thread at the deadline, it returns then, with the thread reported as {@link #shutdown()} says, and the
+     * dispatcher terminates later, when the callback returns ({@link #isTerminated()} tells). Otherwise it
+     * returns once the dispatcher has terminated: at the latest the deadline, plus up to 2 s for the packets
+     * of operations cancelled at the deadline (native backend), plus up to 1 s for idle threads to leave the
+     * closed port. Callbacks on a {@link Builder#workerPool} are not waited for.
+     *
+     * <p>Called from a callback or task on one of this dispatcher's I/O threads, it starts the shutdown and
+     * returns at once: termination needs that very thread to return. An interrupt does not cut the wait
+     * short; the thread's interrupt status is kept.
+     */
     @Override
     public void close() {
         shutdown();
+        if (isIoThread()) {
+            return;
+        }
         boolean interrupted = false;
         for (;;) {
             try {
-                terminated.await();
+                settled.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -754,13 +805,20 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         if (!runState.compareAndSet(RUNNING, SHUTTING_DOWN)) {
             return;
         }
-        Thread terminator = new Thread(() -> terminate(deadline), name + "-shutdown");
+        Thread terminator = new Thread(() -> {
+            try {
+                terminate(deadline);
+            } finally {
+                settled.countDown(); // close() never waits on a terminator that failed
+            }
+        }, name + "-shutdown");
         terminator.setDaemon(true);
         terminator.start();
     }
 
     private void terminate(Duration deadline) {
-        awaitNoPending(System.nanoTime() + deadline.toNanos());
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        awaitNoPending(deadlineNanos);
         if (slab.anySubmitted()) {
             boolean nativeHandles = port.backend() == Backend.NATIVE;
             long[] cancelled = new long[1];
@@ -786,12 +844,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                     + " stay allocated", name, pending);
         }
         threads.stop();
+        portClosed = true;
         port.close();
-        try {
-            threads.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitThreads(deadlineNanos, deadline);
         int dropped = tasks.drain(t -> { });
         if (dropped > 0) {
             tasksDroppedAtShutdown = dropped;
@@ -802,6 +857,62 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         unregisterMBean();
         runState.set(TERMINATED);
         terminated.countDown();
+    }
+
+    /**
+     * Waits for the I/O threads to leave the closed port. Past the deadline, with one of them still in a
+     * callback or task (or any not gone {@link #EXIT_GRACE_NANOS} after the close), it reports them and lets
+     * {@link #close()} return, then goes on waiting: the rest of the termination needs them gone.
+     */
+    private void awaitThreads(long deadlineNanos, Duration deadline) {
+        long exitBy = System.nanoTime() + EXIT_GRACE_NANOS;
+        try {
+            while (threads.liveThreads() > 0) {
+                long now = System.nanoTime();
+                if (now - deadlineNanos >= 0 && (threads.busyThreads() > 0 || now - exitBy >= 0)) {
+                    reportOverdue(deadline);
+                    settled.countDown();
+                    break;
+                }
+                Thread.sleep(1);
+            }
+            threads.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void reportOverdue(Duration deadline) {
+        StringBuilder where = new StringBuilder();
+        int[] alive = new int[1];
+        threads.forEachThread(t -> {
+            if (!t.isAlive()) {
+                return;
+            }
+            alive[0]++;
+            StackTraceElement[] stack = t.getStackTrace();
+            where.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(") at ")
+                    .append(stack.length == 0 ? "?" : stack[0]);
+            for (StackTraceElement frame : stack) {
+                if (!isPlatformFrame(frame.getClassName())) {
+                    if (frame != stack[0]) {
+                        where.append(", in ").append(frame);
+                    }
+                    break;
+                }
+            }
+        });
+        int busy = threads.busyThreads();
+        callbacksRunningAtShutdown = busy;
+        LOG.warn("dispatcher {}: {} I/O thread(s) not ended {} after the shutdown began, {} of them running a callback"
+                + " or task; close() returns without them and the dispatcher terminates once they end:{}", name,
+                alive[0], deadline, busy, where);
+    }
+
+    /** Whether a frame is the JDK's (a lock, a sleep): the report looks past them for the code that waits. */
+    private static boolean isPlatformFrame(String className) {
+        return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("com.sun.");
     }
 
     private void awaitNoPending(long endNanos) {
@@ -822,6 +933,14 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     // ---- for NativeOverlapped ----
+
+    /** A submit once the port closed would start an operation no thread ever dispatches, pinning its slot. */
+    void requirePortOpen() {
+        if (portClosed) {
+            throw new RejectedExecutionException("dispatcher " + name + " is shut down and its port closed: an"
+                    + " operation submitted now would never complete through it");
+        }
+    }
 
     boolean trackingFrees() {
         return trackFrees;
@@ -1388,7 +1507,14 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
 
         /**
-         * @param timeout how long {@link IoDispatcher#shutdown()} waits for pending operations
+         * How long a shutdown waits, from its start, for pending operations and queued tasks, and for
+         * callbacks and tasks still running. At this deadline it cancels the operations still pending on
+         * bound handles (then gives their packets up to 2 s), abandons and reports what is still pending, and
+         * reports the I/O threads still running a callback or task: {@link IoDispatcher#close()} returns then,
+         * and the dispatcher terminates when they return. Zero gives up at once, as
+         * {@link IoDispatcher#shutdownNow()} always does.
+         *
+         * @param timeout at least zero (default 30 s)
          * @return this
          */
         public Builder shutdownTimeout(Duration timeout) {

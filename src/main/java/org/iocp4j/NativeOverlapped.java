@@ -2,6 +2,7 @@ package org.iocp4j;
 
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.OverlappedSlab;
@@ -179,15 +180,18 @@ public class NativeOverlapped {
      * returns.
      *
      * @return the OVERLAPPED's address
-     * @throws IllegalStateException if it is already submitted, completed (a {@code NativeOverlapped} is
-     *                               for one operation; reuse a {@link PreAllocatedOverlapped}, which may be
-     *                               submitted again once completed, even while its callback still runs:
-     *                               see its class comment) or freed
+     * @throws IllegalStateException      if it is already submitted, completed (a {@code NativeOverlapped} is
+     *                                    for one operation; reuse a {@link PreAllocatedOverlapped}, which may
+     *                                    be submitted again once completed, even while its callback still
+     *                                    runs: see its class comment) or freed
+     * @throws RejectedExecutionException if its dispatcher has shut down and closed its port (the
+     *                                    overlapped stays as it was: free it)
      */
     public final long submit() {
         // Only this object holds this generation, so once it matches no one else can free the slot
         // under us: setting the owner cannot clobber another operation's.
         status("submit");
+        dispatcher.requirePortOpen();
         if (dispatcher.counting()) {
             slab.setSubmittedAt(slot, dispatcher.coarseNanos()); // before the CAS publishes the submit
         }

@@ -3,6 +3,7 @@ package org.iocp4j.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.slf4j.Logger;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>The memory outlives {@link #close()}: it is freed once the slab itself is unreachable, so a reader
  * that still holds the slab (a late {@code stats()}, a {@code NativeOverlapped} freed after its dispatcher
  * closed, a monitoring thread) reads the last state words, never freed memory. And it is freed only if no
- * slot is in use then: the kernel may write into a {@link #SUBMITTED} OVERLAPPED at any time, so a slab
- * with operations pending is deliberately leaked (and reported).
+ * slot is submitted then: the kernel may write into a {@link #SUBMITTED} OVERLAPPED at any time, so a slab
+ * with operations pending is deliberately leaked (and reported, {@link #keptSlabs()}). Slots merely
+ * allocated do not keep it: an unreachable slab has no owner left to touch them.
  */
 public final class OverlappedSlab {
 
@@ -62,6 +64,8 @@ public final class OverlappedSlab {
     private static final int MAIN = HEAD_SPACING;
     private static final VarHandle OWNERS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final Logger LOG = LoggerFactory.getLogger(OverlappedSlab.class);
+    private static final AtomicLong RELEASED = new AtomicLong();
+    private static final AtomicLong KEPT = new AtomicLong();
 
     private final int capacity;
     /** What was allocated (for free); {@link #base} is it rounded up to a cache line. */
@@ -116,7 +120,11 @@ public final class OverlappedSlab {
         NativeMemory.whenUnreachable(this, new Release(raw, base, capacity));
     }
 
-    /** Frees the memory of an unreachable slab, unless a slot is still in use (then it must stay). */
+    /**
+     * Frees the memory of an unreachable slab, unless a slot is still submitted (then the kernel may write it
+     * at any time, and it must stay). An allocated or completed slot does not hold the memory: once the slab
+     * is unreachable, no {@code NativeOverlapped} or dispatcher is left to touch it.
+     */
     private static final class Release implements Runnable {
         private final long raw;
         private final long base;
@@ -131,14 +139,27 @@ public final class OverlappedSlab {
         @Override
         public void run() {
             for (int slot = 0; slot < capacity; slot++) {
-                if (stateOf(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE)) != FREE) {
-                    LOG.error("an unreachable slab still has OVERLAPPED(s) in use (slot {}): keeping its {} bytes for"
-                            + " the life of the process", slot, (long) capacity * STRIDE);
+                if (stateOf(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE)) == SUBMITTED) {
+                    KEPT.incrementAndGet();
+                    LOG.error("an unreachable slab still has an OVERLAPPED submitted (slot {}), which the kernel may"
+                            + " still write: keeping its {} bytes for the life of the process", slot,
+                            (long) capacity * STRIDE);
                     return;
                 }
             }
             NativeMemory.free(raw);
+            RELEASED.incrementAndGet();
         }
+    }
+
+    /** Slabs whose memory was freed, once unreachable (tests watch it: nothing else can see a free). */
+    public static long releasedSlabs() {
+        return RELEASED.get();
+    }
+
+    /** Slabs found unreachable with an OVERLAPPED submitted: their memory stays for the life of the process. */
+    public static long keptSlabs() {
+        return KEPT.get();
     }
 
     public int capacity() {
@@ -487,12 +508,12 @@ public final class OverlappedSlab {
     }
 
     /**
-     * Refuses further allocations, and says so if slots are still in use: their memory is then kept for the
-     * life of the process (a submitted OVERLAPPED may still be written by the kernel, and an allocated one
-     * may still be touched by its owner). The memory itself goes when the slab is unreachable, so every
-     * reader may go on reading after this returns.
+     * Refuses further allocations, and says so if slots are still in use. The memory itself goes when the
+     * slab is unreachable, so every reader may go on reading after this returns; slots only allocated (or
+     * completed) then are no obstacle, since nothing can touch them any more. Only a {@link #SUBMITTED} slot
+     * keeps the memory for the life of the process: the kernel may still write it.
      *
-     * @return true if no slot was in use (the memory will be freed), false if slots are held or already closed
+     * @return true if no slot was in use, false if slots are held or it was already closed
      */
     public boolean close() {
         if (closed) {
@@ -500,11 +521,19 @@ public final class OverlappedSlab {
         }
         closed = true;
         long held = inUse();
-        if (held > 0) {
-            LOG.error("{} OVERLAPPED(s) still in use ({} submitted) when their slab closed: keeping its {} bytes"
-                    + " for the life of the process", held, submitted(), (long) capacity * STRIDE);
-            return false;
+        if (held == 0) {
+            return true;
         }
-        return true;
+        long submitted = submitted();
+        if (submitted > 0) {
+            LOG.error("{} OVERLAPPED(s) still in use ({} submitted) when their slab closed: the kernel may still write"
+                    + " a submitted one, so the slab's {} bytes stay for the life of the process", held, submitted,
+                    (long) capacity * STRIDE);
+        } else {
+            LOG.warn("{} OVERLAPPED(s) still allocated, none submitted, when their slab closed: its {} bytes go once"
+                    + " they are freed (or collected) and the dispatcher is unreachable", held,
+                    (long) capacity * STRIDE);
+        }
+        return false;
     }
 }
