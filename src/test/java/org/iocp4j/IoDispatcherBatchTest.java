@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -163,6 +164,42 @@ class IoDispatcherBatchTest {
         assertTrue(most <= fairShare + 1, "one thread ran " + most + " of " + requests + " requests with " + cpus
                 + " threads (at most " + (fairShare + 1) + " expected): " + byThread);
         assertEquals(0, d.callbackFailures());
+    }
+
+    /**
+     * Hand-overs race the owner's claims many times: every 200th callback runs past the stall threshold
+     * while its thread holds the rest of a batch, and entries moved once may be moved again. Each callback
+     * still runs exactly once.
+     */
+    @Test
+    void batchesHandedOverWhileTheirThreadsClaimLoseAndRepeatNothing() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2));
+        int total = WineGap.scaled(20_000, 4_000, d.port().backend());
+        AtomicIntegerArray seen = new AtomicIntegerArray(total);
+        CountDownLatch all = new CountDownLatch(total);
+        long slowNanos = TimeUnit.MILLISECONDS.toNanos(25);
+        IoCallback callback = (e, b, o) -> {
+            int id = (Integer) o.state();
+            seen.incrementAndGet(id);
+            if (id % 200 == 0) {
+                long end = System.nanoTime() + slowNanos;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            o.free();
+            all.countDown();
+        };
+        for (int i = 0; i < total; i++) {
+            d.postCompletion(d.allocate(callback, i), 0);
+        }
+        assertTrue(all.await(WATCHDOG_SECONDS * 3, TimeUnit.SECONDS), all.getCount() + " callbacks never ran");
+        for (int i = 0; i < total; i++) {
+            assertEquals(1, seen.get(i), "callbacks of operation " + i);
+        }
+        assertTrue(d.deferredPackets() > 0, "no batch was handed over: the test raced nothing");
+        assertEquals(0, d.stalePacketsDropped() + d.foreignPacketsDropped());
+        assertEquals(0, d.pendingOperations());
     }
 
     /** Busy for {@code nanos} of this thread's CPU time (of wall time where the JVM has no thread clock). */
