@@ -954,7 +954,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
         }
         if (!tasks.isEmpty()) {
-            wakeForTasks(); // a task's error left the queue's wake-up taken
+            wakeForTasks(); // a task's error cut its drain short: the tasks it left need a wake-up
         }
         try {
             LOG.error("dispatcher {}: I/O thread {} ends on {} after running the rest of its batch; another takes"
