@@ -31,7 +31,15 @@ import org.slf4j.LoggerFactory;
  * A packet whose address the slab never handed out, or whose operation is not the slot's current
  * submitted one, is dropped and counted ({@link #foreignPacketsDropped()}, {@link #stalePacketsDropped()}),
  * never dispatched. A callback that throws is logged and counted ({@link #callbackFailures()}); its
- * thread carries on.
+ * thread carries on, except after a {@link VirtualMachineError} ({@code StackOverflowError},
+ * {@code OutOfMemoryError}, ...): that thread first runs the rest of its batch, then ends with the error,
+ * so the thread's uncaught-exception handler (where an application may halt on an
+ * {@code OutOfMemoryError}) sees it as on any other thread, and the pool starts a thread in its place.
+ *
+ * <p>A thread never holds dequeued packets while it runs a long callback: when one callback has run for
+ * about 10 ms, or says it blocks ({@link #blocking}), the unclaimed rest of its batch goes to threads that
+ * are free. So a burst of CPU-bound completions spreads over the threads as if each had been dequeued
+ * alone, whatever the {@link Builder#batchSize}.
  *
  * <p>Besides I/O, the port carries posted work: {@link #postCompletion} (the analogue of
  * {@code ThreadPool.UnsafeQueueNativeOverlapped}) and {@link #execute} (of {@code QueueUserWorkItem}).
@@ -62,6 +70,14 @@ public final class IoDispatcher implements Executor, AutoCloseable {
      * every drain's start); with tasks of milliseconds, the helper comes after the first.
      */
     private static final long HELP_AFTER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /**
+     * How long one callback may run (measured between two looks of the gate thread, so between this and
+     * twice this) before the unclaimed rest of its thread's batch goes to threads that are free: a batch
+     * must not hold completions hostage behind a long callback while a CPU idles. Short against work
+     * worth a CPU (the seeds' experiment: hundreds of milliseconds), long against a callback's usual
+     * microseconds; the gate thread looks this often only while some thread is busy.
+     */
+    private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int RUNNING = 0;
     private static final int SHUTTING_DOWN = 1;
     private static final int TERMINATED = 2;
@@ -145,12 +161,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         int max = b.maxThreads > 0 ? b.maxThreads : Math.max(Math.max(1, min), 250 * cpus);
         min = Math.min(min, max); // an explicit maximum below the default minimum lowers the minimum
         AtomicInteger ids = new AtomicInteger();
-        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(),
+        this.threads = new IoThreadPool(name, min, max, b.injectionInterval.toNanos(), STALL_NANOS,
                 () -> slab.anySubmitted() || !tasks.isEmpty(),
                 r -> {
                     int id = ids.getAndIncrement();
                     return new IoThread(this, name + "-io-" + id, r);
-                }, this::run, this::onGateTick, this::injected);
+                }, this::run, this::onGateTick, this::onStallCheck, this::injected);
         this.mbeanName = b.jmx ? registerMBean() : null;
     }
 
@@ -183,13 +199,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         DispatcherEvents.starvation(name, live);
     }
 
-    /** Gate thread, each tick: unsticks blocked batches, and writes the periodic report when due. */
+    /** Gate thread, each tick: writes the periodic report when due. */
     private void onGateTick() {
         coarseNanos = System.nanoTime();
-        unstick();
-        if (!tasks.isEmpty()) {
-            wakeForTasks(); // a wake-up lost to a failed post, or every thread stuck in a task: the new one needs it
-        }
         if (reportNanos > 0 && System.nanoTime() - nextReportNanos >= 0) {
             nextReportNanos = System.nanoTime() + reportNanos;
             LOG.info("{}", stats());
@@ -1035,6 +1047,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                     while ((i = self.claim()) >= 0) {
                         dispatch(self, batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
                     }
+                } catch (VirtualMachineError e) {
+                    finishBatch(self, batch, e);
+                    throw e; // ends this thread; the pool starts another in its place
                 } finally {
                     activity.end();
                     self.awaitMover(); // the batch's memory is reused by the next poll
@@ -1044,6 +1059,32 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             // shutdown: the port closed under this thread
         } catch (IOException | RuntimeException e) {
             LOG.error("dispatcher {}: I/O thread {} stopped", name, Thread.currentThread().getName(), e);
+        }
+    }
+
+    /**
+     * A VM error ends this thread, but not before the rest of its batch ran: those are other operations'
+     * completions. They run here rather than being handed over, which allocates, and the error may be an
+     * OutOfMemoryError. More VM errors among them are counted and logged by {@link #failed} and do not stop
+     * the drain; if one of them stalls, the gate thread hands the rest over as for any thread.
+     */
+    private void finishBatch(IoThread self, CompletionBatch batch, VirtualMachineError cause) {
+        int i;
+        while ((i = self.claim()) >= 0) {
+            try {
+                dispatch(self, batch.key(i), batch.overlappedAddress(i), batch.errorCode(i), batch.bytesTransferred(i));
+            } catch (VirtualMachineError again) {
+                // counted and logged where it was caught first; the first error is the one that ends the thread
+            }
+        }
+        if (!tasks.isEmpty()) {
+            wakeForTasks(); // a task's error cut its drain short: the tasks it left need a wake-up
+        }
+        try {
+            LOG.error("dispatcher {}: I/O thread {} ends on {} after running the rest of its batch; another takes"
+                    + " its place", name, self.getName(), cause.toString());
+        } catch (VirtualMachineError again) {
+            // no memory even to log: the error still ends the thread, and the pool still replaces it
         }
     }
 
@@ -1155,7 +1196,22 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         }
     }
 
-    /** Gate thread, each tick: a thread that claimed nothing since the last tick gives up its batch's rest. */
+    /**
+     * Gate thread, every {@link #STALL_NANOS} while a thread is busy: hands the rest of stalled batches to
+     * free threads, and posts the task queue's wake-up if tasks wait without one (lost to a failed post,
+     * or taken by a thread now stuck in a long task: a free thread then drains beside it).
+     */
+    private void onStallCheck() {
+        unstick();
+        if (!tasks.isEmpty()) {
+            wakeForTasks();
+        }
+    }
+
+    /**
+     * A thread that claimed nothing since the last look gives up its batch's rest: its callback blocks, or
+     * has run for longer than {@link #STALL_NANOS}.
+     */
     private void unstick() {
         threads.forEachThread(t -> {
             IoThread io = (IoThread) t;
@@ -1170,7 +1226,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     /**
      * Moves the unclaimed rest of {@code io}'s batch to the deferred queue and posts one packet per entry,
      * so other threads run them. Any thread may call it; the owner waits for the copy before reusing the
-     * batch. Allocates, but only when a thread blocks.
+     * batch. Allocates, but only when a thread blocks or stalls.
      */
     private void moveRest(IoThread io) {
         int moved = 0;
@@ -1184,8 +1240,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             }
             CompletionBatch batch = io.batch;
             for (int i = from; i < end; i++) {
-                deferred.add(new Deferred(batch.key(i), batch.overlappedAddress(i), batch.errorCode(i),
-                        batch.bytesTransferred(i)));
+                long key = batch.key(i);
+                long address = batch.overlappedAddress(i);
+                // A deferred packet moved again is only re-posted: its entry is still in the queue.
+                if (address != 0 || key != KEY_DEFERRED) {
+                    deferred.add(new Deferred(key, address, batch.errorCode(i), batch.bytesTransferred(i)));
+                }
             }
             moved = end - from;
         } finally {

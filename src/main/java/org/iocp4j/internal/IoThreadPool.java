@@ -15,56 +15,74 @@ import java.util.function.BooleanSupplier;
  * arrives, then at once up to the minimum; past it, a gate thread injects at most one thread per
  * injection interval while every thread is busy, work is pending and nothing completed since the last
  * look; never more than the maximum; a thread idle for the idle timeout retires, down to the minimum.
+ * A thread that ends with an error (a VM error from a callback) is replaced at once, so the pool keeps its
+ * size.
  *
- * <p>The hot path costs two plain ordered stores per dequeued batch, into the thread's own
- * {@link Activity} (shared counters here were contended lines in a profile: the gate thread sums the
- * per-thread ones instead, once per tick), and one volatile read per submitted operation
- * ({@link #ensureStarted}).
+ * <p>Between starvation checks, while any thread is busy, the gate thread looks for stalls every stall
+ * period: what the dispatcher does then is its own (it hands the unclaimed rest of a batch whose thread has
+ * been in one callback since the last look to threads that are free). With no thread busy it sleeps until
+ * the next starvation check, and the next thread to begin a batch wakes it.
+ *
+ * <p>The hot path costs two plain ordered stores and one volatile read (is the gate thread dozing?) per
+ * dequeued batch, into the thread's own {@link Activity} (shared counters here were contended lines in a
+ * profile: the gate thread sums the per-thread ones instead, once per tick), and one volatile read per
+ * submitted operation ({@link #ensureStarted}).
  */
 public final class IoThreadPool {
 
     private final int min;
     private final int max;
     private final long injectionNanos;
+    private final long stallNanos;
     private final BooleanSupplier workPending;
     private final ThreadFactory factory;
     private final Runnable loop;
     private final Runnable onTick;
+    private final Runnable onStallCheck;
     private final java.util.function.IntConsumer onInjected;
     /** What threads that ended had counted: kept so totals never go down. */
-    private final Activity ended = new Activity();
+    private final Activity ended = new Activity(null);
     private final Map<Thread, Activity> threads = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicLong injected = new AtomicLong();
     private final AtomicLong retired = new AtomicLong();
+    private final AtomicLong replaced = new AtomicLong();
     private final AtomicLong gateTicks = new AtomicLong();
     private final Thread gate;
     private volatile boolean stopped;
+    /** Set while the gate thread sleeps to the next starvation check because no thread was busy. */
+    private volatile boolean dozing;
 
     /**
      * @param name           thread name prefix
      * @param min            threads kept alive once started
      * @param max            threads never exceeded
      * @param injectionNanos the gate thread's period, the fastest injection rate
+     * @param stallNanos     how often the gate thread looks for stalls while a thread is busy (at most
+     *                       {@code injectionNanos})
      * @param workPending    whether operations are pending (the starvation test)
      * @param factory        makes each I/O thread around the runnable it is given
      * @param loop           an I/O thread's body: returns when the thread should end
-     * @param onTick         run by the gate thread before each starvation check (moves work off stuck threads)
+     * @param onTick         run by the gate thread before each starvation check
+     * @param onStallCheck   run by the gate thread every stall period while a thread is busy, and before each
+     *                       starvation check (moves work off stuck threads)
      * @param onInjected     told the new number of live threads each time starvation injects one
      */
-    public IoThreadPool(String name, int min, int max, long injectionNanos, BooleanSupplier workPending,
-                        ThreadFactory factory, Runnable loop, Runnable onTick,
-                        java.util.function.IntConsumer onInjected) {
+    public IoThreadPool(String name, int min, int max, long injectionNanos, long stallNanos,
+                        BooleanSupplier workPending, ThreadFactory factory, Runnable loop, Runnable onTick,
+                        Runnable onStallCheck, java.util.function.IntConsumer onInjected) {
         if (min < 0 || max < 1 || max < min) {
             throw new IllegalArgumentException("need 0 <= min <= max and max >= 1: min " + min + ", max " + max);
         }
         this.min = min;
         this.max = max;
         this.injectionNanos = injectionNanos;
+        this.stallNanos = Math.min(stallNanos, injectionNanos);
         this.workPending = workPending;
         this.factory = factory;
         this.loop = loop;
         this.onTick = onTick;
+        this.onStallCheck = onStallCheck;
         this.onInjected = onInjected;
         this.gate = new Thread(this::watch, name + "-gate");
         gate.setDaemon(true);
@@ -185,9 +203,20 @@ public final class IoThreadPool {
         return retired.get();
     }
 
+    /** Threads started in place of one that ended with an error. */
+    public long replacedThreads() {
+        return replaced.get();
+    }
+
     /** How many times the gate thread has looked for starvation (tests wait on it instead of sleeping). */
     public long gateTicks() {
         return gateTicks.get();
+    }
+
+    /** A thread began a batch while the gate thread dozed: stall looks start now, not at the next check. */
+    private void wakeGate() {
+        dozing = false;
+        LockSupport.unpark(gate);
     }
 
     /** No thread starts from now on; the gate thread ends. */
@@ -210,29 +239,70 @@ public final class IoThreadPool {
     private void start() {
         Thread[] self = new Thread[1];
         Thread t = factory.newThread(() -> {
+            boolean returned = false;
             try {
                 loop.run();
+                returned = true;
             } finally {
-                // A thread that retired already left the count; one that ended otherwise leaves it here.
+                // A thread that retired already left the count; one that ended otherwise leaves it here,
+                // or hands its place to a replacement if an error ended it (ThreadPoolExecutor's rule).
                 Activity a = threads.remove(self[0]);
                 if (a != null) {
                     retire(a);
-                    live.decrementAndGet();
+                    if (returned || stopped || !replace()) {
+                        live.decrementAndGet();
+                    }
                 }
             }
         });
         self[0] = t;
-        threads.put(t, new Activity());
-        t.start();
+        threads.put(t, new Activity(this));
+        try {
+            t.start();
+        } catch (Throwable e) {
+            threads.remove(t);
+            throw e;
+        }
+    }
+
+    /** Starts a thread in the place of the calling one; false if none could start (it may lack memory). */
+    private boolean replace() {
+        try {
+            start();
+            replaced.incrementAndGet();
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     private void watch() {
         long seen = progress();
+        long checked = System.nanoTime();
         while (!stopped) {
-            LockSupport.parkNanos(this, injectionNanos);
+            long untilCheck = injectionNanos - (System.nanoTime() - checked);
+            if (busyThreads() > 0) {
+                // Not cut short by the coming check: a shorter look-back would take a callback of a few
+                // microseconds for a stall. The check is late by a stall period at most.
+                LockSupport.parkNanos(this, stallNanos);
+            } else if (untilCheck > 0) {
+                dozing = true;
+                // Read again after the flag is up: a batch begun in between either saw the flag or is seen
+                // here. Its begin() is an ordered store, not a fence, so the race is not closed for good;
+                // losing it delays the first stall look to the next check, never loses a packet.
+                if (busyThreads() == 0) {
+                    LockSupport.parkNanos(this, untilCheck);
+                }
+                dozing = false;
+            }
             if (stopped) {
                 return;
             }
+            onStallCheck.run();
+            if (System.nanoTime() - checked < injectionNanos) {
+                continue;
+            }
+            checked = System.nanoTime();
             onTick.run();
             long now = progress();
             int n = live.get();
@@ -273,8 +343,11 @@ public final class IoThreadPool {
         /** Written per packet, not per batch: a line of its own (next to another thread's record it bounced). */
         private final PaddedCount posted = new PaddedCount();
         private final long[] buckets = new long[BUCKETS];
+        /** Whose gate thread a batch wakes; null for the record of threads that ended. */
+        private final IoThreadPool pool;
 
-        Activity() {
+        Activity(IoThreadPool pool) {
+            this.pool = pool;
         }
 
         /** The thread took {@code packets} packets and is about to run their callbacks. */
@@ -283,6 +356,9 @@ public final class IoThreadPool {
             int bucket = Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(packets));
             BUCKET.setRelease(buckets, bucket, (long) BUCKET.getOpaque(buckets, bucket) + 1);
             BUSY.setRelease(this, 1);
+            if (pool.dozing) {
+                pool.wakeGate();
+            }
         }
 
         void addBucketsTo(long[] sum) {

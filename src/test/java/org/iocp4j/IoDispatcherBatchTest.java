@@ -1,0 +1,220 @@
+package org.iocp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What an I/O thread does with the rest of its batch while one callback runs long, or after one died with
+ * a VM error (issue 14, items 4 and 8), on whichever backend this platform has.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class IoDispatcherBatchTest {
+
+    private static final long WATCHDOG_SECONDS = 20;
+    private final List<IoDispatcher> dispatchers = new ArrayList<>();
+
+    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
+        IoDispatcher d = builder.build();
+        dispatchers.add(d);
+        return d;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (IoDispatcher d : dispatchers) {
+            d.shutdownNow();
+            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
+        }
+    }
+
+    @Test
+    void aStackOverflowInACallbackLosesNoneOfTheRestOfItsBatch() throws Exception {
+        restOfTheBatchSurvives(() -> {
+            recurse(0);
+            return new AssertionError("the recursion ended");
+        });
+    }
+
+    @Test
+    void anOutOfMemoryErrorThrownByACallbackLosesNoneOfTheRestOfItsBatch() throws Exception {
+        restOfTheBatchSurvives(() -> new OutOfMemoryError("thrown by the test's callback"));
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    /**
+     * Six completions in one batch of a one-thread dispatcher (default batch size); the first callback's
+     * error is {@code error}, raised in the callback. The other five must run, and a thread must be left.
+     */
+    private void restOfTheBatchSurvives(Supplier<Throwable> error) throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        NativeOverlapped holder = d.allocate((e, b, o) -> {
+            holding.countDown();
+            release.await(WATCHDOG_SECONDS, TimeUnit.SECONDS); // the six queue up behind it: one batch
+            o.free();
+        }, null);
+        d.postCompletion(holder, 0);
+        assertTrue(holding.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+
+        AtomicReference<Thread> failedOn = new AtomicReference<>();
+        NativeOverlapped failing = d.allocate((e, b, o) -> {
+            failedOn.set(Thread.currentThread());
+            Throwable t = error.get();
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            throw new AssertionError(t);
+        }, null);
+        CountDownLatch others = new CountDownLatch(5);
+        List<NativeOverlapped> rest = new ArrayList<>();
+        d.postCompletion(failing, 0);
+        for (int i = 0; i < 5; i++) {
+            NativeOverlapped op = d.allocate((e, b, o) -> others.countDown(), i);
+            rest.add(op);
+            d.postCompletion(op, i);
+        }
+        release.countDown();
+
+        assertTrue(others.await(WATCHDOG_SECONDS, TimeUnit.SECONDS),
+                others.getCount() + " of the 5 completions behind the failing callback never ran");
+        assertEquals(NativeOverlapped.Status.COMPLETED, failing.status());
+        for (NativeOverlapped op : rest) {
+            assertEquals(NativeOverlapped.Status.COMPLETED, op.status());
+        }
+        assertEquals(1, d.callbackFailures());
+
+        // The pool keeps its size: a thread other than the one that died serves new work.
+        CountDownLatch served = new CountDownLatch(1);
+        AtomicReference<Thread> servedOn = new AtomicReference<>();
+        d.execute(() -> {
+            servedOn.set(Thread.currentThread());
+            served.countDown();
+        });
+        assertTrue(served.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "no I/O thread serves new work");
+        assertNotEquals(failedOn.get(), servedOn.get(), "the thread that threw a VM error went on serving");
+        assertEquals(1, d.liveThreads());
+
+        failing.free();
+        rest.forEach(NativeOverlapped::free);
+        d.close();
+        assertTrue(d.isTerminated());
+        assertEquals(0, d.abandonedAtShutdown(), "close found operations still pending");
+    }
+
+    /**
+     * The seeds' experiment with the builder's defaults: CPU-bound completions posted at once, as many
+     * threads as CPUs. A thread that dequeued several must not run them one after another while another
+     * thread idles: its unclaimed ones go to threads that are free. Checks how they spread over the
+     * threads, not when they finished.
+     */
+    @Test
+    void longCallbacksDoNotHoldTheRestOfTheirBatchFromIdleThreads() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(cpus >= 2, "one CPU: one thread runs everything anyway");
+        IoDispatcher d = start(IoDispatcher.builder());
+        int requests = 5 * cpus;
+        long workNanos = TimeUnit.MILLISECONDS.toNanos(100);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpuClock = mx.isCurrentThreadCpuTimeSupported();
+        Map<String, AtomicInteger> byThread = new ConcurrentHashMap<>();
+        CountDownLatch done = new CountDownLatch(requests);
+        IoCallback work = (e, b, o) -> {
+            try {
+                byThread.computeIfAbsent(Thread.currentThread().getName(), n -> new AtomicInteger()).incrementAndGet();
+                spin(mx, cpuClock, workNanos);
+                o.free();
+            } finally {
+                done.countDown();
+            }
+        };
+        List<NativeOverlapped> ops = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            ops.add(d.allocate(work, i));
+        }
+        for (NativeOverlapped op : ops) {
+            d.postCompletion(op, 0);
+        }
+        assertTrue(done.await(WATCHDOG_SECONDS * 3, TimeUnit.SECONDS), done.getCount() + " requests never finished");
+        int most = byThread.values().stream().mapToInt(AtomicInteger::get).max().orElse(0);
+        int fairShare = (requests + cpus - 1) / cpus;
+        assertTrue(byThread.size() >= 2, "all ran on one thread: " + byThread);
+        assertTrue(most <= fairShare + 1, "one thread ran " + most + " of " + requests + " requests with " + cpus
+                + " threads (at most " + (fairShare + 1) + " expected): " + byThread);
+        assertEquals(0, d.callbackFailures());
+    }
+
+    /**
+     * Hand-overs race the owner's claims many times: every 200th callback runs past the stall threshold
+     * while its thread holds the rest of a batch, and entries moved once may be moved again. Each callback
+     * still runs exactly once.
+     */
+    @Test
+    void batchesHandedOverWhileTheirThreadsClaimLoseAndRepeatNothing() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2));
+        int total = WineGap.scaled(20_000, 4_000, d.port().backend());
+        AtomicIntegerArray seen = new AtomicIntegerArray(total);
+        CountDownLatch all = new CountDownLatch(total);
+        long slowNanos = TimeUnit.MILLISECONDS.toNanos(25);
+        IoCallback callback = (e, b, o) -> {
+            int id = (Integer) o.state();
+            seen.incrementAndGet(id);
+            if (id % 200 == 0) {
+                long end = System.nanoTime() + slowNanos;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            o.free();
+            all.countDown();
+        };
+        for (int i = 0; i < total; i++) {
+            d.postCompletion(d.allocate(callback, i), 0);
+        }
+        assertTrue(all.await(WATCHDOG_SECONDS * 3, TimeUnit.SECONDS), all.getCount() + " callbacks never ran");
+        for (int i = 0; i < total; i++) {
+            assertEquals(1, seen.get(i), "callbacks of operation " + i);
+        }
+        assertTrue(d.deferredPackets() > 0, "no batch was handed over: the test raced nothing");
+        assertEquals(0, d.stalePacketsDropped() + d.foreignPacketsDropped());
+        assertEquals(0, d.pendingOperations());
+    }
+
+    /** Busy for {@code nanos} of this thread's CPU time (of wall time where the JVM has no thread clock). */
+    private static void spin(ThreadMXBean mx, boolean cpuClock, long nanos) {
+        long start = cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        long x = 1;
+        while ((cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - start < nanos) {
+            for (int i = 0; i < 10_000; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+            }
+        }
+        if (x == 0) {
+            throw new AssertionError("xorshift never reaches 0");
+        }
+    }
+}
