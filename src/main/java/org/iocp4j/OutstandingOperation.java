@@ -56,7 +56,7 @@ public final class OutstandingOperation {
     static String site(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
             String c = e.getClassName();
-            if (!c.startsWith("org.iocp4j.") || c.startsWith("org.iocp4j.internal.cli.") || c.endsWith("Test")) {
+            if (!c.startsWith("org.iocp4j.") || c.startsWith("org.iocp4j.tools.") || c.endsWith("Test")) {
                 return e.toString();
             }
         }

@@ -1,0 +1,84 @@
+package org.iocp4j.tools.bench;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.CompletionHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.iocp4j.Backend;
+import org.iocp4j.IoDispatcher;
+import org.iocp4j.io.OverlappedServerSocket;
+import org.iocp4j.io.OverlappedSocket;
+
+/** iocp4j: {@link OverlappedServerSocket} and {@link OverlappedSocket} on one dispatcher with 2 I/O threads. */
+final class IocpEchoStack extends HandlerEchoStack {
+
+    private IoDispatcher dispatcher;
+    private OverlappedServerSocket server;
+    private final List<OverlappedSocket> sockets = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void open(int connections, int messageSize) throws Exception {
+        dispatcher = IoDispatcher.builder().name("echo-bench").threads(2).build();
+        server = OverlappedServerSocket.open(dispatcher, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.accept(null, new CompletionHandler<OverlappedSocket, Void>() {
+            @Override
+            public void completed(OverlappedSocket s, Void a) {
+                sockets.add(s);
+                server.accept(null, this);
+                new Echo(conn(s), messageSize, s::close).start();
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                // closed at the end of the run
+            }
+        });
+        Conn[] conns = new Conn[connections];
+        for (int i = 0; i < connections; i++) {
+            OverlappedSocket s = OverlappedSocket.connect(dispatcher, server.localAddress()).get(30, TimeUnit.SECONDS);
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            sockets.add(s);
+            conns[i] = conn(s);
+        }
+        clients(conns, messageSize);
+    }
+
+    private static Conn conn(OverlappedSocket s) {
+        return new Conn() {
+            @Override
+            public void write(java.nio.ByteBuffer src, CompletionHandler<Integer, Void> handler) {
+                s.write(src, null, handler);
+            }
+
+            @Override
+            public void read(java.nio.ByteBuffer dst, CompletionHandler<Integer, Void> handler) {
+                s.read(dst, null, handler);
+            }
+        };
+    }
+
+    @Override
+    public String describe() {
+        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(java.util.Locale.ROOT) + " backend ("
+                + (dispatcher.port().backend() == Backend.NATIVE ? "Winsock AcceptEx/WSARecv/WSASend on an I/O completion port"
+                : "NIO readiness turned into completions") + ")";
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (OverlappedSocket s : sockets) {
+            s.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (dispatcher != null) {
+            dispatcher.shutdown();
+            dispatcher.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
