@@ -21,8 +21,9 @@ flags=(-B -q -DskipTests)
 if [ "${OS:-}" != "Windows_NT" ]; then
     flags+=(-Diocp4j.native.skip=true) # the DLL only loads on Windows
 fi
-echo "== building the library and benchmarks/target/benchmarks.jar"
+echo "== building the library, tools/ and benchmarks/target/benchmarks.jar"
 mvn "${flags[@]}" install
+mvn -B -q -DskipTests -f tools/pom.xml install
 mvn -B -q -DskipTests -f benchmarks/pom.xml package
 jar=benchmarks/target/benchmarks.jar
 

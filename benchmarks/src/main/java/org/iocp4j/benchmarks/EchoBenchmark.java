@@ -2,7 +2,7 @@ package org.iocp4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.internal.bench.EchoStack;
+import org.iocp4j.tools.bench.EchoStack;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.IoDispatcher;
-import org.iocp4j.internal.bench.BenchFile;
-import org.iocp4j.internal.bench.FileReadStack;
+import org.iocp4j.tools.bench.BenchFile;
+import org.iocp4j.tools.bench.FileReadStack;
 import org.iocp4j.io.OverlappedFile;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 4 KiB reads at random 4 KiB-aligned offsets of one file (1 GiB by default), with 1 and 32 reads in
  * flight: {@link OverlappedFile} through an {@link IoDispatcher} (2 I/O threads) beside {@link FileChannel}
  * (positional reads; with 32 in flight, 32 threads each doing its share) and {@link AsynchronousFileChannel}
- * (its default thread pool), in the same run. The stacks are the library's
- * {@code org.iocp4j.internal.bench} ones, which {@code iocp4j bench} runs too.
+ * (its default thread pool), in the same run. The stacks are iocp4j-tools'
+ * {@code org.iocp4j.tools.bench} ones, which {@code iocp4j bench} runs too.
  *
  * <p>One operation is one read completed. After the first pass the file sits in the page cache, so this
  * measures the cost of each API's path from request to completion, not the disk: the question for a

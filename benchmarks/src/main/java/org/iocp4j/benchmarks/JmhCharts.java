@@ -19,7 +19,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import org.iocp4j.internal.cli.SvgChart;
+import org.iocp4j.tools.SvgChart;
 
 /**
  * Turns JMH's JSON results ({@code -rf json}) into the charts {@code iocp4j bench} draws: for each benchmark

@@ -18,7 +18,7 @@ import java.util.Objects;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import org.iocp4j.internal.cli.SvgChart;
+import org.iocp4j.tools.SvgChart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
