@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.LogLimiter;
-import org.iocp4j.internal.NativeCancellation;
 import org.iocp4j.internal.OverlappedSlab;
 import org.iocp4j.internal.PortableHandles;
 import org.iocp4j.internal.jfr.DispatcherEvents;
+import org.iocp4j.internal.windows.NativeCancellation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

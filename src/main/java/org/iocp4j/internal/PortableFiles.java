@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iocp4j.internal.windows.Win32File;
+
 /**
  * {@link FileBackend} for every platform: a {@link FileChannel} per handle, its positional reads and writes
  * run on a small shared executor (the "device"), each posting its packet to the handle's port when it ends,

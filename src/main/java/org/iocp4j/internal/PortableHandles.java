@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
+import org.iocp4j.internal.windows.NativeCancellation;
 
 /**
  * The portable backend's handle table: what stands in for the kernel's object manager where there is no

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.iocp4j.internal.windows.Win32Socket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,14 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.SocketAddresses;
+import org.iocp4j.internal.SocketBackend;
+
 /**
- * {@link SocketBackend} over the Winsock natives of {@code native/iocp_socket.c}.
+ * {@link SocketBackend} over the Winsock natives of {@code native/Win32Socket.c}.
  *
  * <p>Socket addresses and {@code WSABUF} arrays are built in a per-thread scratch block: Winsock captures
  * both during the call (a provider must copy the {@code WSABUF}s before an overlapped call returns), so

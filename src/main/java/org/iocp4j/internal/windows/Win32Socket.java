@@ -1,9 +1,9 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.annotation.Native;
 
 /**
- * The JNI natives of {@code native/iocp_socket.c}: Winsock sockets with the extension functions
+ * The JNI natives of {@code native/Win32Socket.c}: Winsock sockets with the extension functions
  * ({@code AcceptEx}, {@code ConnectEx}, {@code GetAcceptExSockaddrs}), primitives only.
  *
  * <p>Results as in {@link Win32File}: {@code >= 0} the value, {@code -997} ({@code WSA_IO_PENDING})

@@ -1,13 +1,13 @@
 /*
  * Named pipes: create a server instance, overlapped connect, disconnect, a client's read mode, wait for a
- * free instance. Reads and writes are iocp_file.c's. Results are >= 0 or -GetLastError() read on the next line.
+ * free instance. Reads and writes are Win32File.c's. Results are >= 0 or -GetLastError() read on the next line.
  */
 #include <windows.h>
 
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Pipe.h"
+#include "org_iocp4j_internal_windows_Win32Pipe.h"
 
-#define P(name) org_iocp4j_internal_Win32Pipe_##name
+#define P(name) org_iocp4j_internal_windows_Win32Pipe_##name
 
 _Static_assert(P(PIPE_ACCESS_INBOUND) == PIPE_ACCESS_INBOUND, "Win32Pipe.PIPE_ACCESS_INBOUND");
 _Static_assert(P(PIPE_ACCESS_OUTBOUND) == PIPE_ACCESS_OUTBOUND, "Win32Pipe.PIPE_ACCESS_OUTBOUND");
@@ -22,7 +22,7 @@ _Static_assert(P(PIPE_UNLIMITED_INSTANCES) == PIPE_UNLIMITED_INSTANCES, "Win32Pi
 _Static_assert(P(SECURITY_SQOS_PRESENT) == SECURITY_SQOS_PRESENT, "Win32Pipe.SECURITY_SQOS_PRESENT");
 _Static_assert(P(SECURITY_IDENTIFICATION) == SECURITY_IDENTIFICATION, "Win32Pipe.SECURITY_IDENTIFICATION");
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Pipe_createNamedPipe0(JNIEnv *env, jclass cls, jlong name,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Pipe_createNamedPipe0(JNIEnv *env, jclass cls, jlong name,
                                                                              jint open_mode, jint pipe_mode,
                                                                              jint max_instances, jint out_size,
                                                                              jint in_size, jint timeout) {
@@ -37,7 +37,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Pipe_createNamedPipe0(JNIE
 }
 
 /* Overlapped ConnectNamedPipe returns FALSE with ERROR_IO_PENDING, or ERROR_PIPE_CONNECTED (no packet). */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_connect0(JNIEnv *env, jclass cls, jlong pipe, jlong overlapped) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Pipe_connect0(JNIEnv *env, jclass cls, jlong pipe, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
     if (!ConnectNamedPipe((HANDLE) (intptr_t) pipe, (LPOVERLAPPED) (intptr_t) overlapped)) {
@@ -46,7 +46,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_connect0(JNIEnv *env, 
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_disconnect0(JNIEnv *env, jclass cls, jlong pipe) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Pipe_disconnect0(JNIEnv *env, jclass cls, jlong pipe) {
     UNUSED(env);
     UNUSED(cls);
     if (!DisconnectNamedPipe((HANDLE) (intptr_t) pipe)) {
@@ -55,7 +55,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_disconnect0(JNIEnv *en
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_setReadMode0(JNIEnv *env, jclass cls, jlong pipe, jint mode) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Pipe_setReadMode0(JNIEnv *env, jclass cls, jlong pipe, jint mode) {
     UNUSED(env);
     UNUSED(cls);
     DWORD m = (DWORD) mode;
@@ -65,7 +65,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_setReadMode0(JNIEnv *e
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Pipe_waitNamedPipe0(JNIEnv *env, jclass cls, jlong name, jint timeout) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Pipe_waitNamedPipe0(JNIEnv *env, jclass cls, jlong name, jint timeout) {
     UNUSED(env);
     UNUSED(cls);
     if (!WaitNamedPipeW((LPCWSTR) (intptr_t) name, (DWORD) timeout)) {

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,9 @@ import com.sun.jna.win32.W32APIOptions;
 import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.IocpException;
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.Win32Layout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;

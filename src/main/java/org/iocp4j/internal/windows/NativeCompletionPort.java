@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,6 +14,9 @@ import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.Win32Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,10 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.util.Objects;
 
 import org.iocp4j.IocpException;
 import org.iocp4j.ProcessTelemetry.Metric;
+import org.iocp4j.internal.NativeMemory;
 
 /**
  * The Windows side of {@link org.iocp4j.ProcessTelemetry}: turns {@link Win32Diag}'s results into metrics,

@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Socket.h"
+#include "org_iocp4j_internal_windows_Win32Socket.h"
 
-#define S(name) org_iocp4j_internal_Win32Socket_##name
+#define S(name) org_iocp4j_internal_windows_Win32Socket_##name
 
 _Static_assert(S(AF_INET) == AF_INET, "Win32Socket.AF_INET");
 _Static_assert(S(AF_INET6) == AF_INET6, "Win32Socket.AF_INET6");
@@ -93,14 +93,14 @@ static BOOL CALLBACK start_once(PINIT_ONCE once, PVOID parameter, PVOID *context
     return TRUE;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_startup0(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_startup0(JNIEnv *env, jclass cls) {
     UNUSED(env);
     UNUSED(cls);
     InitOnceExecuteOnce(&started, start_once, NULL, NULL);
     return -(jint) startup_error;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_socket0(JNIEnv *env, jclass cls, jint family) {
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Socket_socket0(JNIEnv *env, jclass cls, jint family) {
     UNUSED(env);
     UNUSED(cls);
     SOCKET s = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
@@ -110,7 +110,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_socket0(JNIEnv *env
     return (jlong) s;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_bind0(JNIEnv *env, jclass cls, jlong s, jlong addr, jint len) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_bind0(JNIEnv *env, jclass cls, jlong s, jlong addr, jint len) {
     UNUSED(env);
     UNUSED(cls);
     if (bind(SOCKET_OF(s), (const struct sockaddr *) (intptr_t) addr, len) != 0) {
@@ -119,7 +119,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_bind0(JNIEnv *env, j
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_listen0(JNIEnv *env, jclass cls, jlong s, jint backlog) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_listen0(JNIEnv *env, jclass cls, jlong s, jint backlog) {
     UNUSED(env);
     UNUSED(cls);
     if (listen(SOCKET_OF(s), backlog) != 0) {
@@ -128,7 +128,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_listen0(JNIEnv *env,
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_acceptEx0(JNIEnv *env, jclass cls, jlong listener,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_acceptEx0(JNIEnv *env, jclass cls, jlong listener,
                                                                       jlong accepted, jlong addresses, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -140,7 +140,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_acceptEx0(JNIEnv *en
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_acceptExSockaddrs0(JNIEnv *env, jclass cls, jlong addresses,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_acceptExSockaddrs0(JNIEnv *env, jclass cls, jlong addresses,
                                                                                jlong local_out, jlong remote_out) {
     UNUSED(env);
     UNUSED(cls);
@@ -159,7 +159,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_acceptExSockaddrs0(J
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_updateAcceptContext0(JNIEnv *env, jclass cls, jlong accepted,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_updateAcceptContext0(JNIEnv *env, jclass cls, jlong accepted,
                                                                                  jlong listener) {
     UNUSED(env);
     UNUSED(cls);
@@ -170,7 +170,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_updateAcceptContext0
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_connectEx0(JNIEnv *env, jclass cls, jlong s, jlong addr,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_connectEx0(JNIEnv *env, jclass cls, jlong s, jlong addr,
                                                                        jint len, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -181,7 +181,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_connectEx0(JNIEnv *e
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_updateConnectContext0(JNIEnv *env, jclass cls, jlong s) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_updateConnectContext0(JNIEnv *env, jclass cls, jlong s) {
     UNUSED(env);
     UNUSED(cls);
     if (setsockopt(SOCKET_OF(s), SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0) != 0) {
@@ -190,7 +190,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_updateConnectContext
     return 0;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_recv0(JNIEnv *env, jclass cls, jlong s, jlong bufs,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Socket_recv0(JNIEnv *env, jclass cls, jlong s, jlong bufs,
                                                                     jint count, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -203,7 +203,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_recv0(JNIEnv *env, 
     return (jlong) received;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_send0(JNIEnv *env, jclass cls, jlong s, jlong bufs,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Socket_send0(JNIEnv *env, jclass cls, jlong s, jlong bufs,
                                                                     jint count, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -215,7 +215,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_send0(JNIEnv *env, 
     return (jlong) sent;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_shutdown0(JNIEnv *env, jclass cls, jlong s, jint how) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_shutdown0(JNIEnv *env, jclass cls, jlong s, jint how) {
     UNUSED(env);
     UNUSED(cls);
     if (shutdown(SOCKET_OF(s), how) != 0) {
@@ -224,7 +224,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_shutdown0(JNIEnv *en
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_close0(JNIEnv *env, jclass cls, jlong s) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_close0(JNIEnv *env, jclass cls, jlong s) {
     UNUSED(env);
     UNUSED(cls);
     if (closesocket(SOCKET_OF(s)) != 0) {
@@ -233,7 +233,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_close0(JNIEnv *env, 
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_setOption0(JNIEnv *env, jclass cls, jlong s, jint level,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_setOption0(JNIEnv *env, jclass cls, jlong s, jint level,
                                                                        jint name, jint value) {
     UNUSED(env);
     UNUSED(cls);
@@ -244,7 +244,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_setOption0(JNIEnv *e
     return 0;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_getOption0(JNIEnv *env, jclass cls, jlong s, jint level,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Socket_getOption0(JNIEnv *env, jclass cls, jlong s, jint level,
                                                                         jint name) {
     UNUSED(env);
     UNUSED(cls);
@@ -260,7 +260,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Socket_getOption0(JNIEnv *
     return (jlong) (unsigned int) v;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_setLinger0(JNIEnv *env, jclass cls, jlong s, jint onoff,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_setLinger0(JNIEnv *env, jclass cls, jlong s, jint onoff,
                                                                        jint seconds) {
     UNUSED(env);
     UNUSED(cls);
@@ -273,7 +273,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_setLinger0(JNIEnv *e
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_localAddress0(JNIEnv *env, jclass cls, jlong s, jlong out) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_localAddress0(JNIEnv *env, jclass cls, jlong s, jlong out) {
     UNUSED(env);
     UNUSED(cls);
     int len = S(SOCKADDR_CAPACITY);
@@ -283,7 +283,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_localAddress0(JNIEnv
     return len;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Socket_remoteAddress0(JNIEnv *env, jclass cls, jlong s, jlong out) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Socket_remoteAddress0(JNIEnv *env, jclass cls, jlong s, jlong out) {
     UNUSED(env);
     UNUSED(cls);
     int len = S(SOCKADDR_CAPACITY);

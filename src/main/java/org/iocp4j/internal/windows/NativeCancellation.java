@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 /** {@code CancelIoEx} for the dispatcher's shutdown (and, later, for handles' close). */
 public final class NativeCancellation {

@@ -1,9 +1,9 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.annotation.Native;
 
 /**
- * The JNI natives of {@code native/iocp_diag.c}: cold process and system counters, one Win32 call (or a
+ * The JNI natives of {@code native/Win32Diag.c}: cold process and system counters, one Win32 call (or a
  * tight group) each, primitives only. Natives rather than JNA so the Wine C suite checks them.
  */
 public final class Win32Diag {

@@ -1,9 +1,11 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.annotation.Native;
 
+import org.iocp4j.internal.Win32Layout;
+
 /**
- * The JNI natives of {@code native/iocp_port.c}: one Win32 call each, primitives only.
+ * The JNI natives of {@code native/Win32Port.c}: one Win32 call each, primitives only.
  *
  * <p>Every function returns a value {@code >= 0} on success or {@code -GetLastError()}, read in C on the
  * line after the failing call. Handles and addresses travel as {@code long}. Nothing here checks

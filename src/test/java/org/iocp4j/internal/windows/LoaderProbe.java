@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 /** The main of a child JVM in {@link NativeLibraryLoaderTest}: loads the DLL and prints how it went. */
 public final class LoaderProbe {

@@ -7,7 +7,7 @@
 #include <winternl.h>
 
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Port.h"
+#include "org_iocp4j_internal_windows_Win32Port.h"
 
 /* ntdll: maps the NTSTATUS a batch entry carries in Internal to the Win32 code callers know. */
 NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status);
@@ -23,13 +23,13 @@ static DWORD wait_millis(jint timeout) {
     return timeout < 0 ? INFINITE : (DWORD) timeout;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_abiVersion0(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_abiVersion0(JNIEnv *env, jclass cls) {
     UNUSED(env);
     UNUSED(cls);
-    return org_iocp4j_internal_Win32Port_ABI_VERSION;
+    return org_iocp4j_internal_windows_Win32Port_ABI_VERSION;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Port_createPort0(JNIEnv *env, jclass cls, jint concurrency) {
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Port_createPort0(JNIEnv *env, jclass cls, jint concurrency) {
     UNUSED(env);
     UNUSED(cls);
     HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, (DWORD) concurrency);
@@ -39,7 +39,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Port_createPort0(JNIEnv *e
     return (jlong) (intptr_t) port;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_associate0(JNIEnv *env, jclass cls, jlong port,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_associate0(JNIEnv *env, jclass cls, jlong port,
                                                                       jlong handle, jlong key) {
     UNUSED(env);
     UNUSED(cls);
@@ -51,7 +51,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_associate0(JNIEnv *env
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_post0(JNIEnv *env, jclass cls, jlong port, jlong key,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_post0(JNIEnv *env, jclass cls, jlong port, jlong key,
                                                                  jint bytes, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -69,7 +69,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_post0(JNIEnv *env, jcl
  *   FALSE, NULL, WAIT_TIMEOUT     no packet within the timeout
  *   FALSE, NULL, anything else    the port itself failed (closed: 735 or 6; invalid: 6)
  */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeue0(JNIEnv *env, jclass cls, jlong port,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_dequeue0(JNIEnv *env, jclass cls, jlong port,
                                                                     jlong resultAddress, jint timeoutMillis) {
     UNUSED(env);
     UNUSED(cls);
@@ -81,16 +81,16 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeue0(JNIEnv *env, 
                                         wait_millis(timeoutMillis));
     DWORD error = ok ? 0 : GetLastError();
     if (!ok && overlapped == NULL) {
-        return error == WAIT_TIMEOUT ? org_iocp4j_internal_Win32Port_DEQUEUE_TIMEOUT : -(jint) error;
+        return error == WAIT_TIMEOUT ? org_iocp4j_internal_windows_Win32Port_DEQUEUE_TIMEOUT : -(jint) error;
     }
     result->key = (UINT64) key;
     result->overlapped = (UINT64) (uintptr_t) overlapped;
     result->bytes = bytes;
     result->error = error;
-    return ok ? org_iocp4j_internal_Win32Port_DEQUEUE_PACKET : org_iocp4j_internal_Win32Port_DEQUEUE_FAILED_PACKET;
+    return ok ? org_iocp4j_internal_windows_Win32Port_DEQUEUE_PACKET : org_iocp4j_internal_windows_Win32Port_DEQUEUE_FAILED_PACKET;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeueBatch0(JNIEnv *env, jclass cls, jlong port,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_dequeueBatch0(JNIEnv *env, jclass cls, jlong port,
                                                                          jlong entriesAddress, jint capacity,
                                                                          jint timeoutMillis, jboolean alertable) {
     UNUSED(env);
@@ -114,7 +114,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_dequeueBatch0(JNIEnv *
     return (jint) removed;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_cancel0(JNIEnv *env, jclass cls, jlong handle,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_cancel0(JNIEnv *env, jclass cls, jlong handle,
                                                                    jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -125,7 +125,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_cancel0(JNIEnv *env, j
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_close0(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_close0(JNIEnv *env, jclass cls, jlong handle) {
     UNUSED(env);
     UNUSED(cls);
     if (!CloseHandle((HANDLE) (intptr_t) handle)) {
@@ -134,7 +134,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_close0(JNIEnv *env, jc
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_formatMessage0(JNIEnv *env, jclass cls, jint errorCode,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_formatMessage0(JNIEnv *env, jclass cls, jint errorCode,
                                                                           jlong bufferAddress, jint capacityChars) {
     UNUSED(env);
     UNUSED(cls);
@@ -151,7 +151,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_formatMessage0(JNIEnv 
 }
 
 /* Packets queued in the port now (NtQueryIoCompletion), or -(Win32 error). A cold call: for diagnostics. */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Port_queueDepth0(JNIEnv *env, jclass cls, jlong port) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Port_queueDepth0(JNIEnv *env, jclass cls, jlong port) {
     UNUSED(env);
     UNUSED(cls);
     LONG depth = 0;

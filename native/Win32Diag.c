@@ -10,11 +10,11 @@
 #include <psapi.h>
 
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Diag.h"
+#include "org_iocp4j_internal_windows_Win32Diag.h"
 
 NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status);
 
-#define D(name) org_iocp4j_internal_Win32Diag_##name
+#define D(name) org_iocp4j_internal_windows_Win32Diag_##name
 #define SYSTEM_EXTENDED_HANDLE_INFORMATION_CLASS 64
 #define STATUS_INFO_LENGTH_MISMATCH_VALUE ((NTSTATUS) 0xC0000004L)
 
@@ -62,7 +62,7 @@ static void close_query(jint pid, HANDLE process) {
     }
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_currentProcessId0(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Diag_currentProcessId0(JNIEnv *env, jclass cls) {
     UNUSED(env);
     UNUSED(cls);
     return (jint) GetCurrentProcessId();
@@ -70,7 +70,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_currentProcessId0(JNIE
 
 /* Wine's version ("8.0") into out (NUL-terminated, truncated to capacity): its length, 0 on Windows (ntdll
  * exports no wine_get_version there). Lets Java skip, by name and with the reason, what Wine cannot show. */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_wineVersion0(JNIEnv *env, jclass cls, jlong out_address,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Diag_wineVersion0(JNIEnv *env, jclass cls, jlong out_address,
                                                                        jint capacity) {
     UNUSED(env);
     UNUSED(cls);
@@ -91,7 +91,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_wineVersion0(JNIEnv *e
     return n;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_processHandleCount0(JNIEnv *env, jclass cls, jint pid) {
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Diag_processHandleCount0(JNIEnv *env, jclass cls, jint pid) {
     UNUSED(env);
     UNUSED(cls);
     HANDLE process = open_for_query(pid);
@@ -105,7 +105,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_processHandleCount0(J
     return ok ? (jlong) count : -(jlong) error;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_systemHandleCount0(JNIEnv *env, jclass cls, jint pid) {
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32Diag_systemHandleCount0(JNIEnv *env, jclass cls, jint pid) {
     UNUSED(env);
     UNUSED(cls);
     DWORD target = pid_or_self(pid);
@@ -148,7 +148,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32Diag_systemHandleCount0(JN
     return -(jlong) ERROR_INSUFFICIENT_BUFFER;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_processMemory0(JNIEnv *env, jclass cls, jint pid,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Diag_processMemory0(JNIEnv *env, jclass cls, jint pid,
                                                                          jlong out_address) {
     UNUSED(env);
     UNUSED(cls);
@@ -172,7 +172,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_processMemory0(JNIEnv 
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32Diag_performanceInfo0(JNIEnv *env, jclass cls, jlong out_address) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32Diag_performanceInfo0(JNIEnv *env, jclass cls, jlong out_address) {
     UNUSED(env);
     UNUSED(cls);
     PERFORMANCE_INFORMATION info;

@@ -1,9 +1,12 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
-/** {@link FileBackend} over the Win32 natives of {@code native/iocp_file.c}. */
+import org.iocp4j.internal.FileBackend;
+import org.iocp4j.internal.NativeMemory;
+
+/** {@link FileBackend} over the Win32 natives of {@code native/Win32File.c}. */
 public final class NativeFiles implements FileBackend {
 
     /** The one instance (the natives hold no state). */

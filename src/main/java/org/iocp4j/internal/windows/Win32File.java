@@ -1,9 +1,9 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.annotation.Native;
 
 /**
- * The JNI natives of {@code native/iocp_file.c}: overlapped file (and pipe) handles, one Win32 call each,
+ * The JNI natives of {@code native/Win32File.c}: overlapped file (and pipe) handles, one Win32 call each,
  * primitives only.
  *
  * <p>Results follow the house rule: {@code >= 0} is the value, {@code < 0} is {@code -GetLastError()} read

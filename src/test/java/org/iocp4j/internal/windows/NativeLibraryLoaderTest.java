@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.iocp4j.internal.NativeLibraryLoader.Attempt;
-import org.iocp4j.internal.NativeLibraryLoader.Attempt.Kind;
+import org.iocp4j.internal.windows.NativeLibraryLoader.Attempt.Kind;
+import org.iocp4j.internal.windows.NativeLibraryLoader.Attempt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;

@@ -8,9 +8,9 @@
 #include <windows.h>
 
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32File.h"
+#include "org_iocp4j_internal_windows_Win32File.h"
 
-#define F(name) org_iocp4j_internal_Win32File_##name
+#define F(name) org_iocp4j_internal_windows_Win32File_##name
 
 _Static_assert(F(GENERIC_READ) == (jint) GENERIC_READ, "Win32File.GENERIC_READ");
 _Static_assert(F(GENERIC_WRITE) == GENERIC_WRITE, "Win32File.GENERIC_WRITE");
@@ -33,7 +33,7 @@ _Static_assert(F(FILE_SKIP_SET_EVENT_ON_HANDLE) == FILE_SKIP_SET_EVENT_ON_HANDLE
 
 #define HANDLE_OF(h) ((HANDLE) (intptr_t) (h))
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_createFile0(JNIEnv *env, jclass cls, jlong path, jint access,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32File_createFile0(JNIEnv *env, jclass cls, jlong path, jint access,
                                                                         jint share, jint disposition, jint flags) {
     UNUSED(env);
     UNUSED(cls);
@@ -46,7 +46,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_createFile0(JNIEnv *e
     return (jlong) (intptr_t) h;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_read0(JNIEnv *env, jclass cls, jlong handle, jlong buffer,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32File_read0(JNIEnv *env, jclass cls, jlong handle, jlong buffer,
                                                                   jint length, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -58,7 +58,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_read0(JNIEnv *env, jc
     return (jlong) done;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_write0(JNIEnv *env, jclass cls, jlong handle, jlong buffer,
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32File_write0(JNIEnv *env, jclass cls, jlong handle, jlong buffer,
                                                                    jint length, jlong overlapped) {
     UNUSED(env);
     UNUSED(cls);
@@ -70,7 +70,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_write0(JNIEnv *env, j
     return (jlong) done;
 }
 
-JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_size0(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_windows_Win32File_size0(JNIEnv *env, jclass cls, jlong handle) {
     UNUSED(env);
     UNUSED(cls);
     LARGE_INTEGER size;
@@ -80,7 +80,7 @@ JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_Win32File_size0(JNIEnv *env, jc
     return (jlong) size.QuadPart;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_truncate0(JNIEnv *env, jclass cls, jlong handle, jlong size) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32File_truncate0(JNIEnv *env, jclass cls, jlong handle, jlong size) {
     UNUSED(env);
     UNUSED(cls);
     FILE_END_OF_FILE_INFO info;
@@ -91,7 +91,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_truncate0(JNIEnv *env,
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_flush0(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32File_flush0(JNIEnv *env, jclass cls, jlong handle) {
     UNUSED(env);
     UNUSED(cls);
     if (!FlushFileBuffers(HANDLE_OF(handle))) {
@@ -101,7 +101,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_flush0(JNIEnv *env, jc
 }
 
 /* FileStorageInfo (class 16) fills FILE_STORAGE_INFO; LogicalBytesPerSector is what unbuffered I/O aligns to. */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_sectorSize0(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32File_sectorSize0(JNIEnv *env, jclass cls, jlong handle) {
     UNUSED(env);
     UNUSED(cls);
     FILE_STORAGE_INFO info;
@@ -116,7 +116,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_sectorSize0(JNIEnv *en
  * DeviceIoControl must have an OVERLAPPED with an event (with none it "fails in unpredictable ways"); the
  * event's low bit keeps the completion off any port the handle is bound to.
  */
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_setSparse0(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32File_setSparse0(JNIEnv *env, jclass cls, jlong handle) {
     UNUSED(env);
     UNUSED(cls);
     HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -141,7 +141,7 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_setSparse0(JNIEnv *env
     return result;
 }
 
-JNIEXPORT jint JNICALL Java_org_iocp4j_internal_Win32File_setNotificationModes0(JNIEnv *env, jclass cls, jlong handle,
+JNIEXPORT jint JNICALL Java_org_iocp4j_internal_windows_Win32File_setNotificationModes0(JNIEnv *env, jclass cls, jlong handle,
                                                                                  jint flags) {
     UNUSED(env);
     UNUSED(cls);

@@ -1,4 +1,6 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
+
+import org.iocp4j.internal.NativeMemory;
 
 /** The named-pipe natives ({@link Win32Pipe}) for {@code org.iocp4j.io.NamedPipe}; Windows only. */
 public final class NativePipes {

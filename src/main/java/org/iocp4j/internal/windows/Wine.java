@@ -1,6 +1,8 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.util.Optional;
+
+import org.iocp4j.internal.NativeMemory;
 
 /**
  * Whether the DLL runs under Wine, and which. Wine carries the Win32 API faithfully for most of what

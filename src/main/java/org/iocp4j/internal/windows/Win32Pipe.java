@@ -1,9 +1,9 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.windows;
 
 import java.lang.annotation.Native;
 
 /**
- * The JNI natives of {@code native/iocp_pipe.c}: named pipes. Reads and writes go through
+ * The JNI natives of {@code native/Win32Pipe.c}: named pipes. Reads and writes go through
  * {@link Win32File#read0}/{@link Win32File#write0} ({@code ReadFile}/{@code WriteFile}); a client opens
  * with {@link Win32File#createFile0}. Results as in {@link Win32File}.
  */
