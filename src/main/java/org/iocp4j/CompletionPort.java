@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.internal.PortableCompletionPort;
+import org.iocp4j.internal.portable.PortableCompletionPort;
 import org.iocp4j.internal.windows.NativeCompletionPort;
 
 /**

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.OverlappedSlab;
-import org.iocp4j.internal.PortableFiles;
+import org.iocp4j.internal.portable.PortableFiles;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,7 @@ package org.iocp4j.internal;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.portable.PortableFiles;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 

@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * <p>A full ring refuses ({@link #offer} returns false): the port then queues in its overflow ring under
  * its lock, so the port as a whole stays unbounded like the kernel's queue.
  */
-final class PacketQueue {
+public final class PacketQueue {
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle HEAD;
@@ -51,7 +51,7 @@ final class PacketQueue {
     private long p21, p22, p23, p24, p25, p26, p27;
 
     /** @param capacity a power of two */
-    PacketQueue(int capacity) {
+    public PacketQueue(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
         }
@@ -68,7 +68,7 @@ final class PacketQueue {
     }
 
     /** Queues a packet; false if the ring is full (nothing was queued). */
-    boolean offer(long key, int byteCount, long overlapped, int error) {
+    public boolean offer(long key, int byteCount, long overlapped, int error) {
         for (;;) {
             long pos = tail;
             int cell = (int) pos & mask;
@@ -97,7 +97,7 @@ final class PacketQueue {
      *
      * @return how many were taken; 0 if none is published at the head
      */
-    int drainTo(long entries, int max) {
+    public int drainTo(long entries, int max) {
         for (;;) {
             long pos = head;
             int n = published(pos, max);
@@ -128,7 +128,7 @@ final class PacketQueue {
      *
      * @return the claimed position, or -1 if none is published at the head
      */
-    long claimOne() {
+    public long claimOne() {
         for (;;) {
             long pos = head;
             int n = published(pos, 1);
@@ -144,23 +144,28 @@ final class PacketQueue {
         }
     }
 
-    long keyAt(long pos) {
+    /** The completion key of the packet at {@code pos}, a position {@link #claimOne} returned. */
+    public long keyAt(long pos) {
         return keys[(int) pos & mask];
     }
 
-    int bytesAt(long pos) {
+    /** The byte count of the packet at {@code pos}, a position {@link #claimOne} returned. */
+    public int bytesAt(long pos) {
         return bytes[(int) pos & mask];
     }
 
-    long overlappedAt(long pos) {
+    /** The OVERLAPPED address of the packet at {@code pos}, a position {@link #claimOne} returned. */
+    public long overlappedAt(long pos) {
         return overlappeds[(int) pos & mask];
     }
 
-    int errorAt(long pos) {
+    /** The Win32 error of the packet at {@code pos}, a position {@link #claimOne} returned. */
+    public int errorAt(long pos) {
         return errors[(int) pos & mask];
     }
 
-    void release(long pos) {
+    /** Gives the cell at {@code pos} back to the producers once its packet has been read. */
+    public void release(long pos) {
         SEQ.setRelease(sequences, (int) pos & mask, pos + capacity);
     }
 
@@ -168,7 +173,7 @@ final class PacketQueue {
      * Whether a packet is published at the head. A volatile read, so a thread that announced itself as
      * a waiter and then sees false knows every producer that published before will see its announcement.
      */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         for (;;) {
             long pos = head;
             long lag = (long) SEQ.getVolatile(sequences, (int) pos & mask) - (pos + 1);
@@ -180,7 +185,7 @@ final class PacketQueue {
     }
 
     /** Packets queued or being queued now (approximate while producers and consumers run). */
-    int size() {
+    public int size() {
         long h = head;
         long t = tail;
         return (int) Math.max(0, Math.min(capacity, t - h));

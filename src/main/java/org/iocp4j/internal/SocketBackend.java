@@ -3,6 +3,7 @@ package org.iocp4j.internal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.portable.PortableSockets;
 import org.iocp4j.internal.windows.NativeSockets;
 import org.iocp4j.internal.windows.Win32Socket;
 

@@ -13,8 +13,8 @@ import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.NativeMemory;
-import org.iocp4j.internal.PortableFiles;
 import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.portable.PortableFiles;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 

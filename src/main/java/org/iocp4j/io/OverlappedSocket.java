@@ -13,10 +13,10 @@ import java.util.Objects;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
-import org.iocp4j.internal.PortableSockets;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.portable.PortableSockets;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.NativeSockets;
 import org.iocp4j.internal.windows.Win32Socket;

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,6 +16,8 @@ import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+
+import org.iocp4j.internal.Win32Errors;
 
 /**
  * The Win32 code the portable backend reports for a Java exception: the code Windows gives for the same

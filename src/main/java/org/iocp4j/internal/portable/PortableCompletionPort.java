@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import java.util.ArrayList;
 import java.util.Objects;
@@ -11,6 +11,9 @@ import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.PacketQueue;
+import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.Win32Layout;
 
 /**
  * A completion port in plain Java with the Win32 port's semantics, for every platform that is not

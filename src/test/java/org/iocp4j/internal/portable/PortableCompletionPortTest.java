@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,7 @@ import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.CompletionPortContract;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.Win32Errors;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the portable port, plus what only the portable port can be asked directly. */

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.iocp4j.internal.SocketBackend;
+import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.Completion;
+import org.iocp4j.internal.SocketBackend;
+import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

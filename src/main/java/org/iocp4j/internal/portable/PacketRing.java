@@ -1,4 +1,7 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
+
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Layout;
 
 /**
  * The portable port's packet queue: a FIFO ring of primitive columns that grows by doubling and never

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iocp4j.internal.FileBackend;
+import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32File;
 
 /**

@@ -1,9 +1,10 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.portable;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
+import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.NativeCancellation;
 
 /**
