@@ -89,7 +89,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final CompletionPort port;
     private final OverlappedSlab slab;
     /** Plain tasks ({@link #execute}): queued here, with one wake-up packet through the port per drain. */
-    private final org.iocp4j.internal.TaskQueue tasks;
+    private final org.iocp4j.internal.concurrent.TaskQueue tasks;
     private final int batchSize;
     private final boolean trackFrees;
     private final Duration shutdownTimeout;
@@ -145,7 +145,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
         this.port = CompletionPort.open(b.concurrency);
         this.slab = new OverlappedSlab(b.capacity);
-        this.tasks = new org.iocp4j.internal.TaskQueue(b.capacity);
+        this.tasks = new org.iocp4j.internal.concurrent.TaskQueue(b.capacity);
         this.batchSize = b.batchSize;
         this.trackFrees = b.trackFrees;
         this.shutdownTimeout = b.shutdownTimeout;

@@ -11,9 +11,9 @@ import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.PortClosedException;
-import org.iocp4j.internal.PacketQueue;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
+import org.iocp4j.internal.concurrent.PacketQueue;
 
 /**
  * A completion port in plain Java with the Win32 port's semantics, for every platform that is not

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,10 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.concurrent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Layout;
 
 /**
  * The portable port's lock-free packet queue: a bounded multi-producer, multi-consumer FIFO ring of
