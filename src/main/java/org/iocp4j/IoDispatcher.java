@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.LogLimiter;
-import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.dispatch.IoThreadPool;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
 import org.iocp4j.internal.jfr.DispatcherEvents;
 import org.iocp4j.internal.portable.PortableHandles;
 import org.iocp4j.internal.windows.NativeCancellation;

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.internal.FileBackend;
-import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
 import org.iocp4j.internal.portable.PortableFiles;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;

@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

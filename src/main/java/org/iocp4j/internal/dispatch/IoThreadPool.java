@@ -1,4 +1,4 @@
-package org.iocp4j.internal;
+package org.iocp4j.internal.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
