@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.windows.NativeCancellation;
 
 /**
  * The portable backend's handle table: what stands in for the kernel's object manager where there is no
@@ -96,7 +95,7 @@ public final class PortableHandles {
 
     /**
      * {@code CancelIoEx} on whatever stands behind a portable handle, for the dispatcher's shutdown (the
-     * portable twin of {@link NativeCancellation#cancel}): the operation's packet then arrives with 995.
+     * portable twin of {@code NativeCancellation.cancel}): the operation's packet then arrives with 995.
      *
      * @param handle     the handle the operation runs on
      * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
