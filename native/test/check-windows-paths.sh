@@ -63,7 +63,7 @@ CYGPATH_ROOT=$root win_make check "$c/native/iocp4j-tests.exe" > "$log" 2>&1 \
 # 2. The commands MSYS2 would run (CYGPATH_ROOT empty: C: is /c, as there): quoted spaces, no C: left.
 CYGPATH_ROOT= win_make -n test > "$log" 2>&1 || fail "make -n test with C:\\... paths"
 include='-I"/c/Program Files/Java/jdk17/include" -I/c/projects/iocp4j/target/jni-headers'
-grep -F -e "-c $native/iocp_port.c -o /c/projects/iocp4j/target/native/iocp_port.o" "$log" \
+grep -F -e "-c $native/Win32Port.c -o /c/projects/iocp4j/target/native/Win32Port.o" "$log" \
     | grep -qF -e "$include" || fail "no compile line with $include"
 grep -qF '/c/projects/iocp4j/target/native/iocp4j-tests.exe /c/projects/iocp4j/target/classes/META-INF/native/windows-x86_64/iocp4j.dll' \
     "$log" || fail "the suite is not run on the converted paths"

@@ -10,22 +10,22 @@
 
 #include "harness.h"
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Port.h"
+#include "org_iocp4j_internal_windows_Win32Port.h"
 
 typedef struct {
-    __typeof__(&Java_org_iocp4j_internal_Win32Port_createPort0) create_port0;
-    __typeof__(&Java_org_iocp4j_internal_Win32Port_associate0) associate0;
-    __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeue0) dequeue0;
-    __typeof__(&Java_org_iocp4j_internal_Win32Port_cancel0) cancel0;
-    __typeof__(&Java_org_iocp4j_internal_Win32Port_close0) close0;
+    __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_createPort0) create_port0;
+    __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_associate0) associate0;
+    __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_dequeue0) dequeue0;
+    __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_cancel0) cancel0;
+    __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_close0) close0;
 } port_natives;
 
 static inline void load_port_natives(port_natives *p) {
-    LOAD(p->create_port0, "Java_org_iocp4j_internal_Win32Port_createPort0");
-    LOAD(p->associate0, "Java_org_iocp4j_internal_Win32Port_associate0");
-    LOAD(p->dequeue0, "Java_org_iocp4j_internal_Win32Port_dequeue0");
-    LOAD(p->cancel0, "Java_org_iocp4j_internal_Win32Port_cancel0");
-    LOAD(p->close0, "Java_org_iocp4j_internal_Win32Port_close0");
+    LOAD(p->create_port0, "Java_org_iocp4j_internal_windows_Win32Port_createPort0");
+    LOAD(p->associate0, "Java_org_iocp4j_internal_windows_Win32Port_associate0");
+    LOAD(p->dequeue0, "Java_org_iocp4j_internal_windows_Win32Port_dequeue0");
+    LOAD(p->cancel0, "Java_org_iocp4j_internal_windows_Win32Port_cancel0");
+    LOAD(p->close0, "Java_org_iocp4j_internal_windows_Win32Port_close0");
 }
 
 static inline jlong addr_of(const void *p) {
@@ -36,7 +36,7 @@ static inline jlong addr_of(const void *p) {
 static inline int next_packet(const port_natives *p, jlong port, iocp4j_dequeue_result *r) {
     memset(r, 0, sizeof *r);
     jint got = p->dequeue0(NULL, NULL, port, addr_of(r), 5000);
-    return got == org_iocp4j_internal_Win32Port_DEQUEUE_PACKET || got == org_iocp4j_internal_Win32Port_DEQUEUE_FAILED_PACKET;
+    return got == org_iocp4j_internal_windows_Win32Port_DEQUEUE_PACKET || got == org_iocp4j_internal_windows_Win32Port_DEQUEUE_FAILED_PACKET;
 }
 
 #endif

@@ -1,34 +1,34 @@
 /*
- * The diagnostics natives (iocp_diag.c): handle counts rising and falling by exactly what was opened and
+ * The diagnostics natives (Win32Diag.c): handle counts rising and falling by exactly what was opened and
  * closed, memory and performance counters, a process that does not exist.
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "harness.h"
-#include "org_iocp4j_internal_Win32Diag.h"
+#include "org_iocp4j_internal_windows_Win32Diag.h"
 
-#define D(name) org_iocp4j_internal_Win32Diag_##name
+#define D(name) org_iocp4j_internal_windows_Win32Diag_##name
 #define OPENED 25
 
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_processHandleCount0) process_handle_count0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_systemHandleCount0) system_handle_count0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_processMemory0) process_memory0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_performanceInfo0) performance_info0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_currentProcessId0) current_process_id0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Diag_wineVersion0) wine_version0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_processHandleCount0) process_handle_count0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_systemHandleCount0) system_handle_count0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_processMemory0) process_memory0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_performanceInfo0) performance_info0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_currentProcessId0) current_process_id0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_wineVersion0) wine_version0;
 
 static void load_exports(void) {
-    LOAD(process_handle_count0, "Java_org_iocp4j_internal_Win32Diag_processHandleCount0");
-    LOAD(system_handle_count0, "Java_org_iocp4j_internal_Win32Diag_systemHandleCount0");
-    LOAD(process_memory0, "Java_org_iocp4j_internal_Win32Diag_processMemory0");
-    LOAD(performance_info0, "Java_org_iocp4j_internal_Win32Diag_performanceInfo0");
-    LOAD(current_process_id0, "Java_org_iocp4j_internal_Win32Diag_currentProcessId0");
-    LOAD(wine_version0, "Java_org_iocp4j_internal_Win32Diag_wineVersion0");
+    LOAD(process_handle_count0, "Java_org_iocp4j_internal_windows_Win32Diag_processHandleCount0");
+    LOAD(system_handle_count0, "Java_org_iocp4j_internal_windows_Win32Diag_systemHandleCount0");
+    LOAD(process_memory0, "Java_org_iocp4j_internal_windows_Win32Diag_processMemory0");
+    LOAD(performance_info0, "Java_org_iocp4j_internal_windows_Win32Diag_performanceInfo0");
+    LOAD(current_process_id0, "Java_org_iocp4j_internal_windows_Win32Diag_currentProcessId0");
+    LOAD(wine_version0, "Java_org_iocp4j_internal_windows_Win32Diag_wineVersion0");
 }
 
 /* Opens OPENED events, counts, closes them, counts: the count must move by exactly OPENED both ways. */
-static void handle_counts_follow_opens_and_closes(__typeof__(&Java_org_iocp4j_internal_Win32Diag_systemHandleCount0) count,
+static void handle_counts_follow_opens_and_closes(__typeof__(&Java_org_iocp4j_internal_windows_Win32Diag_systemHandleCount0) count,
                                                   jint pid, const char *how) {
     HANDLE events[OPENED];
     jlong before = count(NULL, NULL, pid);

@@ -1,37 +1,37 @@
 /*
- * The file natives (iocp_file.c): a sparse file, positions above 4 GiB, end of file (at once or in the packet),
+ * The file natives (Win32File.c): a sparse file, positions above 4 GiB, end of file (at once or in the packet),
  * size, end-of-file moves, flush, sector size, notification modes, a missing file.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "io_common.h"
-#include "org_iocp4j_internal_Win32File.h"
+#include "org_iocp4j_internal_windows_Win32File.h"
 
-#define F(name) org_iocp4j_internal_Win32File_##name
+#define F(name) org_iocp4j_internal_windows_Win32File_##name
 
 static port_natives p;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_createFile0) create_file0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_read0) read0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_write0) write0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_size0) size0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_truncate0) truncate0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_flush0) flush0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_sectorSize0) sector_size0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_setNotificationModes0) set_modes0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_setSparse0) set_sparse0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_createFile0) create_file0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_read0) read0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_write0) write0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_size0) size0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_truncate0) truncate0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_flush0) flush0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_sectorSize0) sector_size0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_setNotificationModes0) set_modes0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_setSparse0) set_sparse0;
 
 static void load_exports(void) {
     load_port_natives(&p);
-    LOAD(create_file0, "Java_org_iocp4j_internal_Win32File_createFile0");
-    LOAD(read0, "Java_org_iocp4j_internal_Win32File_read0");
-    LOAD(write0, "Java_org_iocp4j_internal_Win32File_write0");
-    LOAD(size0, "Java_org_iocp4j_internal_Win32File_size0");
-    LOAD(truncate0, "Java_org_iocp4j_internal_Win32File_truncate0");
-    LOAD(flush0, "Java_org_iocp4j_internal_Win32File_flush0");
-    LOAD(sector_size0, "Java_org_iocp4j_internal_Win32File_sectorSize0");
-    LOAD(set_modes0, "Java_org_iocp4j_internal_Win32File_setNotificationModes0");
-    LOAD(set_sparse0, "Java_org_iocp4j_internal_Win32File_setSparse0");
+    LOAD(create_file0, "Java_org_iocp4j_internal_windows_Win32File_createFile0");
+    LOAD(read0, "Java_org_iocp4j_internal_windows_Win32File_read0");
+    LOAD(write0, "Java_org_iocp4j_internal_windows_Win32File_write0");
+    LOAD(size0, "Java_org_iocp4j_internal_windows_Win32File_size0");
+    LOAD(truncate0, "Java_org_iocp4j_internal_windows_Win32File_truncate0");
+    LOAD(flush0, "Java_org_iocp4j_internal_windows_Win32File_flush0");
+    LOAD(sector_size0, "Java_org_iocp4j_internal_windows_Win32File_sectorSize0");
+    LOAD(set_modes0, "Java_org_iocp4j_internal_windows_Win32File_setNotificationModes0");
+    LOAD(set_sparse0, "Java_org_iocp4j_internal_windows_Win32File_setSparse0");
 }
 
 static void at(OVERLAPPED *o, UINT64 position) {
@@ -74,7 +74,7 @@ void test_file(void) {
     jint sparse = set_sparse0(NULL, NULL, h);
     CHECK(sparse == 0, "setSparse0 succeeds (got %ld)", (long) sparse);
     iocp4j_dequeue_result stray;
-    CHECK(p.dequeue0(NULL, NULL, port, addr_of(&stray), 0) == org_iocp4j_internal_Win32Port_DEQUEUE_TIMEOUT,
+    CHECK(p.dequeue0(NULL, NULL, port, addr_of(&stray), 0) == org_iocp4j_internal_windows_Win32Port_DEQUEUE_TIMEOUT,
           "setSparse0 queues no packet on the file's port");
     if (run_windows_only_checks()) {
         DWORD attributes = GetFileAttributesW(path);

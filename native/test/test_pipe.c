@@ -1,5 +1,5 @@
 /*
- * The named-pipe natives (iocp_pipe.c, with iocp_file.c's reads and writes): overlapped connect, a client,
+ * The named-pipe natives (Win32Pipe.c, with Win32File.c's reads and writes): overlapped connect, a client,
  * message mode with a partial read, busy, already connected, a first instance, broken pipe, disconnect.
  */
 #include <stdio.h>
@@ -7,32 +7,32 @@
 #include <wchar.h>
 
 #include "io_common.h"
-#include "org_iocp4j_internal_Win32File.h"
-#include "org_iocp4j_internal_Win32Pipe.h"
+#include "org_iocp4j_internal_windows_Win32File.h"
+#include "org_iocp4j_internal_windows_Win32Pipe.h"
 
-#define F(name) org_iocp4j_internal_Win32File_##name
-#define P(name) org_iocp4j_internal_Win32Pipe_##name
+#define F(name) org_iocp4j_internal_windows_Win32File_##name
+#define P(name) org_iocp4j_internal_windows_Win32Pipe_##name
 
 static port_natives p;
-static __typeof__(&Java_org_iocp4j_internal_Win32Pipe_createNamedPipe0) create_pipe0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Pipe_connect0) connect0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Pipe_disconnect0) disconnect0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Pipe_setReadMode0) set_read_mode0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Pipe_waitNamedPipe0) wait_pipe0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_createFile0) create_file0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_read0) read0;
-static __typeof__(&Java_org_iocp4j_internal_Win32File_write0) write0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Pipe_createNamedPipe0) create_pipe0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Pipe_connect0) connect0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Pipe_disconnect0) disconnect0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Pipe_setReadMode0) set_read_mode0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Pipe_waitNamedPipe0) wait_pipe0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_createFile0) create_file0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_read0) read0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32File_write0) write0;
 
 static void load_exports(void) {
     load_port_natives(&p);
-    LOAD(create_pipe0, "Java_org_iocp4j_internal_Win32Pipe_createNamedPipe0");
-    LOAD(connect0, "Java_org_iocp4j_internal_Win32Pipe_connect0");
-    LOAD(disconnect0, "Java_org_iocp4j_internal_Win32Pipe_disconnect0");
-    LOAD(set_read_mode0, "Java_org_iocp4j_internal_Win32Pipe_setReadMode0");
-    LOAD(wait_pipe0, "Java_org_iocp4j_internal_Win32Pipe_waitNamedPipe0");
-    LOAD(create_file0, "Java_org_iocp4j_internal_Win32File_createFile0");
-    LOAD(read0, "Java_org_iocp4j_internal_Win32File_read0");
-    LOAD(write0, "Java_org_iocp4j_internal_Win32File_write0");
+    LOAD(create_pipe0, "Java_org_iocp4j_internal_windows_Win32Pipe_createNamedPipe0");
+    LOAD(connect0, "Java_org_iocp4j_internal_windows_Win32Pipe_connect0");
+    LOAD(disconnect0, "Java_org_iocp4j_internal_windows_Win32Pipe_disconnect0");
+    LOAD(set_read_mode0, "Java_org_iocp4j_internal_windows_Win32Pipe_setReadMode0");
+    LOAD(wait_pipe0, "Java_org_iocp4j_internal_windows_Win32Pipe_waitNamedPipe0");
+    LOAD(create_file0, "Java_org_iocp4j_internal_windows_Win32File_createFile0");
+    LOAD(read0, "Java_org_iocp4j_internal_windows_Win32File_read0");
+    LOAD(write0, "Java_org_iocp4j_internal_windows_Win32File_write0");
 }
 
 static jlong server(const wchar_t *name, int first) {

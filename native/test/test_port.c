@@ -1,5 +1,5 @@
 /*
- * The completion port natives (iocp_port.c), called through the DLL's own exports with env = NULL.
+ * The completion port natives (Win32Port.c), called through the DLL's own exports with env = NULL.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -7,21 +7,21 @@
 
 #include "harness.h"
 #include "iocp4j.h"
-#include "org_iocp4j_internal_Win32Port.h"
+#include "org_iocp4j_internal_windows_Win32Port.h"
 
-#define P(name) org_iocp4j_internal_Win32Port_##name
+#define P(name) org_iocp4j_internal_windows_Win32Port_##name
 #define ERROR_ABANDONED_WAIT 735
 
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_abiVersion0) abi_version0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_createPort0) create_port0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_associate0) associate0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_post0) post0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeue0) dequeue0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_dequeueBatch0) dequeue_batch0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_cancel0) cancel0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_close0) close0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_formatMessage0) format_message0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Port_queueDepth0) queue_depth0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_abiVersion0) abi_version0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_createPort0) create_port0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_associate0) associate0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_post0) post0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_dequeue0) dequeue0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_dequeueBatch0) dequeue_batch0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_cancel0) cancel0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_close0) close0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_formatMessage0) format_message0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Port_queueDepth0) queue_depth0;
 
 static jlong address(const void *p) {
     return (jlong) (intptr_t) p;
@@ -36,16 +36,16 @@ static jlong new_port(jint concurrency) {
 }
 
 static void load_exports(void) {
-    LOAD(abi_version0, "Java_org_iocp4j_internal_Win32Port_abiVersion0");
-    LOAD(create_port0, "Java_org_iocp4j_internal_Win32Port_createPort0");
-    LOAD(associate0, "Java_org_iocp4j_internal_Win32Port_associate0");
-    LOAD(post0, "Java_org_iocp4j_internal_Win32Port_post0");
-    LOAD(dequeue0, "Java_org_iocp4j_internal_Win32Port_dequeue0");
-    LOAD(dequeue_batch0, "Java_org_iocp4j_internal_Win32Port_dequeueBatch0");
-    LOAD(cancel0, "Java_org_iocp4j_internal_Win32Port_cancel0");
-    LOAD(close0, "Java_org_iocp4j_internal_Win32Port_close0");
-    LOAD(format_message0, "Java_org_iocp4j_internal_Win32Port_formatMessage0");
-    LOAD(queue_depth0, "Java_org_iocp4j_internal_Win32Port_queueDepth0");
+    LOAD(abi_version0, "Java_org_iocp4j_internal_windows_Win32Port_abiVersion0");
+    LOAD(create_port0, "Java_org_iocp4j_internal_windows_Win32Port_createPort0");
+    LOAD(associate0, "Java_org_iocp4j_internal_windows_Win32Port_associate0");
+    LOAD(post0, "Java_org_iocp4j_internal_windows_Win32Port_post0");
+    LOAD(dequeue0, "Java_org_iocp4j_internal_windows_Win32Port_dequeue0");
+    LOAD(dequeue_batch0, "Java_org_iocp4j_internal_windows_Win32Port_dequeueBatch0");
+    LOAD(cancel0, "Java_org_iocp4j_internal_windows_Win32Port_cancel0");
+    LOAD(close0, "Java_org_iocp4j_internal_windows_Win32Port_close0");
+    LOAD(format_message0, "Java_org_iocp4j_internal_windows_Win32Port_formatMessage0");
+    LOAD(queue_depth0, "Java_org_iocp4j_internal_windows_Win32Port_queueDepth0");
 }
 
 static void abi_and_create(void) {

@@ -1,5 +1,5 @@
 /*
- * The socket natives (iocp_socket.c) on loopback: AcceptEx with its addresses and context, ConnectEx,
+ * The socket natives (Win32Socket.c) on loopback: AcceptEx with its addresses and context, ConnectEx,
  * gather/scatter WSASend/WSARecv, a zero-byte read, options, cancel, a peer reset, a listener closed under
  * a pending accept, a refused connect, IPv6.
  */
@@ -8,50 +8,50 @@
 #include <string.h>
 
 #include "io_common.h"
-#include "org_iocp4j_internal_Win32Socket.h"
+#include "org_iocp4j_internal_windows_Win32Socket.h"
 
-#define S(name) org_iocp4j_internal_Win32Socket_##name
+#define S(name) org_iocp4j_internal_windows_Win32Socket_##name
 
 static port_natives p;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_startup0) startup0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_socket0) socket0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_bind0) bind0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_listen0) listen0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_acceptEx0) accept_ex0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_acceptExSockaddrs0) accept_sockaddrs0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_updateAcceptContext0) update_accept0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_connectEx0) connect_ex0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_updateConnectContext0) update_connect0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_recv0) recv0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_send0) send0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_shutdown0) shutdown0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_close0) sclose0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_setOption0) set_option0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_getOption0) get_option0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_setLinger0) set_linger0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_localAddress0) local_address0;
-static __typeof__(&Java_org_iocp4j_internal_Win32Socket_remoteAddress0) remote_address0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_startup0) startup0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_socket0) socket0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_bind0) bind0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_listen0) listen0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_acceptEx0) accept_ex0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_acceptExSockaddrs0) accept_sockaddrs0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_updateAcceptContext0) update_accept0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_connectEx0) connect_ex0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_updateConnectContext0) update_connect0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_recv0) recv0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_send0) send0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_shutdown0) shutdown0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_close0) sclose0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_setOption0) set_option0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_getOption0) get_option0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_setLinger0) set_linger0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_localAddress0) local_address0;
+static __typeof__(&Java_org_iocp4j_internal_windows_Win32Socket_remoteAddress0) remote_address0;
 
 static void load_exports(void) {
     load_port_natives(&p);
-    LOAD(startup0, "Java_org_iocp4j_internal_Win32Socket_startup0");
-    LOAD(socket0, "Java_org_iocp4j_internal_Win32Socket_socket0");
-    LOAD(bind0, "Java_org_iocp4j_internal_Win32Socket_bind0");
-    LOAD(listen0, "Java_org_iocp4j_internal_Win32Socket_listen0");
-    LOAD(accept_ex0, "Java_org_iocp4j_internal_Win32Socket_acceptEx0");
-    LOAD(accept_sockaddrs0, "Java_org_iocp4j_internal_Win32Socket_acceptExSockaddrs0");
-    LOAD(update_accept0, "Java_org_iocp4j_internal_Win32Socket_updateAcceptContext0");
-    LOAD(connect_ex0, "Java_org_iocp4j_internal_Win32Socket_connectEx0");
-    LOAD(update_connect0, "Java_org_iocp4j_internal_Win32Socket_updateConnectContext0");
-    LOAD(recv0, "Java_org_iocp4j_internal_Win32Socket_recv0");
-    LOAD(send0, "Java_org_iocp4j_internal_Win32Socket_send0");
-    LOAD(shutdown0, "Java_org_iocp4j_internal_Win32Socket_shutdown0");
-    LOAD(sclose0, "Java_org_iocp4j_internal_Win32Socket_close0");
-    LOAD(set_option0, "Java_org_iocp4j_internal_Win32Socket_setOption0");
-    LOAD(get_option0, "Java_org_iocp4j_internal_Win32Socket_getOption0");
-    LOAD(set_linger0, "Java_org_iocp4j_internal_Win32Socket_setLinger0");
-    LOAD(local_address0, "Java_org_iocp4j_internal_Win32Socket_localAddress0");
-    LOAD(remote_address0, "Java_org_iocp4j_internal_Win32Socket_remoteAddress0");
+    LOAD(startup0, "Java_org_iocp4j_internal_windows_Win32Socket_startup0");
+    LOAD(socket0, "Java_org_iocp4j_internal_windows_Win32Socket_socket0");
+    LOAD(bind0, "Java_org_iocp4j_internal_windows_Win32Socket_bind0");
+    LOAD(listen0, "Java_org_iocp4j_internal_windows_Win32Socket_listen0");
+    LOAD(accept_ex0, "Java_org_iocp4j_internal_windows_Win32Socket_acceptEx0");
+    LOAD(accept_sockaddrs0, "Java_org_iocp4j_internal_windows_Win32Socket_acceptExSockaddrs0");
+    LOAD(update_accept0, "Java_org_iocp4j_internal_windows_Win32Socket_updateAcceptContext0");
+    LOAD(connect_ex0, "Java_org_iocp4j_internal_windows_Win32Socket_connectEx0");
+    LOAD(update_connect0, "Java_org_iocp4j_internal_windows_Win32Socket_updateConnectContext0");
+    LOAD(recv0, "Java_org_iocp4j_internal_windows_Win32Socket_recv0");
+    LOAD(send0, "Java_org_iocp4j_internal_windows_Win32Socket_send0");
+    LOAD(shutdown0, "Java_org_iocp4j_internal_windows_Win32Socket_shutdown0");
+    LOAD(sclose0, "Java_org_iocp4j_internal_windows_Win32Socket_close0");
+    LOAD(set_option0, "Java_org_iocp4j_internal_windows_Win32Socket_setOption0");
+    LOAD(get_option0, "Java_org_iocp4j_internal_windows_Win32Socket_getOption0");
+    LOAD(set_linger0, "Java_org_iocp4j_internal_windows_Win32Socket_setLinger0");
+    LOAD(local_address0, "Java_org_iocp4j_internal_windows_Win32Socket_localAddress0");
+    LOAD(remote_address0, "Java_org_iocp4j_internal_windows_Win32Socket_remoteAddress0");
 }
 
 /* A sockaddr as Java writes it: family, big-endian port, address bytes. */

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.internal.NativeCompletionPort;
-import org.iocp4j.internal.PortableCompletionPort;
+import org.iocp4j.internal.portable.PortableCompletionPort;
+import org.iocp4j.internal.windows.NativeCompletionPort;
 
 /**
  * An I/O completion port: a kernel queue of completion packets that a pool of threads drains, with at

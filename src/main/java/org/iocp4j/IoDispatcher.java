@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.iocp4j.internal.IoThreadPool;
 import org.iocp4j.internal.LogLimiter;
-import org.iocp4j.internal.NativeCancellation;
-import org.iocp4j.internal.OverlappedSlab;
-import org.iocp4j.internal.PortableHandles;
+import org.iocp4j.internal.dispatch.IoThreadPool;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
 import org.iocp4j.internal.jfr.DispatcherEvents;
+import org.iocp4j.internal.portable.PortableHandles;
+import org.iocp4j.internal.windows.NativeCancellation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +89,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     private final CompletionPort port;
     private final OverlappedSlab slab;
     /** Plain tasks ({@link #execute}): queued here, with one wake-up packet through the port per drain. */
-    private final org.iocp4j.internal.TaskQueue tasks;
+    private final org.iocp4j.internal.concurrent.TaskQueue tasks;
     private final int batchSize;
     private final boolean trackFrees;
     private final Duration shutdownTimeout;
@@ -145,7 +145,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.name = b.name != null ? b.name : "iocp4j-" + SEQUENCE.incrementAndGet();
         this.port = CompletionPort.open(b.concurrency);
         this.slab = new OverlappedSlab(b.capacity);
-        this.tasks = new org.iocp4j.internal.TaskQueue(b.capacity);
+        this.tasks = new org.iocp4j.internal.concurrent.TaskQueue(b.capacity);
         this.batchSize = b.batchSize;
         this.trackFrees = b.trackFrees;
         this.shutdownTimeout = b.shutdownTimeout;

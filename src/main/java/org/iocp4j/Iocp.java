@@ -2,7 +2,7 @@ package org.iocp4j;
 
 import java.util.Locale;
 
-import org.iocp4j.internal.NativeLibraryLoader;
+import org.iocp4j.internal.windows.NativeLibraryLoader;
 
 /**
  * Whether the native Win32 backend is usable here, and which backend {@link CompletionPort#open(int)}

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.iocp4j.internal.NativeMemory;
-import org.iocp4j.internal.OverlappedSlab;
 import org.iocp4j.internal.Win32Layout;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
 
 /**
  * An off-heap {@code OVERLAPPED} owned by an {@link IoDispatcher}, with the callback, the state object

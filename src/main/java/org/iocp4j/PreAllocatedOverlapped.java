@@ -2,7 +2,7 @@ package org.iocp4j;
 
 import java.nio.ByteBuffer;
 
-import org.iocp4j.internal.OverlappedSlab;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
 
 /**
  * A {@link NativeOverlapped} for hot paths: allocated once, submitted again after each completion, so an

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 
-import org.iocp4j.internal.NativeLibraryLoader;
-import org.iocp4j.internal.ProcessCounters;
+import org.iocp4j.internal.windows.NativeLibraryLoader;
+import org.iocp4j.internal.windows.ProcessCounters;
 
 /**
  * What the operating system says about a process, at one moment: its handles (file descriptors on

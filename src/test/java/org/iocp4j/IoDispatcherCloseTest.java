@@ -34,10 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.internal.FileBackend;
-import org.iocp4j.internal.NativeFiles;
-import org.iocp4j.internal.OverlappedSlab;
-import org.iocp4j.internal.PortableFiles;
-import org.iocp4j.internal.Win32File;
+import org.iocp4j.internal.dispatch.OverlappedSlab;
+import org.iocp4j.internal.portable.PortableFiles;
+import org.iocp4j.internal.windows.NativeFiles;
+import org.iocp4j.internal.windows.Win32File;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

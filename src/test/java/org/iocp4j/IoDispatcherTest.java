@@ -417,9 +417,9 @@ class IoDispatcherTest {
         java.util.concurrent.CompletableFuture<Integer> failed = new java.util.concurrent.CompletableFuture<>();
         NativeOverlapped eof = d.allocateForFuture(failed, null);
         long address = eof.submit();
-        org.junit.jupiter.api.Assumptions.assumeTrue(d.port() instanceof org.iocp4j.internal.PortableCompletionPort,
+        org.junit.jupiter.api.Assumptions.assumeTrue(d.port() instanceof org.iocp4j.internal.portable.PortableCompletionPort,
                 "a failed operation's packet is made by hand on the portable port only");
-        ((org.iocp4j.internal.PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
+        ((org.iocp4j.internal.portable.PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
         java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> failed.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         assertEquals(38, ((IocpException) e.getCause()).errorCode());

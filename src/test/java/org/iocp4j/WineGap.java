@@ -1,6 +1,6 @@
 package org.iocp4j;
 
-import org.iocp4j.internal.Wine;
+import org.iocp4j.internal.windows.Wine;
 import org.junit.jupiter.api.Assumptions;
 
 /**

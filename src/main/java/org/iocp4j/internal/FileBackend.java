@@ -2,6 +2,10 @@ package org.iocp4j.internal;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.portable.PortableFiles;
+import org.iocp4j.internal.windows.NativeFiles;
+import org.iocp4j.internal.windows.Win32File;
+
 /**
  * What {@code org.iocp4j.io.OverlappedFile} needs from a platform: Win32 files on Windows
  * ({@link NativeFiles}), {@code FileChannel} on an internal executor elsewhere ({@link PortableFiles}).

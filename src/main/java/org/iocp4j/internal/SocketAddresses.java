@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
+import org.iocp4j.internal.windows.Win32Socket;
+
 /**
  * {@code SOCKADDR_IN} / {@code SOCKADDR_IN6} in native memory, to and from {@link InetSocketAddress}:
  * <pre>

@@ -3,6 +3,10 @@ package org.iocp4j.internal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.portable.PortableSockets;
+import org.iocp4j.internal.windows.NativeSockets;
+import org.iocp4j.internal.windows.Win32Socket;
+
 /**
  * What {@code org.iocp4j.io}'s sockets need from a platform, shaped after Winsock's overlapped calls:
  * Winsock with {@code AcceptEx}/{@code ConnectEx} on Windows ({@link NativeSockets}), NIO elsewhere

@@ -1,5 +1,7 @@
 package org.iocp4j.internal;
 
+import org.iocp4j.internal.windows.SystemMessages;
+
 /**
  * Win32 error codes iocp4j uses by name, and their text: the system's own through
  * {@code FormatMessageW} where the DLL is loaded, else a short built-in text for the codes the portable
@@ -49,31 +51,16 @@ public final class Win32Errors {
     public static final int ERROR_ABANDONED_WAIT_0 = 735;
     public static final int ERROR_OPERATION_ABORTED = 995;
 
-    private static final int MESSAGE_CAPACITY_CHARS = 512;
-
     private Win32Errors() {
     }
 
     /** {@code "error 6 (The handle is invalid.)"}: the code and the best text available for it. */
     public static String describe(int errorCode) {
-        String text = systemMessage(errorCode);
+        String text = SystemMessages.of(errorCode);
         if (text == null) {
             text = builtInMessage(errorCode);
         }
         return text == null ? "error " + errorCode : "error " + errorCode + " (" + text + ")";
-    }
-
-    private static String systemMessage(int errorCode) {
-        if (!NativeLibraryLoader.isLoaded()) {
-            return null;
-        }
-        long buffer = NativeMemory.allocateZeroed(2L * MESSAGE_CAPACITY_CHARS);
-        try {
-            int length = Win32Port.formatMessage0(errorCode, buffer, MESSAGE_CAPACITY_CHARS);
-            return length > 0 ? NativeMemory.getUtf16(buffer, length) : null;
-        } finally {
-            NativeMemory.free(buffer);
-        }
     }
 
     private static String builtInMessage(int errorCode) {

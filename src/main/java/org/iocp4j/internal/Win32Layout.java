@@ -6,7 +6,7 @@ import java.lang.annotation.Native;
  * Sizes and offsets of the Win32 structures iocp4j reads and writes off-heap (x64 only).
  *
  * <p>{@code javac -h} turns every {@link Native} constant here into a {@code #define} in
- * {@code org_iocp4j_internal_Win32Layout.h}; {@code native/iocp_layout.c} checks each one against the
+ * {@code org_iocp4j_internal_Win32Layout.h}; {@code native/Win32Layout.c} checks each one against the
  * real structure with {@code _Static_assert}, so a wrong constant fails the mingw build.
  */
 public final class Win32Layout {
@@ -44,7 +44,7 @@ public final class Win32Layout {
     @Native public static final int ENTRY_BYTES = 24;
 
     /*
-     * iocp4j's own result block for the single dequeue (native/iocp_port.c):
+     * iocp4j's own result block for the single dequeue (native/Win32Port.c):
      * typedef struct {
      *     UINT64 key;         //  0
      *     UINT64 overlapped;  //  8

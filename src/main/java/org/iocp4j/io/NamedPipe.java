@@ -7,9 +7,9 @@ import java.util.Objects;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
-import org.iocp4j.internal.NativeFiles;
-import org.iocp4j.internal.NativePipes;
 import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.windows.NativeFiles;
+import org.iocp4j.internal.windows.NativePipes;
 
 /**
  * One end of a Windows named pipe ({@code \\.\pipe\name}) bound to an {@link IoDispatcher}: the server end

@@ -12,11 +12,11 @@ import java.util.Set;
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.internal.FileBackend;
-import org.iocp4j.internal.NativeFiles;
-import org.iocp4j.internal.PortableFiles;
-import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.NativeMemory;
-import org.iocp4j.internal.Win32File;
+import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.portable.PortableFiles;
+import org.iocp4j.internal.windows.NativeFiles;
+import org.iocp4j.internal.windows.Win32File;
 
 /**
  * A file opened for overlapped I/O ({@code CreateFileW} with {@code FILE_FLAG_OVERLAPPED}) and bound to an

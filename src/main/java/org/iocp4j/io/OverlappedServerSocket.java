@@ -23,7 +23,7 @@ import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.Win32Socket;
+import org.iocp4j.internal.windows.Win32Socket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

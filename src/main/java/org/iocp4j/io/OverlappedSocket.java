@@ -13,13 +13,13 @@ import java.util.Objects;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
-import org.iocp4j.internal.NativeFiles;
-import org.iocp4j.internal.NativeSockets;
-import org.iocp4j.internal.PortableSockets;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.Win32Socket;
+import org.iocp4j.internal.portable.PortableSockets;
+import org.iocp4j.internal.windows.NativeFiles;
+import org.iocp4j.internal.windows.NativeSockets;
+import org.iocp4j.internal.windows.Win32Socket;
 
 /**
  * A connected TCP socket bound to an {@link IoDispatcher}: overlapped receives and sends ({@code WSARecv},

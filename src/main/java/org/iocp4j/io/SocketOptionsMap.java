@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.iocp4j.internal.SocketBackend;
-import org.iocp4j.internal.Win32Socket;
+import org.iocp4j.internal.windows.Win32Socket;
 
 /** {@link StandardSocketOptions} onto Winsock's {@code (level, name)} pairs, for both socket channels. */
 final class SocketOptionsMap {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.IocpException;
-import org.iocp4j.internal.NativePipes;
+import org.iocp4j.internal.windows.NativePipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

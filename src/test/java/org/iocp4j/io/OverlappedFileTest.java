@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
 import org.iocp4j.WineGap;
-import org.iocp4j.internal.NativeFiles;
+import org.iocp4j.internal.windows.NativeFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

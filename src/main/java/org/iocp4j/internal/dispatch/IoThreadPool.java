@@ -1,0 +1,418 @@
+package org.iocp4j.internal.dispatch;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How many I/O threads a dispatcher runs, after the CLR's I/O completion thread policy: none until work
+ * arrives, then at once up to the minimum; past it, a gate thread injects at most one thread per
+ * injection interval while every thread is busy, work is pending and nothing completed since the last
+ * look; never more than the maximum; a thread idle for the idle timeout retires, down to the minimum.
+ * A thread that ends with an error (a VM error from a callback) is replaced at once, so the pool keeps its
+ * size.
+ *
+ * <p>Between starvation checks, while any thread is busy, the gate thread looks for stalls every stall
+ * period: what the dispatcher does then is its own (it hands the unclaimed rest of a batch whose thread has
+ * been in one callback since the last look to threads that are free). With no thread busy it sleeps until
+ * the next starvation check, and the next thread to begin a batch wakes it.
+ *
+ * <p>The hot path costs two plain ordered stores and one volatile read (is the gate thread dozing?) per
+ * dequeued batch, into the thread's own {@link Activity} (shared counters here were contended lines in a
+ * profile: the gate thread sums the per-thread ones instead, once per tick), and one volatile read per
+ * submitted operation ({@link #ensureStarted}).
+ */
+public final class IoThreadPool {
+
+    private final int min;
+    private final int max;
+    private final long injectionNanos;
+    private final long stallNanos;
+    private final BooleanSupplier workPending;
+    private final ThreadFactory factory;
+    private final Runnable loop;
+    private final Runnable onTick;
+    private final Runnable onStallCheck;
+    private final java.util.function.IntConsumer onInjected;
+    /** What threads that ended had counted: kept so totals never go down. */
+    private final Activity ended = new Activity(null);
+    private final Map<Thread, Activity> threads = new ConcurrentHashMap<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong retired = new AtomicLong();
+    private final AtomicLong replaced = new AtomicLong();
+    private final AtomicLong gateTicks = new AtomicLong();
+    private final Thread gate;
+    private volatile boolean stopped;
+    /** Set while the gate thread sleeps to the next starvation check because no thread was busy. */
+    private volatile boolean dozing;
+
+    /**
+     * @param name           thread name prefix
+     * @param min            threads kept alive once started
+     * @param max            threads never exceeded
+     * @param injectionNanos the gate thread's period, the fastest injection rate
+     * @param stallNanos     how often the gate thread looks for stalls while a thread is busy (at most
+     *                       {@code injectionNanos})
+     * @param workPending    whether operations are pending (the starvation test)
+     * @param factory        makes each I/O thread around the runnable it is given
+     * @param loop           an I/O thread's body: returns when the thread should end
+     * @param onTick         run by the gate thread before each starvation check
+     * @param onStallCheck   run by the gate thread every stall period while a thread is busy, and before each
+     *                       starvation check (moves work off stuck threads)
+     * @param onInjected     told the new number of live threads each time starvation injects one
+     */
+    public IoThreadPool(String name, int min, int max, long injectionNanos, long stallNanos,
+                        BooleanSupplier workPending, ThreadFactory factory, Runnable loop, Runnable onTick,
+                        Runnable onStallCheck, java.util.function.IntConsumer onInjected) {
+        if (min < 0 || max < 1 || max < min) {
+            throw new IllegalArgumentException("need 0 <= min <= max and max >= 1: min " + min + ", max " + max);
+        }
+        this.min = min;
+        this.max = max;
+        this.injectionNanos = injectionNanos;
+        this.stallNanos = Math.min(stallNanos, injectionNanos);
+        this.workPending = workPending;
+        this.factory = factory;
+        this.loop = loop;
+        this.onTick = onTick;
+        this.onStallCheck = onStallCheck;
+        this.onInjected = onInjected;
+        this.gate = new Thread(this::watch, name + "-gate");
+        gate.setDaemon(true);
+        gate.start();
+    }
+
+    /** Runs {@code action} for each I/O thread alive now. */
+    public void forEachThread(java.util.function.Consumer<Thread> action) {
+        threads.keySet().forEach(action);
+    }
+
+    /** Work arrived: start threads at once up to the minimum (at least one). */
+    public void ensureStarted() {
+        int floor = Math.max(1, min);
+        for (;;) {
+            int n = live.get();
+            if (n >= floor || stopped) {
+                return;
+            }
+            if (live.compareAndSet(n, n + 1)) {
+                start();
+            }
+        }
+    }
+
+    /** An idle thread asks to retire: yes while more than the minimum are alive. */
+    public boolean tryRetire() {
+        for (;;) {
+            int n = live.get();
+            if (n <= min) {
+                return false;
+            }
+            if (live.compareAndSet(n, n - 1)) {
+                retire(threads.remove(Thread.currentThread()));
+                retired.incrementAndGet();
+                return true;
+            }
+        }
+    }
+
+    /** The activity record of {@code thread}, one of this pool's; an I/O thread looks its own up once. */
+    public Activity activityOf(Thread thread) {
+        Activity a = threads.get(thread);
+        if (a == null) {
+            throw new IllegalStateException(thread.getName() + " is not one of this pool's threads");
+        }
+        return a;
+    }
+
+    public int liveThreads() {
+        return live.get();
+    }
+
+    public int busyThreads() {
+        int n = 0;
+        for (Activity a : threads.values()) {
+            n += a.busy;
+        }
+        return n;
+    }
+
+    private long progress() {
+        long n = 0;
+        for (Activity a : threads.values()) {
+            n += a.progress;
+        }
+        return n;
+    }
+
+    /** Posted packets dispatched by every thread so far ({@link Activity#postedPacket}), those that ended included. */
+    public long postedDispatched() {
+        synchronized (ended) {
+            long n = ended.posted.get();
+            for (Activity a : threads.values()) {
+                n += a.posted.get();
+            }
+            return n;
+        }
+    }
+
+    /** Packets dequeued by every thread so far, those that ended included. */
+    public long dequeued() {
+        synchronized (ended) {
+            return ended.progress + progress();
+        }
+    }
+
+    /** Dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS}. */
+    public long[] batchSizes() {
+        long[] sum = new long[Activity.BUCKETS];
+        synchronized (ended) {
+            ended.addBucketsTo(sum);
+            for (Activity a : threads.values()) {
+                a.addBucketsTo(sum);
+            }
+        }
+        return sum;
+    }
+
+    private void retire(Activity a) {
+        if (a == null) {
+            return;
+        }
+        synchronized (ended) {
+            ended.progress += a.progress;
+            ended.posted.add(a.posted.get());
+            for (int i = 0; i < Activity.BUCKETS; i++) {
+                ended.buckets[i] += (long) Activity.BUCKET.getOpaque(a.buckets, i);
+            }
+        }
+    }
+
+    public long injectedThreads() {
+        return injected.get();
+    }
+
+    public long retiredThreads() {
+        return retired.get();
+    }
+
+    /** Threads started in place of one that ended with an error. */
+    public long replacedThreads() {
+        return replaced.get();
+    }
+
+    /** How many times the gate thread has looked for starvation (tests wait on it instead of sleeping). */
+    public long gateTicks() {
+        return gateTicks.get();
+    }
+
+    /** A thread began a batch while the gate thread dozed: stall looks start now, not at the next check. */
+    private void wakeGate() {
+        dozing = false;
+        LockSupport.unpark(gate);
+    }
+
+    /** No thread starts from now on; the gate thread ends. */
+    public void stop() {
+        stopped = true;
+        LockSupport.unpark(gate);
+    }
+
+    /** Waits for every I/O thread to end (after the port closed). */
+    public void join() throws InterruptedException {
+        while (!threads.isEmpty()) {
+            for (Thread t : threads.keySet()) {
+                t.join();
+                threads.remove(t);
+            }
+        }
+        gate.join();
+    }
+
+    private void start() {
+        Thread[] self = new Thread[1];
+        Thread t = factory.newThread(() -> {
+            boolean returned = false;
+            try {
+                loop.run();
+                returned = true;
+            } finally {
+                // A thread that retired already left the count; one that ended otherwise leaves it here,
+                // or hands its place to a replacement if an error ended it (ThreadPoolExecutor's rule).
+                Activity a = threads.remove(self[0]);
+                if (a != null) {
+                    retire(a);
+                    if (returned || stopped || !replace()) {
+                        live.decrementAndGet();
+                    }
+                }
+            }
+        });
+        self[0] = t;
+        threads.put(t, new Activity(this));
+        try {
+            t.start();
+        } catch (Throwable e) {
+            threads.remove(t);
+            throw e;
+        }
+    }
+
+    /** Starts a thread in the place of the calling one; false if none could start (it may lack memory). */
+    private boolean replace() {
+        try {
+            start();
+            replaced.incrementAndGet();
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private void watch() {
+        long seen = progress();
+        long checked = System.nanoTime();
+        while (!stopped) {
+            long untilCheck = injectionNanos - (System.nanoTime() - checked);
+            if (busyThreads() > 0) {
+                // Not cut short by the coming check: a shorter look-back would take a callback of a few
+                // microseconds for a stall. The check is late by a stall period at most.
+                LockSupport.parkNanos(this, stallNanos);
+            } else if (untilCheck > 0) {
+                dozing = true;
+                // Read again after the flag is up: a batch begun in between either saw the flag or is seen
+                // here. Its begin() is an ordered store, not a fence, so the race is not closed for good;
+                // losing it delays the first stall look to the next check, never loses a packet.
+                if (busyThreads() == 0) {
+                    LockSupport.parkNanos(this, untilCheck);
+                }
+                dozing = false;
+            }
+            if (stopped) {
+                return;
+            }
+            onStallCheck.run();
+            if (System.nanoTime() - checked < injectionNanos) {
+                continue;
+            }
+            checked = System.nanoTime();
+            onTick.run();
+            long now = progress();
+            int n = live.get();
+            if (n > 0 && now == seen && busyThreads() >= n && n < max && workPending.getAsBoolean()
+                    && live.compareAndSet(n, n + 1)) {
+                injected.incrementAndGet();
+                start();
+                onInjected.accept(n + 1);
+            }
+            seen = now;
+            gateTicks.incrementAndGet();
+        }
+    }
+
+    /**
+     * What one I/O thread is doing, written by that thread alone and read by the gate thread: busy or
+     * not, and how many packets it has taken so far. Ordered stores, no atomic read-modify-write.
+     */
+    public static final class Activity {
+        /** Batch-size buckets: {@code [2^i, 2^(i+1))} for i below the last, which takes the rest. */
+        public static final int BUCKETS = 10;
+        private static final VarHandle BUSY;
+        private static final VarHandle PROGRESS;
+        static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                BUSY = lookup.findVarHandle(Activity.class, "busy", int.class);
+                PROGRESS = lookup.findVarHandle(Activity.class, "progress", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile int busy;
+        private volatile long progress;
+        /** Written per packet, not per batch: a line of its own (next to another thread's record it bounced). */
+        private final PaddedCount posted = new PaddedCount();
+        private final long[] buckets = new long[BUCKETS];
+        /** Whose gate thread a batch wakes; null for the record of threads that ended. */
+        private final IoThreadPool pool;
+
+        Activity(IoThreadPool pool) {
+            this.pool = pool;
+        }
+
+        /** The thread took {@code packets} packets and is about to run their callbacks. */
+        public void begin(int packets) {
+            PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + packets);
+            int bucket = Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(packets));
+            BUCKET.setRelease(buckets, bucket, (long) BUCKET.getOpaque(buckets, bucket) + 1);
+            BUSY.setRelease(this, 1);
+            if (pool.dozing) {
+                pool.wakeGate();
+            }
+        }
+
+        void addBucketsTo(long[] sum) {
+            for (int i = 0; i < BUCKETS; i++) {
+                sum[i] += (long) BUCKET.getOpaque(buckets, i);
+            }
+        }
+
+        /** The thread dispatched a packet the dispatcher posted (only this thread writes: no atomic add). */
+        public void postedPacket() {
+            posted.increment();
+        }
+
+        /** The thread finished its batch and goes back to the port. */
+        public void end() {
+            BUSY.setRelease(this, 0);
+        }
+    }
+
+    /** Padding laid out before the count (a superclass's fields come first). */
+    abstract static class CountPadBefore {
+        long p01, p02, p03, p04, p05, p06, p07, p08;
+    }
+
+    abstract static class CountValue extends CountPadBefore {
+        volatile long value;
+    }
+
+    /** A count one thread adds to, alone on its cache line; read by others. */
+    static final class PaddedCount extends CountValue {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(CountValue.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long q01, q02, q03, q04, q05, q06, q07, q08;
+
+        /** Single writer: an ordered store, no atomic add. */
+        void increment() {
+            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + 1);
+        }
+
+        /** Under the pool's lock only (folding an ended thread's count). */
+        void add(long n) {
+            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + n);
+        }
+
+        long get() {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.iocp4j.internal.portable;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.iocp4j.CompletionPort;
+import org.iocp4j.internal.Win32Errors;
+
+/**
+ * The portable backend's handle table: what stands in for the kernel's object manager where there is no
+ * Windows. A portable file or socket (a {@code FileChannel}, a {@code SocketChannel}) gets a handle value
+ * here, so it binds to a dispatcher and travels through the same {@code long}-handle API as a Win32
+ * {@code HANDLE}; associating it with a {@link PortableCompletionPort} records the port and key on the
+ * entry, as {@code CreateIoCompletionPort} records them on the kernel's file object.
+ */
+public final class PortableHandles {
+
+    /** Handle values look like Windows' (multiples of 4) and start high, so they never look like 0 or -1. */
+    private static final long FIRST = 0x10000;
+    private static final AtomicLong NEXT = new AtomicLong(FIRST);
+    private static final ConcurrentHashMap<Long, Entry> TABLE = new ConcurrentHashMap<>();
+
+    private PortableHandles() {
+    }
+
+    /** One open portable handle. */
+    public static final class Entry {
+        private final long handle;
+        private final Object resource;
+        private volatile PortableCompletionPort port;
+        private volatile long key;
+
+        Entry(long handle, Object resource) {
+            this.handle = handle;
+            this.resource = resource;
+        }
+
+        /** The handle value. */
+        public long handle() {
+            return handle;
+        }
+
+        /** The Java object behind the handle. */
+        public Object resource() {
+            return resource;
+        }
+
+        /** The port it is associated with, or null. */
+        public PortableCompletionPort port() {
+            return port;
+        }
+
+        /** The completion key of its packets. */
+        public long key() {
+            return key;
+        }
+
+        /**
+         * Queues the packet of a completed operation on the associated port, as the kernel does.
+         *
+         * @return false if the handle is associated with no port, or the port is closed (the packet is lost,
+         *         as it is on Windows when the port is gone)
+         */
+        public boolean complete(long overlappedAddress, int bytes, int errorCode) {
+            PortableCompletionPort p = port;
+            if (p == null) {
+                return false;
+            }
+            try {
+                p.postCompletion(key, bytes, overlappedAddress, errorCode);
+                return true;
+            } catch (org.iocp4j.PortClosedException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Gives {@code resource} a handle value. */
+    public static Entry register(Object resource) {
+        long handle = NEXT.getAndAdd(4);
+        Entry e = new Entry(handle, resource);
+        TABLE.put(handle, e);
+        return e;
+    }
+
+    /** The entry of an open handle, or null (closed, or never a portable handle). */
+    public static Entry lookup(long handle) {
+        return TABLE.get(handle);
+    }
+
+    /** Forgets a handle (its close); false if it was not open. */
+    public static boolean unregister(long handle) {
+        return TABLE.remove(handle) != null;
+    }
+
+    /**
+     * {@code CancelIoEx} on whatever stands behind a portable handle, for the dispatcher's shutdown (the
+     * portable twin of {@code NativeCancellation.cancel}): the operation's packet then arrives with 995.
+     *
+     * @param handle     the handle the operation runs on
+     * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
+     * @return 0, or the Win32 error (1168, {@code ERROR_NOT_FOUND}: nothing pending matched; 6: not an open
+     *         portable socket or file)
+     */
+    public static int cancel(long handle, long overlapped) {
+        Entry e = TABLE.get(handle);
+        Object resource = e == null ? null : e.resource();
+        int r = resource instanceof PortableFiles.OpenFile ? PortableFiles.INSTANCE.cancel(handle, overlapped)
+                : resource instanceof PortableSockets.Sock ? PortableSockets.INSTANCE.cancel(handle, overlapped)
+                : -Win32Errors.ERROR_INVALID_HANDLE;
+        return r < 0 ? -r : 0;
+    }
+
+    /** Open portable handles: the portable analogue of a process's handle count. */
+    public static int count() {
+        return TABLE.size();
+    }
+
+    /**
+     * Associates a handle with a port, once (as Windows: a second association fails with
+     * {@code ERROR_INVALID_PARAMETER}, 87); an unknown handle fails with {@code ERROR_INVALID_HANDLE}, 6.
+     */
+    static void associate(long handle, PortableCompletionPort port, long key) throws org.iocp4j.IocpException {
+        Entry e = TABLE.get(handle);
+        if (e == null) {
+            throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
+        }
+        synchronized (e) {
+            if (e.port != null) {
+                throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_PARAMETER);
+            }
+            e.key = key;
+            e.port = port;
+        }
+    }
+
+    /** Whether {@code handle} is a value {@link #register} gave out, open or since closed. */
+    static boolean wasIssued(long handle) {
+        return handle >= FIRST && handle < NEXT.get() && (handle & 3) == 0;
+    }
+
+    /** For {@link CompletionPort} users who need the type in a signature. */
+    static boolean isPortable(long handle) {
+        return TABLE.containsKey(handle);
+    }
+}

@@ -1,0 +1,933 @@
+package org.iocp4j.internal.portable;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.iocp4j.internal.SocketBackend;
+import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.windows.Win32Socket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SocketBackend} on NIO for every platform: readiness turned into completions.
+ *
+ * <p>Each overlapped call is tried at once on the calling thread (a non-blocking read, write, accept or
+ * connect); if it cannot proceed it joins its socket's FIFO queue for that direction and one shared
+ * selector thread finishes it when the channel is ready. Either way exactly one packet is posted, to the
+ * port the socket is associated with (for an accept: the listener's), and the call returns -997 like an
+ * overlapped call that went pending. A socket's queues, its channel and its closed flag are guarded by
+ * its own monitor, held across the non-blocking attempt so a later operation never overtakes a queued
+ * one; the selector thread alone registers channels and changes interest sets.
+ */
+public final class PortableSockets implements SocketBackend {
+
+    /** The one instance. */
+    public static final PortableSockets INSTANCE = new PortableSockets();
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortableSockets.class);
+    private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
+    private static final int WSAEINVAL = Win32Errors.WSAEINVAL;
+    private static final int WSAENOPROTOOPT = Win32Errors.WSAENOPROTOOPT;
+
+    private static final String SELECTOR_THREAD = "iocp4j-portable-selector";
+
+    private final ConcurrentLinkedQueue<Sock> interestChanged = new ConcurrentLinkedQueue<>();
+    /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
+    private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    private volatile Selector selector;
+    /**
+     * Selections begun: the selector thread counts one just before each. A read records the count it sees
+     * after its {@code read} returns; a zero-byte read trusts its key's "readable" only if no read did so
+     * since the selection that said it (see {@link Recv}).
+     */
+    private volatile long selections;
+
+    private PortableSockets() {
+    }
+
+    /** A socket: nothing but a family until bound, listened on or connected (as a Winsock socket). */
+    static final class Sock {
+        final int family;
+        PortableHandles.Entry entry;
+        // Guarded by this.
+        InetSocketAddress bindAddress;
+        SocketChannel channel;
+        ServerSocketChannel server;
+        final Map<SocketOption<Object>, Object> options = new LinkedHashMap<>();
+        final ArrayDeque<Op> reads = new ArrayDeque<>();
+        final ArrayDeque<Op> writes = new ArrayDeque<>();
+        final ArrayDeque<Op> accepts = new ArrayDeque<>();
+        Op connect;
+        boolean closed;
+        /** {@link #selections} as a read on the channel last saw it on its return (-1: no read yet). */
+        long lastReadSelection = -1;
+
+        Sock(int family) {
+            this.family = family;
+        }
+
+        /**
+         * Under the monitor: whether an accept may take it. AcceptEx wants a socket "not bound or connected"
+         * and fails with WSAEINVAL otherwise; here the socket would also lose (and leak) its channel.
+         */
+        boolean acceptable() {
+            return bindAddress == null && channel == null && server == null;
+        }
+
+        /** Under the monitor: the interest set the queued operations need. */
+        int interest() {
+            int ops = 0;
+            if (!reads.isEmpty()) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (!writes.isEmpty()) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+            if (!accepts.isEmpty()) {
+                ops |= SelectionKey.OP_ACCEPT;
+            }
+            if (connect != null) {
+                ops |= SelectionKey.OP_CONNECT;
+            }
+            return ops;
+        }
+    }
+
+    /** One overlapped call: {@link #attempt} under the socket's monitor; true when it is complete. */
+    abstract static class Op {
+        final Sock sock;
+        final long overlapped;
+        /** Guarded by sock's monitor: its one packet is posted. */
+        private boolean completed;
+
+        Op(Sock sock, long overlapped) {
+            this.sock = sock;
+            this.overlapped = overlapped;
+        }
+
+        /**
+         * Tries to finish; true when done (and the packet posted). Never throws: a runtime exception (NIO's,
+         * or a bug's) ends the operation with an error packet. Thrown on the selector thread it would leave
+         * the operation at its queue's head, never completed and holding back every operation behind it;
+         * thrown on a caller's thread it would escape an overlapped call that promised a packet.
+         */
+        final boolean attempt() {
+            try {
+                return tryFinish();
+            } catch (RuntimeException e) {
+                LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
+                complete(bytesSoFar(), PortableErrors.codeOf(e));
+                return true;
+            }
+        }
+
+        /** {@link #attempt}'s work: true when done (and the packet posted). */
+        abstract boolean tryFinish();
+
+        /** The bytes it has moved so far, for a packet that ends it early (a cancel, a close, an error). */
+        int bytesSoFar() {
+            return 0;
+        }
+
+        /**
+         * Posts the operation's packet, once: whichever of attempt, cancel, close or the runtime-exception
+         * net comes second (a bug) posts nothing, since the OVERLAPPED may already be freed and reused.
+         */
+        void complete(int bytes, int error) {
+            if (completed) {
+                LOG.warn("a second completion of one portable socket operation (error {}) was dropped", error);
+                return;
+            }
+            completed = true;
+            sock.entry.complete(overlapped, bytes, error);
+        }
+    }
+
+    private static Sock sock(long handle) {
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        return e != null && e.resource() instanceof Sock ? (Sock) e.resource() : null;
+    }
+
+    @Override
+    public long socket(int family) {
+        if (family != Win32Socket.AF_INET && family != Win32Socket.AF_INET6) {
+            return -Win32Errors.WSAEAFNOSUPPORT;
+        }
+        Sock s = new Sock(family);
+        s.entry = PortableHandles.register(s);
+        return s.entry.handle();
+    }
+
+    @Override
+    public int bind(long socket, InetSocketAddress local) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.bindAddress != null || s.channel != null || s.server != null) {
+                return -WSAEINVAL;
+            }
+            s.bindAddress = local;
+            return 0;
+        }
+    }
+
+    @Override
+    public int listen(long socket, int backlog) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.bindAddress == null || s.channel != null || s.server != null) {
+                return -WSAEINVAL;
+            }
+            try {
+                ServerSocketChannel server = ServerSocketChannel.open();
+                try {
+                    server.configureBlocking(false);
+                    for (Map.Entry<SocketOption<Object>, Object> o : s.options.entrySet()) {
+                        if (server.supportedOptions().contains(o.getKey())) {
+                            server.setOption(o.getKey(), o.getValue());
+                        }
+                    }
+                    server.bind(s.bindAddress, backlog);
+                } catch (IOException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+                s.server = server;
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    public int accept(long listener, long accepted, long addresses, long overlapped) {
+        Sock l = sock(listener);
+        Sock a = sock(accepted);
+        if (l == null || a == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (a) {
+            if (!a.acceptable()) {
+                return -WSAEINVAL; // at once, as AcceptEx
+            }
+        }
+        return start(new Accept(l, a, overlapped), l.accepts);
+    }
+
+    @Override
+    public InetSocketAddress[] finishAccept(long listener, long accepted, long addresses, int[] errors) {
+        Sock a = sock(accepted);
+        if (a == null) {
+            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
+            return null;
+        }
+        synchronized (a) {
+            try {
+                return new InetSocketAddress[] {(InetSocketAddress) a.channel.getLocalAddress(),
+                        (InetSocketAddress) a.channel.getRemoteAddress()};
+            } catch (IOException | RuntimeException e) {
+                errors[0] = PortableErrors.codeOf(e);
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public int connect(long socket, InetSocketAddress remote, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.channel != null || s.server != null || s.closed) {
+                return -WSAEINVAL;
+            }
+            try {
+                SocketChannel c = SocketChannel.open();
+                try {
+                    c.configureBlocking(false);
+                    applyOptions(s, c);
+                    InetSocketAddress b = s.bindAddress;
+                    if (b != null && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress())) {
+                        c.bind(b);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+                s.channel = c;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+        Connect op = new Connect(s, remote, overlapped);
+        synchronized (s) {
+            if (op.attempt()) {
+                return PENDING;
+            }
+            s.connect = op;
+        }
+        interestChanged(s);
+        return PENDING;
+    }
+
+    @Override
+    public int finishConnect(long socket) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            return s.channel != null && s.channel.isConnected() ? 0 : -Win32Errors.WSAENOTCONN;
+        }
+    }
+
+    @Override
+    public long recv(long socket, ByteBuffer[] buffers, int offset, int length, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        return start(new Recv(s, duplicates(buffers, offset, length), overlapped), s.reads);
+    }
+
+    @Override
+    public long send(long socket, ByteBuffer[] buffers, int offset, int length, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        return start(new Send(s, duplicates(buffers, offset, length), overlapped), s.writes);
+    }
+
+    private static ByteBuffer[] duplicates(ByteBuffer[] buffers, int offset, int length) {
+        ByteBuffer[] d = new ByteBuffer[length];
+        for (int i = 0; i < length; i++) {
+            d[i] = buffers[offset + i].duplicate();
+        }
+        return d;
+    }
+
+    /** Tries {@code op} at once unless others wait before it, else queues it for the selector. */
+    private int start(Op op, ArrayDeque<Op> queue) {
+        Sock s = op.sock;
+        synchronized (s) {
+            if (s.closed) {
+                return -Win32Errors.ERROR_INVALID_HANDLE;
+            }
+            if (queue == s.accepts ? s.server == null : s.channel == null) {
+                return -Win32Errors.WSAENOTCONN;
+            }
+            // A zero-byte read waits for the selector's word on readability: NIO cannot ask without reading.
+            boolean waitForSelector = op instanceof Recv && ((Recv) op).zeroByte;
+            if (queue.isEmpty() && !waitForSelector && op.attempt()) {
+                return PENDING;
+            }
+            queue.add(op);
+            if (watched(s, queue)) {
+                return PENDING; // the selector already waits for this readiness: no wake-up, no update
+            }
+        }
+        interestChanged(s);
+        return PENDING;
+    }
+
+    /**
+     * Under {@code s}'s monitor: whether the selector's key already has the interest {@code queue}'s operations
+     * wait for. Only the selector thread sets interest, before its next selection, so an interest seen here
+     * is one that selection watches (or one whose readiness it is about to hand to {@link #ready}, which
+     * needs this monitor first). Reads keep their interest between operations (see {@link #ready}), so a
+     * connection that reads again and again wakes the selector once, not once per read.
+     */
+    private boolean watched(Sock s, ArrayDeque<Op> queue) {
+        Selector sel = selector;
+        java.nio.channels.SelectableChannel c = queue == s.accepts ? s.server : s.channel;
+        if (sel == null || c == null) {
+            return false;
+        }
+        SelectionKey k = c.keyFor(sel);
+        int needed = queue == s.reads ? SelectionKey.OP_READ : queue == s.writes ? SelectionKey.OP_WRITE : SelectionKey.OP_ACCEPT;
+        try {
+            return k != null && k.isValid() && (k.interestOps() & needed) != 0;
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int shutdown(long socket, int how) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            if (s.channel == null) {
+                return -Win32Errors.WSAENOTCONN;
+            }
+            try {
+                if (how == Win32Socket.SD_SEND || how == Win32Socket.SD_BOTH) {
+                    s.channel.shutdownOutput();
+                }
+                if (how == Win32Socket.SD_RECEIVE || how == Win32Socket.SD_BOTH) {
+                    s.channel.shutdownInput();
+                }
+                return 0;
+            } catch (IOException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SocketOption<Object> optionOf(int level, int name) {
+        if (level == Win32Socket.IPPROTO_TCP && name == Win32Socket.TCP_NODELAY) {
+            return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.TCP_NODELAY;
+        }
+        if (level == Win32Socket.SOL_SOCKET) {
+            switch (name) {
+                case Win32Socket.SO_RCVBUF: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_RCVBUF;
+                case Win32Socket.SO_SNDBUF: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_SNDBUF;
+                case Win32Socket.SO_KEEPALIVE: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_KEEPALIVE;
+                case Win32Socket.SO_REUSEADDR: return (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_REUSEADDR;
+                default: return null;
+            }
+        }
+        if (level == Win32Socket.IPPROTO_IPV6 && name == Win32Socket.IPV6_V6ONLY) {
+            // Unsupported (10042), deliberately. NIO has no IPV6_V6ONLY, standard or extended (jdk.net), and
+            // the JDK opens every IPv6 socket dual-stack (it clears IPV6_V6ONLY itself: an IPv6 wildcard
+            // listener takes IPv4 connections), where Windows defaults to IPv6 only. Reporting 0 could not
+            // be set to 1, and setting it would take reflection into sun.nio.ch (--add-opens).
+            return null;
+        }
+        return null;
+    }
+
+    private static void applyOptions(Sock s, SocketChannel c) throws IOException {
+        for (Map.Entry<SocketOption<Object>, Object> o : s.options.entrySet()) {
+            c.setOption(o.getKey(), o.getValue());
+        }
+    }
+
+    @Override
+    public int setOption(long socket, int level, int name, int value) {
+        SocketOption<Object> option = optionOf(level, name);
+        if (option == null) {
+            return -WSAENOPROTOOPT;
+        }
+        return set(socket, option, Boolean.class.equals(option.type()) ? (Object) (value != 0) : (Object) value);
+    }
+
+    private int set(long socket, SocketOption<Object> option, Object value) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            try {
+                if (s.channel != null) {
+                    s.channel.setOption(option, value);
+                } else if (s.server != null && s.server.supportedOptions().contains(option)) {
+                    s.server.setOption(option, value);
+                } else {
+                    s.options.put(option, value);
+                }
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    public long getOption(long socket, int level, int name) {
+        SocketOption<Object> option = optionOf(level, name);
+        if (option == null) {
+            return -WSAENOPROTOOPT;
+        }
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        synchronized (s) {
+            try {
+                Object v = s.channel != null ? s.channel.getOption(option)
+                        : s.server != null && s.server.supportedOptions().contains(option) ? s.server.getOption(option)
+                        : s.options.get(option);
+                if (v == null) {
+                    return 0;
+                }
+                return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : ((Integer) v).longValue();
+            } catch (IOException | RuntimeException e) {
+                return -PortableErrors.codeOf(e);
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int setLinger(long socket, boolean on, int seconds) {
+        return set(socket, (SocketOption<Object>) (SocketOption<?>) StandardSocketOptions.SO_LINGER, on ? seconds : -1);
+    }
+
+    /** Reads one of a socket's addresses under its monitor: {@code errorIfNull} when there is none. */
+    private interface AddressOf {
+        java.net.SocketAddress of(Sock s) throws IOException;
+    }
+
+    private static InetSocketAddress address(long socket, int[] errors, AddressOf how, int errorIfNull) {
+        Sock s = sock(socket);
+        if (s == null) {
+            errors[0] = Win32Errors.ERROR_INVALID_HANDLE;
+            return null;
+        }
+        synchronized (s) {
+            try {
+                InetSocketAddress a = (InetSocketAddress) how.of(s);
+                if (a == null) {
+                    errors[0] = errorIfNull;
+                }
+                return a;
+            } catch (IOException e) {
+                errors[0] = PortableErrors.codeOf(e);
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress(long socket, int[] errors) {
+        return address(socket, errors, s -> s.channel != null ? s.channel.getLocalAddress()
+                : s.server != null ? s.server.getLocalAddress() : null, WSAEINVAL);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress(long socket, int[] errors) {
+        return address(socket, errors, s -> s.channel == null ? null : s.channel.getRemoteAddress(), Win32Errors.WSAENOTCONN);
+    }
+
+    @Override
+    public int cancel(long socket, long overlapped) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        List<Op> cancelled = new ArrayList<>();
+        synchronized (s) {
+            for (ArrayDeque<Op> q : List.of(s.reads, s.writes, s.accepts)) {
+                for (Iterator<Op> it = q.iterator(); it.hasNext();) {
+                    Op op = it.next();
+                    if (overlapped == 0 || op.overlapped == overlapped) {
+                        it.remove();
+                        cancelled.add(op);
+                    }
+                }
+            }
+            if (s.connect != null && (overlapped == 0 || s.connect.overlapped == overlapped)) {
+                cancelled.add(s.connect);
+                s.connect = null;
+            }
+            for (Op op : cancelled) {
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
+            }
+        }
+        if (cancelled.isEmpty()) {
+            return -Win32Errors.ERROR_NOT_FOUND;
+        }
+        interestChanged(s);
+        return 0;
+    }
+
+    @Override
+    public int close(long socket) {
+        Sock s = sock(socket);
+        if (s == null || !PortableHandles.unregister(socket)) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        boolean registered;
+        synchronized (s) {
+            s.closed = true;
+            Selector sel = selector;
+            registered = sel != null && ((s.channel != null && s.channel.keyFor(sel) != null)
+                    || (s.server != null && s.server.keyFor(sel) != null));
+            List<Op> pending = new ArrayList<>(s.reads);
+            pending.addAll(s.writes);
+            pending.addAll(s.accepts);
+            if (s.connect != null) {
+                pending.add(s.connect);
+            }
+            s.reads.clear();
+            s.writes.clear();
+            s.accepts.clear();
+            s.connect = null;
+            try {
+                if (s.channel != null) {
+                    s.channel.close();
+                }
+                if (s.server != null) {
+                    s.server.close();
+                }
+            } catch (IOException e) {
+                LOG.debug("closing a portable socket", e);
+            }
+            for (Op op : pending) {
+                op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
+            }
+        }
+        if (registered) {
+            awaitDeregistration();
+        }
+        return 0;
+    }
+
+    /**
+     * NIO defers the real close of a channel registered with a selector until the selector drops its key,
+     * in its next selection. Until then a closed listener still completes connections in its backlog (which
+     * then reset) and its port stays taken: unlike {@code closesocket}. So close waits (briefly) for the
+     * selector thread to finish one selection after the close.
+     */
+    private void awaitDeregistration() {
+        if (Thread.currentThread().getName().equals(SELECTOR_THREAD)) {
+            return; // the selection this thread is in drops the key when it ends
+        }
+        java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+        barriers.add(passed);
+        selector().wakeup();
+        try {
+            if (!passed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.debug("the selector did not pass a selection within 1 s of a close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the selector thread ----
+
+    private void interestChanged(Sock s) {
+        interestChanged.add(s);
+        selector().wakeup();
+    }
+
+    private Selector selector() {
+        Selector sel = selector;
+        if (sel == null) {
+            synchronized (this) {
+                sel = selector;
+                if (sel == null) {
+                    try {
+                        sel = Selector.open();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("cannot open the portable sockets' selector", e);
+                    }
+                    Selector running = sel;
+                    Thread t = new Thread(() -> run(running), SELECTOR_THREAD);
+                    t.setDaemon(true);
+                    selector = sel;
+                    t.start();
+                }
+            }
+        }
+        return sel;
+    }
+
+    private void run(Selector sel) {
+        for (;;) {
+            try {
+                java.util.List<java.util.concurrent.CountDownLatch> passing = new ArrayList<>();
+                for (java.util.concurrent.CountDownLatch b; (b = barriers.poll()) != null;) {
+                    passing.add(b);
+                }
+                // Keys of channels closed before this point are dropped (and the channels really closed)
+                // by this selection, which returns at once if anyone waits on it.
+                selections++; // this thread alone writes it
+                if (passing.isEmpty()) {
+                    sel.select();
+                } else {
+                    sel.selectNow();
+                    passing.forEach(java.util.concurrent.CountDownLatch::countDown);
+                }
+                for (Sock s; (s = interestChanged.poll()) != null;) {
+                    updateInterest(sel, s);
+                }
+                for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext();) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    try {
+                        ready((Sock) k.attachment(), k, sel);
+                    } catch (RuntimeException e) {
+                        // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
+                        LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
+            }
+        }
+    }
+
+    private static void updateInterest(Selector sel, Sock s) {
+        synchronized (s) {
+            java.nio.channels.SelectableChannel c = s.channel != null ? s.channel : s.server;
+            if (c == null || s.closed || !c.isOpen()) {
+                return;
+            }
+            int ops = s.interest() & c.validOps();
+            SelectionKey k = c.keyFor(sel);
+            try {
+                if (k == null) {
+                    if (ops != 0) {
+                        c.register(sel, ops, s);
+                    }
+                } else if (k.isValid()) {
+                    k.interestOps(ops);
+                }
+            } catch (ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+                // closed meanwhile: close() failed its operations
+            }
+        }
+    }
+
+    private static void ready(Sock s, SelectionKey k, Selector sel) {
+        synchronized (s) {
+            if (!k.isValid() || s.closed) {
+                return;
+            }
+            // Read interest outlives the reads that asked for it: the next read usually follows at once (an
+            // echo, a request loop), and finding the interest still set it needs no wake-up (see watched).
+            // It is dropped only when a selection finds the channel readable with no read waiting, so
+            // unread data makes the selector spin once, not forever.
+            boolean readableUnwanted = k.isReadable() && s.reads.isEmpty();
+            drain(s.reads);
+            drain(s.writes);
+            drain(s.accepts);
+            if (s.connect != null && s.connect.attempt()) {
+                s.connect = null;
+            }
+            if (k.isValid()) {
+                int keep = readableUnwanted ? 0 : k.interestOps() & SelectionKey.OP_READ;
+                k.interestOps((s.interest() | keep) & k.channel().validOps());
+            }
+        }
+    }
+
+    private static void drain(ArrayDeque<Op> queue) {
+        while (!queue.isEmpty() && queue.peek().attempt()) {
+            queue.poll();
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing an accepted connection that found no socket", e);
+        }
+    }
+
+    // ---- the operations ----
+
+    private static final class Recv extends Op {
+        final ByteBuffer[] buffers;
+        final boolean zeroByte;
+
+        Recv(Sock sock, ByteBuffer[] buffers, long overlapped) {
+            super(sock, overlapped);
+            this.buffers = buffers;
+            boolean any = false;
+            for (ByteBuffer b : buffers) {
+                any |= b.hasRemaining();
+            }
+            this.zeroByte = !any;
+        }
+
+        @Override
+        boolean tryFinish() {
+            if (zeroByte) {
+                // Only the selector thread attempts it, while it handles a selection's keys. "Readable" was
+                // true when that selection looked, but a read since (a recv before this one in the same pass,
+                // or on a caller's thread while the selection ran) may have taken the data it was about, and
+                // NIO cannot look again without reading. Then it waits for the next selection, which, being
+                // level-triggered, says readable again at once if data, end of stream or an error is there.
+                // A read whose count is older than this selection's returned before the selection began.
+                SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
+                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == INSTANCE.selections) {
+                    return false;
+                }
+                complete(0, 0);
+                return true;
+            }
+            try {
+                long n;
+                try {
+                    n = sock.channel.read(buffers);
+                } finally {
+                    sock.lastReadSelection = INSTANCE.selections; // read after the read returned
+                }
+                if (n == 0) {
+                    return false;
+                }
+                complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv
+            } catch (IOException | RuntimeException e) {
+                // NIO reports some socket states with runtime exceptions (NotYetConnectedException while a
+                // connect is in progress): the operation ends with the code Winsock gives, never escapes.
+                complete(0, PortableErrors.codeOf(e));
+            }
+            return true;
+        }
+    }
+
+    private static final class Send extends Op {
+        final ByteBuffer[] buffers;
+        long sent;
+
+        Send(Sock sock, ByteBuffer[] buffers, long overlapped) {
+            super(sock, overlapped);
+            this.buffers = buffers;
+        }
+
+        @Override
+        boolean tryFinish() {
+            try {
+                for (;;) {
+                    // Written before the check even when there is nothing to send (no buffers, or empty
+                    // ones): WSASend of 0 bytes completes with 0, but still fails on an unconnected socket.
+                    long n = sock.channel.write(buffers);
+                    sent += n;
+                    if (remaining() == 0) {
+                        complete((int) sent, 0); // WSASend on a stream socket sends it all
+                        return true;
+                    }
+                    if (n == 0) {
+                        return false;
+                    }
+                }
+            } catch (IOException | RuntimeException e) { // as in Recv
+                complete((int) sent, PortableErrors.codeOf(e));
+                return true;
+            }
+        }
+
+        /**
+         * A send cut short (cancelled, aborted by a close, failed) keeps its error code, 995 for the first
+         * two as a cancelled WSASend, but its packet also says how many bytes already went. They are in the
+         * kernel's send buffer and cannot be called back, so the stream now holds a prefix of the buffers;
+         * a caller that accounts for the stream (or resumes it) needs that count, and a Win32 packet carries
+         * a byte count whatever its status. org.iocp4j.io still reports a plain failure and moves no buffer
+         * position, as NIO's asynchronous channels do not report bytes for a write that failed either.
+         * Whether Windows' AFD reports a partial count here is not checked by the C suite.
+         */
+        @Override
+        int bytesSoFar() {
+            return (int) sent;
+        }
+
+        private long remaining() {
+            long r = 0;
+            for (ByteBuffer b : buffers) {
+                r += b.remaining();
+            }
+            return r;
+        }
+    }
+
+    private static final class Accept extends Op {
+        final Sock into;
+
+        Accept(Sock listener, Sock into, long overlapped) {
+            super(listener, overlapped);
+            this.into = into;
+        }
+
+        @Override
+        boolean tryFinish() {
+            try {
+                // The listener's monitor, then the socket's (the only place that holds both). The socket is
+                // checked before a connection is taken, so no connection goes to an accept that cannot keep
+                // it: it stays in the backlog for the next accept.
+                synchronized (into) {
+                    if (into.closed) {
+                        complete(0, Win32Errors.ERROR_OPERATION_ABORTED);
+                        return true;
+                    }
+                    if (!into.acceptable()) { // another accept into the same socket got there first
+                        complete(0, WSAEINVAL);
+                        return true;
+                    }
+                    SocketChannel c = sock.server.accept();
+                    if (c == null) {
+                        return false;
+                    }
+                    boolean handedOver = false;
+                    try {
+                        c.configureBlocking(false);
+                        applyOptions(into, c); // may throw at an option value NIO refuses
+                        into.channel = c;
+                        handedOver = true;
+                    } finally {
+                        if (!handedOver) {
+                            closeQuietly(c); // the connection is lost either way; its descriptor need not be
+                        }
+                    }
+                }
+                complete(0, 0);
+            } catch (IOException e) {
+                complete(0, PortableErrors.codeOf(e));
+            }
+            return true;
+        }
+    }
+
+    private static final class Connect extends Op {
+        final InetSocketAddress remote;
+        boolean started;
+
+        Connect(Sock sock, InetSocketAddress remote, long overlapped) {
+            super(sock, overlapped);
+            this.remote = remote;
+        }
+
+        @Override
+        boolean tryFinish() {
+            try {
+                boolean connected;
+                if (!started) {
+                    started = true;
+                    connected = sock.channel.connect(remote);
+                } else {
+                    connected = sock.channel.finishConnect();
+                }
+                if (!connected) {
+                    return false;
+                }
+                complete(0, 0);
+            } catch (IOException | RuntimeException e) { // as in Recv (an unresolved address, ...)
+                int code = PortableErrors.codeOf(e);
+                // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
+                complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);
+            }
+            return true;
+        }
+    }
+}
