@@ -2,7 +2,7 @@
 # Checks the built DLL against the JNI headers: every Java_ function the headers declare is exported
 # (and nothing else named Java_ is), and every DLL it imports is a system DLL, so it loads on a bare
 # Windows with no mingw runtime beside it.
-# usage: check-dll.sh <objdump> <iocp4j.dll> <jni-headers-dir>
+# usage: check-dll.sh <objdump> <iocp4j.dll> <jni-headers-dir> [<classes-dir>]
 set -eu
 objdump=$1
 dll=$2
@@ -12,7 +12,19 @@ mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
 "$objdump" -p "$dll" > "$tmp/dump"
-cat "$headers"/*.h | tr -c 'A-Za-z0-9_' '\n' | grep '^Java_' | LC_ALL=C sort -u > "$tmp/declared"
+# A header whose class is gone (moved or renamed since the last `mvn clean`) is stale: javac -h never
+# deletes it. With the classes folder given, such headers are left out, and named.
+classes=${4:-}
+: > "$tmp/current"
+for h in "$headers"/*.h; do
+    name=$(basename "$h" .h)
+    if [ -n "$classes" ] && [ ! -f "$classes/$(echo "$name" | tr '_' '/').class" ]; then
+        echo "check-dll: ignoring $h: its class is gone (a stale header; mvn clean removes it)"
+        continue
+    fi
+    cat "$h" >> "$tmp/current"
+done
+tr -c 'A-Za-z0-9_' '\n' < "$tmp/current" | grep '^Java_' | LC_ALL=C sort -u > "$tmp/declared"
 tr -c 'A-Za-z0-9_' '\n' < "$tmp/dump" | grep '^Java_' | LC_ALL=C sort -u > "$tmp/exported"
 failed=0
 missing=$(LC_ALL=C comm -23 "$tmp/declared" "$tmp/exported")

@@ -4,13 +4,14 @@
 # POSIX paths. A stand-in cygpath maps drive C: onto a temporary folder, so the paths exist and the DLL
 # really gets built; the mingw cross tools stand in for MSYS2's gcc and objdump. Guards the bug where
 # make's command-line variables beat the Makefile's conversions and C:\... reached make and sh.
-# usage: check-windows-paths.sh <jni-headers-dir> <java-include-dir> <work-dir> <cc> <objdump>
+# usage: check-windows-paths.sh <jni-headers-dir> <java-include-dir> <work-dir> <cc> <objdump> [<classes-dir>]
 set -eu
 headers=$1
 java_include=$2
 work=$3
 cc=$4
 objdump=$5
+classes=${6:-}   # the real classes, so check-dll can tell stale headers (their class moved) from current ones
 native=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$work"
@@ -44,7 +45,8 @@ win_make() {
         'JAVA_INCLUDE=C:\Program Files\Java\jdk17\include' \
         'JNI_HEADERS=C:\projects\iocp4j\target\jni-headers' \
         'BUILD_DIR=C:\projects\iocp4j\target\native' \
-        'OUT_DIR=C:\projects\iocp4j\target\classes\META-INF\native\windows-x86_64'
+        'OUT_DIR=C:\projects\iocp4j\target\classes\META-INF\native\windows-x86_64' \
+        CLASSES_DIR="$classes"
 }
 fail() {
     echo "check-windows-paths: FAILED: $1"

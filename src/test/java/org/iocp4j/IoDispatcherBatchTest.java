@@ -159,10 +159,14 @@ class IoDispatcherBatchTest {
         }
         assertTrue(done.await(WATCHDOG_SECONDS * 3, TimeUnit.SECONDS), done.getCount() + " requests never finished");
         int most = byThread.values().stream().mapToInt(AtomicInteger::get).max().orElse(0);
-        int fairShare = (requests + cpus - 1) / cpus;
+        // A thread holding its batch hostage runs everything after the first wave: requests - (cpus - 1), or
+        // one less when another thread took a second packet first (9 and 8 of 10 were seen before the fix).
+        // A fair spread gives each thread requests / cpus; the margin between the two absorbs a machine
+        // too loaded to give every I/O thread its CPU (7 of 10 was seen once under three parallel builds).
+        int hostage = requests - cpus;
         assertTrue(byThread.size() >= 2, "all ran on one thread: " + byThread);
-        assertTrue(most <= fairShare + 1, "one thread ran " + most + " of " + requests + " requests with " + cpus
-                + " threads (at most " + (fairShare + 1) + " expected): " + byThread);
+        assertTrue(most < hostage, "one thread ran " + most + " of " + requests + " requests with " + cpus
+                + " threads (fewer than " + hostage + " expected): " + byThread);
         assertEquals(0, d.callbackFailures());
     }
 
