@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
@@ -16,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -29,9 +24,7 @@ import org.iocp4j.IoDispatcher;
 import org.iocp4j.IocpException;
 import org.iocp4j.Win32Error;
 import org.iocp4j.internal.Win32Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,40 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * platform has.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class OverlappedMisuseTest {
+class OverlappedMisuseTest extends ChannelTestBase {
 
-    private static final long WATCHDOG_SECONDS = 30;
-    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-    private IoDispatcher dispatcher;
-    private final List<HandleChannel> channels = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        dispatcher = IoDispatcher.builder().name("misuse-test").threads(2).trackFrees(true).build();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (HandleChannel c : channels) {
-            c.close(Duration.ofSeconds(WATCHDOG_SECONDS));
-        }
-        assertEquals(0, dispatcher.stats().outstandingOperations(), "every OVERLAPPED came back and was freed");
-        dispatcher.shutdown();
-        assertTrue(dispatcher.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private <T extends HandleChannel> T track(T c) {
-        channels.add(c);
-        return c;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        return f.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> f) {
-        return assertThrows(ExecutionException.class, () -> await(f)).getCause();
+    OverlappedMisuseTest() {
+        super("misuse-test");
     }
 
     /** Waits (with a watchdog) until {@code condition} holds. */
@@ -87,28 +50,6 @@ class OverlappedMisuseTest {
             }
             Thread.sleep(1);
         }
-    }
-
-    /** A connected pair: {@code [client, accepted peer]}, the client on {@code clientDispatcher}. */
-    private OverlappedSocket[] connectedPair(IoDispatcher clientDispatcher) throws Exception {
-        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
-        IoFuture<OverlappedSocket> accepted = server.accept();
-        OverlappedSocket client = track(await(OverlappedSocket.connect(clientDispatcher, server.localAddress())));
-        return new OverlappedSocket[] {client, track(await(accepted))};
-    }
-
-    private static <V> CompletionHandler<V, Void> handler(CompletableFuture<V> f) {
-        return new CompletionHandler<V, Void>() {
-            @Override
-            public void completed(V v, Void a) {
-                f.complete(v);
-            }
-
-            @Override
-            public void failed(Throwable t, Void a) {
-                f.completeExceptionally(t);
-            }
-        };
     }
 
     // ---- 5: IoFuture.cancel ----
@@ -187,10 +128,6 @@ class OverlappedMisuseTest {
     }
 
     // ---- 6: interrupts never close or poison a channel ----
-
-    private static ByteBuffer direct(byte[] bytes) {
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    }
 
     @Test
     void anInterruptedCallerLeavesTheFileOpenAndReadable(@TempDir Path dir) throws Exception {

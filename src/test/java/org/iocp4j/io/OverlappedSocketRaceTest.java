@@ -3,15 +3,11 @@ package org.iocp4j.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -20,10 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,40 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * failing. On whichever backend this platform has.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class OverlappedSocketRaceTest {
+class OverlappedSocketRaceTest extends ChannelTestBase {
 
-    private static final long WATCHDOG_SECONDS = 30;
-    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-    private IoDispatcher dispatcher;
-    private final List<HandleChannel> channels = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        dispatcher = IoDispatcher.builder().name("socket-race-test").threads(2).trackFrees(true).build();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (HandleChannel c : channels) {
-            c.close(Duration.ofSeconds(WATCHDOG_SECONDS));
-        }
-        assertEquals(0, dispatcher.stats().outstandingOperations(), "every OVERLAPPED came back and was freed");
-        dispatcher.shutdown();
-        assertTrue(dispatcher.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private <T extends HandleChannel> T track(T c) {
-        channels.add(c);
-        return c;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        return f.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> f) {
-        return assertThrows(ExecutionException.class, () -> await(f)).getCause();
+    OverlappedSocketRaceTest() {
+        super("socket-race-test");
     }
 
     private static void await(CountDownLatch latch) {

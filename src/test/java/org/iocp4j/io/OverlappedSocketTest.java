@@ -22,62 +22,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.IoDispatcher;
-import org.iocp4j.Win32Error;
 import org.iocp4j.WineGap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Overlapped sockets through the public API, on whichever backend this platform has. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class OverlappedSocketTest {
+class OverlappedSocketTest extends ChannelTestBase {
 
-    private static final long WATCHDOG_SECONDS = 30;
-    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-    private IoDispatcher dispatcher;
-    private final List<HandleChannel> channels = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        dispatcher = IoDispatcher.builder().name("socket-test").threads(2).trackFrees(true).build();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (HandleChannel c : channels) {
-            c.close(Duration.ofSeconds(WATCHDOG_SECONDS));
-        }
-        assertEquals(0, dispatcher.stats().outstandingOperations(), "every OVERLAPPED came back and was freed");
-        dispatcher.shutdown();
-        assertTrue(dispatcher.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private <T extends HandleChannel> T track(T c) {
-        channels.add(c);
-        return c;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        return f.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> f) {
-        return assertThrows(ExecutionException.class, () -> await(f)).getCause();
-    }
-
-    private static int codeOf(Throwable t) {
-        return assertInstanceOf(Win32Error.class, t).errorCode();
-    }
-
-    private static ByteBuffer direct(byte[] bytes) {
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    OverlappedSocketTest() {
+        super("socket-test");
     }
 
     /** Echoes every connection until its end of stream, then closes it; one read and one write in flight. */
@@ -221,27 +178,6 @@ class OverlappedSocketTest {
         assertEquals("cdefgh", new String(bytes(in[1])));
     }
 
-    private static <V> CompletionHandler<V, Void> handler(CompletableFuture<V> f) {
-        return new CompletionHandler<V, Void>() {
-            @Override
-            public void completed(V v, Void a) {
-                f.complete(v);
-            }
-
-            @Override
-            public void failed(Throwable t, Void a) {
-                f.completeExceptionally(t);
-            }
-        };
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        b.flip();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
-
     @Test
     void zeroByteReadWaitsForDataWithoutABufferAndEndOfStreamIsMinusOne() throws Exception {
         OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
@@ -383,14 +319,6 @@ class OverlappedSocketTest {
         CompletableFuture<byte[]> back = readAll(client, 5);
         await(client.write(direct("hello".getBytes())));
         assertArrayEquals("hello".getBytes(), await(back));
-    }
-
-    /** A connected pair: {@code [client, accepted peer]}. */
-    private OverlappedSocket[] connectedPair() throws Exception {
-        OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));
-        IoFuture<OverlappedSocket> accepted = server.accept();
-        OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
-        return new OverlappedSocket[] {client, track(await(accepted))};
     }
 
     @Test
