@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,24 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * a VM error (issue 14, items 4 and 8), on whichever backend this platform has.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IoDispatcherBatchTest {
-
-    private static final long WATCHDOG_SECONDS = 20;
-    private final List<IoDispatcher> dispatchers = new ArrayList<>();
-
-    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
-        IoDispatcher d = builder.build();
-        dispatchers.add(d);
-        return d;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (IoDispatcher d : dispatchers) {
-            d.shutdownNow();
-            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
-        }
-    }
+class IoDispatcherBatchTest extends DispatcherTestBase {
 
     @Test
     void aStackOverflowInACallbackLosesNoneOfTheRestOfItsBatch() throws Exception {

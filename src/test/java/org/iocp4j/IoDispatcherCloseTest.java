@@ -38,7 +38,6 @@ import org.iocp4j.internal.dispatch.OverlappedSlab;
 import org.iocp4j.internal.portable.PortableFiles;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,23 +48,11 @@ import org.junit.jupiter.api.io.TempDir;
  * timeout while a callback still runs, and the slab's memory after a close with an overlapped allocated.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IoDispatcherCloseTest {
+class IoDispatcherCloseTest extends DispatcherTestBase {
 
-    private static final long WATCHDOG_SECONDS = 20;
-    private final List<IoDispatcher> dispatchers = new ArrayList<>();
-
-    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
-        IoDispatcher d = builder.trackFrees(true).build();
-        dispatchers.add(d);
-        return d;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (IoDispatcher d : dispatchers) {
-            d.shutdownNow();
-            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
-        }
+    @Override
+    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+        return builder.trackFrees(true);
     }
 
     /**

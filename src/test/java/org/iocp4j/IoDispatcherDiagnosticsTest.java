@@ -1,7 +1,6 @@
 package org.iocp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,31 +22,12 @@ import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 5 on the dispatcher: counters, backpressure, leak reports, JMX, the periodic report (JFR: IoDispatcherJfrTest). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IoDispatcherDiagnosticsTest {
-
-    private static final long WATCHDOG_SECONDS = 20;
-    private final List<IoDispatcher> dispatchers = new ArrayList<>();
-
-    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
-        IoDispatcher d = builder.build();
-        dispatchers.add(d);
-        return d;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (IoDispatcher d : dispatchers) {
-            d.shutdownNow();
-            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
-        }
-    }
+class IoDispatcherDiagnosticsTest extends DispatcherTestBase {
 
     /**
      * Holds the dispatcher's only I/O thread in a task until released: nobody drains meanwhile. A running

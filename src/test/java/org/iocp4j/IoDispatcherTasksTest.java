@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,23 +21,11 @@ import org.junit.jupiter.api.Timeout;
  * port, their turn beside I/O completions, and shutdown with tasks queued.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IoDispatcherTasksTest {
+class IoDispatcherTasksTest extends DispatcherTestBase {
 
-    private static final long WATCHDOG_SECONDS = 20;
-    private final List<IoDispatcher> dispatchers = new ArrayList<>();
-
-    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
-        IoDispatcher d = builder.jmx(false).build();
-        dispatchers.add(d);
-        return d;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (IoDispatcher d : dispatchers) {
-            d.shutdownNow();
-            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
-        }
+    @Override
+    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+        return builder.jmx(false);
     }
 
     /** Holds one I/O thread in a task until released; returns once it runs. */

@@ -18,21 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The dispatcher and NativeOverlapped's lifetime, on whichever backend this platform has. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IoDispatcherTest {
+class IoDispatcherTest extends DispatcherTestBase {
 
-    private static final long WATCHDOG_SECONDS = 20;
-    private final List<IoDispatcher> dispatchers = new ArrayList<>();
-
-    private IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
-        IoDispatcher d = builder.trackFrees(true).build();
-        dispatchers.add(d);
-        return d;
+    @Override
+    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+        return builder.trackFrees(true);
     }
 
     /**
@@ -48,14 +43,6 @@ class IoDispatcherTest {
         }, null);
         singleThreaded.postCompletion(marker, 0);
         assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (IoDispatcher d : dispatchers) {
-            d.shutdownNow();
-            assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the dispatcher did not terminate");
-        }
     }
 
     @Test
