@@ -30,6 +30,8 @@ public enum WineGap {
     SECTOR_SIZE("Wine does not implement GetFileInformationByHandleEx(FileStorageInfo): error 120, no sector size"),
     /** Setting the end of file through a handle without write access fails with 87, not 5. */
     READ_ONLY_TRUNCATE("Wine refuses to set the end of file through a read-only handle with 87 (Windows: 5)"),
+    /** {@code AcceptEx} into a socket that is already bound pends instead of failing. */
+    ACCEPT_INTO_BOUND_SOCKET("Wine's AcceptEx takes an accept socket that is already bound and pends (Windows: 10022 at once)"),
     /** Every port call is a wineserver round trip: time-based expectations mean nothing. */
     TIMING("every port call under Wine is a wineserver round trip (50-120 us): no timing holds");
 

@@ -42,6 +42,8 @@ public abstract class OverlappedContract {
     private final Set<Long> expectOne = new LinkedHashSet<>();
     private final Set<Long> expectNone = new LinkedHashSet<>();
     private final List<Long> overlappeds = new ArrayList<>();
+    /** Memory an operation's call writes besides its OVERLAPPED (AcceptEx's addresses): freed with it. */
+    private final Map<Long, Long> memoryOf = new HashMap<>();
     /** Every packet taken from the port so far, by OVERLAPPED address. */
     private final Map<Long, List<Packet>> packets = new HashMap<>();
 
@@ -122,6 +124,10 @@ public abstract class OverlappedContract {
             for (long o : overlappeds) {
                 if (count(o) > 0 || expectNone.contains(o)) {
                     NativeMemory.free(o);
+                    Long m = memoryOf.get(o);
+                    if (m != null) {
+                        NativeMemory.free(m);
+                    }
                 }
             }
         }
@@ -150,6 +156,13 @@ public abstract class OverlappedContract {
         overlappeds.add(o);
         expectOne.add(o);
         return o;
+    }
+
+    /** {@code bytes} of zeroed native memory the operation of {@code overlapped} may write, freed with it. */
+    protected long memoryFor(long overlapped, int bytes) {
+        long m = NativeMemory.allocateZeroed(bytes);
+        memoryOf.put(overlapped, m);
+        return m;
     }
 
     /** For a call that failed at once, or completed at once on a handle that skips the port: no packet. */
