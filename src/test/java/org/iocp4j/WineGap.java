@@ -20,12 +20,18 @@ public enum WineGap {
     SYNCHRONOUS_FILE_COMPLETION("Wine never completes file I/O synchronously, so skip-on-success cannot show for files"),
     /** {@code GetProcessHandleCount} and the pool quotas are stubs returning 0. */
     POOL_COUNTERS("Wine's GetProcessHandleCount and pool quotas are stubs returning 0"),
-    /** {@code CancelIoEx(socket, NULL)} returns TRUE with nothing pending. */
-    CANCEL_NOTHING_PENDING("Wine's CancelIoEx on a socket returns TRUE with nothing pending (Windows: 1168)"),
+    /** {@code CancelIoEx(handle, NULL)} on a socket or a file returns TRUE with nothing pending. */
+    CANCEL_NOTHING_PENDING("Wine's CancelIoEx(handle, NULL) returns TRUE with nothing pending (Windows: 1168)"),
     /** A socket closed locally under a pending receive completes with 676, not 995 or 1236. */
     LOCAL_CLOSE_STATUS("Wine completes a receive pending on a locally closed socket with 676 (Windows: 995 or 1236)"),
     /** {@code FSCTL_SET_SPARSE} succeeds and changes nothing: no file shows {@code FILE_ATTRIBUTE_SPARSE_FILE}. */
     SPARSE_FILES("Wine accepts FSCTL_SET_SPARSE and ignores it: no file ever has FILE_ATTRIBUTE_SPARSE_FILE"),
+    /** {@code GetFileInformationByHandleEx(FileStorageInfo)} is not implemented: no sector size. */
+    SECTOR_SIZE("Wine does not implement GetFileInformationByHandleEx(FileStorageInfo): error 120, no sector size"),
+    /** Setting the end of file through a handle without write access fails with 87, not 5. */
+    READ_ONLY_TRUNCATE("Wine refuses to set the end of file through a read-only handle with 87 (Windows: 5)"),
+    /** {@code AcceptEx} into a socket that is already bound pends instead of failing. */
+    ACCEPT_INTO_BOUND_SOCKET("Wine's AcceptEx takes an accept socket that is already bound and pends (Windows: 10022 at once)"),
     /** Every port call is a wineserver round trip: time-based expectations mean nothing. */
     TIMING("every port call under Wine is a wineserver round trip (50-120 us): no timing holds");
 

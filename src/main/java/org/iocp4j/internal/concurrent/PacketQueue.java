@@ -6,55 +6,33 @@ import java.lang.invoke.VarHandle;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
 
-/**
- * The portable port's lock-free packet queue: a bounded multi-producer, multi-consumer FIFO ring of
- * primitive columns (Dmitry Vyukov's sequence-numbered ring), so posting and taking need no lock and
- * allocate nothing.
- *
- * <p>Each cell has a sequence number: {@code pos} when the cell is free for the producer of position
- * {@code pos}, {@code pos + 1} once that producer published it, {@code pos + capacity} once its consumer
- * released it for the next lap. A producer claims a position with a CAS on the tail, a consumer claims
- * a run of published positions with one CAS on the head (a whole batch for the price of one CAS).
- *
- * <p>A full ring refuses ({@link #offer} returns false): the port then queues in its overflow ring under
- * its lock, so the port as a whole stays unbounded like the kernel's queue.
- */
-public final class PacketQueue {
+// Padded by inheritance, as TaskQueue is (its file says why; PaddingLayoutTest prints the offsets).
 
-    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
+/** Padding before the cold fields: away from the previous object in the heap. */
+abstract class PacketQueueL0Pad {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
 
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(PacketQueue.class, "head", long.class);
-            TAIL = lookup.findVarHandle(PacketQueue.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+/** What never changes after construction: the ring's columns and their size. */
+abstract class PacketQueueColdFields extends PacketQueueL0Pad {
+    private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final int mask;
-    private final long capacity;
+    final int mask;
+    final long capacity;
     private final long[] sequences;
-    private final long[] keys;
-    private final long[] overlappeds;
-    private final int[] bytes;
-    private final int[] errors;
+    final long[] keys;
+    final long[] overlappeds;
+    final int[] bytes;
+    final int[] errors;
 
-    // Head and tail on cache lines of their own: consumers CAS one, producers the other.
-    @SuppressWarnings("unused")
-    private long p01, p02, p03, p04, p05, p06, p07;
-    private volatile long head;
-    @SuppressWarnings("unused")
-    private long p11, p12, p13, p14, p15, p16, p17;
-    private volatile long tail;
-    @SuppressWarnings("unused")
-    private long p21, p22, p23, p24, p25, p26, p27;
-
-    /** @param capacity a power of two */
-    public PacketQueue(int capacity) {
+    PacketQueueColdFields(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
         }
@@ -70,22 +48,147 @@ public final class PacketQueue {
         }
     }
 
+    final long laSequence(int cell) {
+        return (long) SEQUENCE.getAcquire(sequences, cell);
+    }
+
+    final long lvSequence(int cell) {
+        return (long) SEQUENCE.getVolatile(sequences, cell);
+    }
+
+    final void soSequence(int cell, long value) {
+        SEQUENCE.setRelease(sequences, cell, value);
+    }
+
+    final void svSequence(int cell, long value) {
+        SEQUENCE.setVolatile(sequences, cell, value);
+    }
+}
+
+/** Padding between the cold fields and the producers' index. */
+abstract class PacketQueueL1Pad extends PacketQueueColdFields {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    PacketQueueL1Pad(int capacity) {
+        super(capacity);
+    }
+}
+
+/** The producers' index (the tail): every offer CASes it. */
+abstract class PacketQueueProducerIndexField extends PacketQueueL1Pad {
+    private static final VarHandle PRODUCER_INDEX =
+            FieldHandles.of(MethodHandles.lookup(), PacketQueueProducerIndexField.class, "producerIndex", long.class);
+
+    private volatile long producerIndex;
+
+    PacketQueueProducerIndexField(int capacity) {
+        super(capacity);
+    }
+
+    final long lvProducerIndex() {
+        return producerIndex;
+    }
+
+    final boolean casProducerIndex(long expect, long update) {
+        return PRODUCER_INDEX.compareAndSet(this, expect, update);
+    }
+}
+
+/** Padding between the producers' index and the consumers'. */
+abstract class PacketQueueL2Pad extends PacketQueueProducerIndexField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    PacketQueueL2Pad(int capacity) {
+        super(capacity);
+    }
+}
+
+/** The consumers' index (the head): every drain or claim CASes it. */
+abstract class PacketQueueConsumerIndexField extends PacketQueueL2Pad {
+    private static final VarHandle CONSUMER_INDEX =
+            FieldHandles.of(MethodHandles.lookup(), PacketQueueConsumerIndexField.class, "consumerIndex", long.class);
+
+    private volatile long consumerIndex;
+
+    PacketQueueConsumerIndexField(int capacity) {
+        super(capacity);
+    }
+
+    final long lvConsumerIndex() {
+        return consumerIndex;
+    }
+
+    final boolean casConsumerIndex(long expect, long update) {
+        return CONSUMER_INDEX.compareAndSet(this, expect, update);
+    }
+}
+
+/** Padding after the consumers' index: away from the next object in the heap. */
+abstract class PacketQueueL3Pad extends PacketQueueConsumerIndexField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    PacketQueueL3Pad(int capacity) {
+        super(capacity);
+    }
+}
+
+/**
+ * The portable port's lock-free packet queue: a bounded multi-producer, multi-consumer FIFO ring of
+ * primitive columns (Dmitry Vyukov's sequence-numbered ring), so posting and taking need no lock and
+ * allocate nothing.
+ *
+ * <p>Each cell has a sequence number: {@code pos} when the cell is free for the producer of position
+ * {@code pos}, {@code pos + 1} once that producer published it, {@code pos + capacity} once its consumer
+ * released it for the next lap. A producer claims a position with a CAS on the tail, a consumer claims
+ * a run of published positions with one CAS on the head (a whole batch for the price of one CAS). The
+ * tail and the head sit on cache lines of their own (the layers above).
+ *
+ * <p>A full ring refuses ({@link #offer} returns false): the port then queues in its overflow ring under
+ * its lock, so the port as a whole stays unbounded like the kernel's queue.
+ */
+public final class PacketQueue extends PacketQueueL3Pad {
+
+    /** @param capacity a power of two */
+    public PacketQueue(int capacity) {
+        super(capacity);
+    }
+
     /** Queues a packet; false if the ring is full (nothing was queued). */
     public boolean offer(long key, int byteCount, long overlapped, int error) {
         for (;;) {
-            long pos = tail;
+            long pos = lvProducerIndex();
             int cell = (int) pos & mask;
-            long seq = (long) SEQ.getAcquire(sequences, cell);
-            long lag = seq - pos;
+            long lag = laSequence(cell) - pos;
             if (lag == 0) {
-                if (TAIL.compareAndSet(this, pos, pos + 1)) {
+                if (casProducerIndex(pos, pos + 1)) {
                     keys[cell] = key;
                     overlappeds[cell] = overlapped;
                     bytes[cell] = byteCount;
                     errors[cell] = error;
                     // Volatile, not just release: the port reads its waiter count next, and that read
                     // must not move above this publication (a Dekker pair with a thread about to wait).
-                    SEQ.setVolatile(sequences, cell, pos + 1);
+                    svSequence(cell, pos + 1);
                     return true;
                 }
             } else if (lag < 0) {
@@ -102,7 +205,7 @@ public final class PacketQueue {
      */
     public int drainTo(long entries, int max) {
         for (;;) {
-            long pos = head;
+            long pos = lvConsumerIndex();
             int n = published(pos, max);
             if (n == 0) {
                 return 0;
@@ -110,7 +213,7 @@ public final class PacketQueue {
             if (n < 0) {
                 continue;
             }
-            if (HEAD.compareAndSet(this, pos, pos + n)) {
+            if (casConsumerIndex(pos, pos + n)) {
                 for (int i = 0; i < n; i++) {
                     int cell = (int) (pos + i) & mask;
                     long entry = entries + (long) i * Win32Layout.ENTRY_SIZE;
@@ -118,7 +221,7 @@ public final class PacketQueue {
                     NativeMemory.putLong(entry + Win32Layout.ENTRY_OVERLAPPED, overlappeds[cell]);
                     NativeMemory.putLong(entry + Win32Layout.ENTRY_STATUS, errors[cell]);
                     NativeMemory.putInt(entry + Win32Layout.ENTRY_BYTES, bytes[cell]);
-                    SEQ.setRelease(sequences, cell, pos + i + capacity);
+                    soSequence(cell, pos + i + capacity);
                 }
                 return n;
             }
@@ -133,7 +236,7 @@ public final class PacketQueue {
      */
     public long claimOne() {
         for (;;) {
-            long pos = head;
+            long pos = lvConsumerIndex();
             int n = published(pos, 1);
             if (n == 0) {
                 return -1;
@@ -141,7 +244,7 @@ public final class PacketQueue {
             if (n < 0) {
                 continue;
             }
-            if (HEAD.compareAndSet(this, pos, pos + 1)) {
+            if (casConsumerIndex(pos, pos + 1)) {
                 return pos;
             }
         }
@@ -169,7 +272,7 @@ public final class PacketQueue {
 
     /** Gives the cell at {@code pos} back to the producers once its packet has been read. */
     public void release(long pos) {
-        SEQ.setRelease(sequences, (int) pos & mask, pos + capacity);
+        soSequence((int) pos & mask, pos + capacity);
     }
 
     /**
@@ -178,8 +281,8 @@ public final class PacketQueue {
      */
     public boolean isEmpty() {
         for (;;) {
-            long pos = head;
-            long lag = (long) SEQ.getVolatile(sequences, (int) pos & mask) - (pos + 1);
+            long pos = lvConsumerIndex();
+            long lag = lvSequence((int) pos & mask) - (pos + 1);
             if (lag <= 0) {
                 return lag < 0;
             }
@@ -189,8 +292,8 @@ public final class PacketQueue {
 
     /** Packets queued or being queued now (approximate while producers and consumers run). */
     public int size() {
-        long h = head;
-        long t = tail;
+        long h = lvConsumerIndex();
+        long t = lvProducerIndex();
         return (int) Math.max(0, Math.min(capacity, t - h));
     }
 
@@ -201,7 +304,7 @@ public final class PacketQueue {
     private int published(long pos, int max) {
         int n = 0;
         for (; n < max; n++) {
-            long lag = (long) SEQ.getAcquire(sequences, (int) (pos + n) & mask) - (pos + n + 1);
+            long lag = laSequence((int) (pos + n) & mask) - (pos + n + 1);
             if (lag != 0) {
                 // Past pos + 1 at the first cell: another consumer took pos and released its cell since
                 // the head was read. That is a moved head, not an empty queue.

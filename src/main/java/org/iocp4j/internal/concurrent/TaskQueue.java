@@ -4,6 +4,241 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
+// The layers below pad by inheritance: the JVM lays out a superclass's fields before a subclass's and
+// reorders only within a class, so each hot field gets cache lines of its own (PaddingLayoutTest prints the
+// offsets). Byte padding, as JCTools does, fills any hole the layout leaves, so no later field drops into one.
+
+/** Padding before the cold fields: away from the previous object in the heap. */
+abstract class TaskQueueL0Pad {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
+
+/** What never changes after construction: read by every producer and consumer, written by none. */
+abstract class TaskQueueColdFields extends TaskQueueL0Pad {
+    private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle TASK = MethodHandles.arrayElementVarHandle(Runnable[].class);
+
+    final int bound;
+    final int mask;
+    final long cells;
+    private final long[] sequences;
+    private final Runnable[] tasks;
+
+    TaskQueueColdFields(int bound) {
+        if (bound < 1 || bound > 1 << 30) {
+            throw new IllegalArgumentException("bound must be in 1..2^30: " + bound);
+        }
+        int cells = Math.max(2, Integer.highestOneBit(bound - 1 > 0 ? bound - 1 : 1) << 1);
+        this.bound = bound;
+        this.mask = cells - 1;
+        this.cells = cells;
+        this.sequences = new long[cells];
+        this.tasks = new Runnable[cells];
+        for (int i = 0; i < cells; i++) {
+            sequences[i] = i;
+        }
+    }
+
+    final long laSequence(int cell) {
+        return (long) SEQUENCE.getAcquire(sequences, cell);
+    }
+
+    final long lvSequence(int cell) {
+        return (long) SEQUENCE.getVolatile(sequences, cell);
+    }
+
+    final void soSequence(int cell, long value) {
+        SEQUENCE.setRelease(sequences, cell, value);
+    }
+
+    final void svSequence(int cell, long value) {
+        SEQUENCE.setVolatile(sequences, cell, value);
+    }
+
+    final Runnable laTask(int cell) {
+        return (Runnable) TASK.getAcquire(tasks, cell);
+    }
+
+    final void soTask(int cell, Runnable task) {
+        TASK.setRelease(tasks, cell, task);
+    }
+}
+
+/** Padding between the cold fields and the producers' index. */
+abstract class TaskQueueL1Pad extends TaskQueueColdFields {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    TaskQueueL1Pad(int bound) {
+        super(bound);
+    }
+}
+
+/** The producers' index (the tail): every offer CASes it. */
+abstract class TaskQueueProducerIndexField extends TaskQueueL1Pad {
+    private static final VarHandle PRODUCER_INDEX =
+            FieldHandles.of(MethodHandles.lookup(), TaskQueueProducerIndexField.class, "producerIndex", long.class);
+
+    private volatile long producerIndex;
+
+    TaskQueueProducerIndexField(int bound) {
+        super(bound);
+    }
+
+    final long lvProducerIndex() {
+        return producerIndex;
+    }
+
+    final boolean casProducerIndex(long expect, long update) {
+        return PRODUCER_INDEX.compareAndSet(this, expect, update);
+    }
+}
+
+/** Padding between the producers' index and their copy of the consumers' index. */
+abstract class TaskQueueL2Pad extends TaskQueueProducerIndexField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    TaskQueueL2Pad(int bound) {
+        super(bound);
+    }
+}
+
+/**
+ * The producers' copy of the consumers' index: read by every offer, written only when it says the queue may
+ * be full, so the consumers' line does not travel to every producer on every offer.
+ */
+abstract class TaskQueueConsumerIndexCacheField extends TaskQueueL2Pad {
+    private long consumerIndexCache;
+
+    TaskQueueConsumerIndexCacheField(int bound) {
+        super(bound);
+    }
+
+    final long lpConsumerIndexCache() {
+        return consumerIndexCache;
+    }
+
+    final void spConsumerIndexCache(long value) {
+        consumerIndexCache = value;
+    }
+}
+
+/** Padding between the producers' lines and the consumers' index. */
+abstract class TaskQueueL3Pad extends TaskQueueConsumerIndexCacheField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    TaskQueueL3Pad(int bound) {
+        super(bound);
+    }
+}
+
+/** The consumers' index (the head): every poll CASes it. */
+abstract class TaskQueueConsumerIndexField extends TaskQueueL3Pad {
+    private static final VarHandle CONSUMER_INDEX =
+            FieldHandles.of(MethodHandles.lookup(), TaskQueueConsumerIndexField.class, "consumerIndex", long.class);
+
+    private volatile long consumerIndex;
+
+    TaskQueueConsumerIndexField(int bound) {
+        super(bound);
+    }
+
+    final long lvConsumerIndex() {
+        return consumerIndex;
+    }
+
+    final boolean casConsumerIndex(long expect, long update) {
+        return CONSUMER_INDEX.compareAndSet(this, expect, update);
+    }
+}
+
+/** Padding between the consumers' index and the wake flag. */
+abstract class TaskQueueL4Pad extends TaskQueueConsumerIndexField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    TaskQueueL4Pad(int bound) {
+        super(bound);
+    }
+}
+
+/**
+ * The wake flag: read by every producer after its offer, written once per wake-up. A long, not an int, like
+ * every hot field here: an int slips into the 4-byte hole the layout leaves before the padding layer ahead
+ * of it, 4 bytes closer to its neighbour than the padding says (PaddingLayoutTest showed it).
+ */
+abstract class TaskQueueWakeField extends TaskQueueL4Pad {
+    private static final VarHandle WAKE =
+            FieldHandles.of(MethodHandles.lookup(), TaskQueueWakeField.class, "wake", long.class);
+
+    private volatile long wake;
+
+    TaskQueueWakeField(int bound) {
+        super(bound);
+    }
+
+    final long lvWake() {
+        return wake;
+    }
+
+    final boolean casWake(long expect, long update) {
+        return WAKE.compareAndSet(this, expect, update);
+    }
+
+    final void svWake(long value) {
+        wake = value;
+    }
+}
+
+/** Padding after the wake flag: away from the next object in the heap. */
+abstract class TaskQueueL5Pad extends TaskQueueWakeField {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+
+    TaskQueueL5Pad(int bound) {
+        super(bound);
+    }
+}
+
 /**
  * A dispatcher's queue of plain tasks: a bounded multi-producer, multi-consumer FIFO ring of references
  * (Dmitry Vyukov's sequence-numbered ring, as in {@link PacketQueue}), and the flag that says whether a
@@ -21,60 +256,15 @@ import java.util.function.Consumer;
  * <p>The bound is exact: a task is accepted only while fewer than {@code bound} are queued, so a flood
  * with nobody draining stops at the bound. Producers re-read the consumers' head only when their cached
  * copy says the queue may be full, so the head's line does not travel to every producer on every offer.
+ *
+ * <p>The producers' index, their copy of the consumers' index, the consumers' index and the wake flag each
+ * sit on cache lines of their own (the layers above).
  */
-public final class TaskQueue {
-
-    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle TASK = MethodHandles.arrayElementVarHandle(Runnable[].class);
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
-    private static final VarHandle WAKE;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(TaskQueue.class, "head", long.class);
-            TAIL = lookup.findVarHandle(TaskQueue.class, "tail", long.class);
-            WAKE = lookup.findVarHandle(TaskQueue.class, "wake", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final int bound;
-    private final int mask;
-    private final long size;
-    private final long[] sequences;
-    private final Runnable[] tasks;
-
-    // Head, tail (with the producers' copy of the head) and the wake flag on cache lines of their own.
-    @SuppressWarnings("unused")
-    private long p01, p02, p03, p04, p05, p06, p07;
-    private volatile long head;
-    @SuppressWarnings("unused")
-    private long p11, p12, p13, p14, p15, p16, p17;
-    private volatile long tail;
-    private long headSeen;
-    @SuppressWarnings("unused")
-    private long p21, p22, p23, p24, p25, p26, p27;
-    private volatile int wake;
-    @SuppressWarnings("unused")
-    private long p31, p32, p33, p34, p35, p36, p37;
+public final class TaskQueue extends TaskQueueL5Pad {
 
     /** @param bound the most tasks queued at once, at least 1 */
     public TaskQueue(int bound) {
-        if (bound < 1 || bound > 1 << 30) {
-            throw new IllegalArgumentException("bound must be in 1..2^30: " + bound);
-        }
-        int cells = Math.max(2, Integer.highestOneBit(bound - 1 > 0 ? bound - 1 : 1) << 1);
-        this.bound = bound;
-        this.mask = cells - 1;
-        this.size = cells;
-        this.sequences = new long[cells];
-        this.tasks = new Runnable[cells];
-        for (int i = 0; i < cells; i++) {
-            sequences[i] = i;
-        }
+        super(bound);
     }
 
     /** @return the most tasks queued at once */
@@ -90,28 +280,29 @@ public final class TaskQueue {
      */
     public boolean offer(Runnable task) {
         for (;;) {
-            long pos = tail;
-            if (pos - headSeen >= bound) {
-                long h = head;
-                headSeen = h; // a racy hint: a stale (smaller) copy only sends the next producer here again
+            long pos = lvProducerIndex();
+            if (pos - lpConsumerIndexCache() >= bound) {
+                long h = lvConsumerIndex();
+                // a racy hint: a stale (smaller) copy only sends the next producer here again
+                spConsumerIndexCache(h);
                 if (pos - h >= bound) {
-                    if (pos != tail) {
+                    if (pos != lvProducerIndex()) {
                         continue;
                     }
                     return false;
                 }
             }
             int cell = (int) pos & mask;
-            long lag = (long) SEQ.getAcquire(sequences, cell) - pos;
+            long lag = laSequence(cell) - pos;
             if (lag < 0) {
                 // The consumer of the last lap claimed this cell (the bound says so) and is about to
                 // release it: a few instructions away.
                 Thread.onSpinWait();
                 continue;
             }
-            if (lag == 0 && TAIL.compareAndSet(this, pos, pos + 1)) {
-                TASK.setRelease(tasks, cell, task);
-                SEQ.setVolatile(sequences, cell, pos + 1);
+            if (lag == 0 && casProducerIndex(pos, pos + 1)) {
+                soTask(cell, task);
+                svSequence(cell, pos + 1);
                 return true;
             }
             // else another producer took pos: read the tail again
@@ -121,19 +312,19 @@ public final class TaskQueue {
     /** @return the oldest queued task, taken off the queue; null if none is published at the head */
     public Runnable poll() {
         for (;;) {
-            long pos = head;
+            long pos = lvConsumerIndex();
             int cell = (int) pos & mask;
-            long lag = (long) SEQ.getAcquire(sequences, cell) - (pos + 1);
+            long lag = laSequence(cell) - (pos + 1);
             if (lag < 0) {
                 return null; // nothing published at pos yet
             }
             if (lag > 0) {
                 continue; // another consumer took pos (and released its cell) since this one read the head
             }
-            if (HEAD.compareAndSet(this, pos, pos + 1)) {
-                Runnable task = (Runnable) TASK.getAcquire(tasks, cell);
-                TASK.setOpaque(tasks, cell, null); // the queue holds no task it has handed out
-                SEQ.setRelease(sequences, cell, pos + size);
+            if (casConsumerIndex(pos, pos + 1)) {
+                Runnable task = laTask(cell);
+                soTask(cell, null); // the queue holds no task it has handed out
+                soSequence(cell, pos + cells);
                 return task;
             }
         }
@@ -146,8 +337,8 @@ public final class TaskQueue {
      */
     public boolean isEmpty() {
         for (;;) {
-            long pos = head;
-            long lag = (long) SEQ.getVolatile(sequences, (int) pos & mask) - (pos + 1);
+            long pos = lvConsumerIndex();
+            long lag = lvSequence((int) pos & mask) - (pos + 1);
             if (lag <= 0) {
                 return lag < 0;
             }
@@ -156,19 +347,19 @@ public final class TaskQueue {
 
     /** @return tasks queued now (exact when nobody is offering or polling) */
     public int size() {
-        long h = head;
-        long t = tail;
+        long h = lvConsumerIndex();
+        long t = lvProducerIndex();
         return (int) Math.max(0, Math.min(bound, t - h));
     }
 
     /** @return tasks ever accepted */
     public long offered() {
-        return tail;
+        return lvProducerIndex();
     }
 
     /** @return tasks ever taken off the queue */
     public long taken() {
-        return head;
+        return lvConsumerIndex();
     }
 
     /**
@@ -176,7 +367,7 @@ public final class TaskQueue {
      * (or {@link #wakeFailed}); false while a wake-up is already on its way (one read, no write).
      */
     public boolean claimWake() {
-        return wake == 0 && WAKE.compareAndSet(this, 0, 1);
+        return lvWake() == 0 && casWake(0L, 1L);
     }
 
     /**
@@ -184,12 +375,12 @@ public final class TaskQueue {
      * draining the queue (a volatile store, ordered before the drain's reads).
      */
     public void wakeTaken() {
-        wake = 0;
+        svWake(0);
     }
 
     /** The wake-up claimed by {@link #claimWake} could not be posted: the next caller tries again. */
     public void wakeFailed() {
-        wake = 0;
+        svWake(0);
     }
 
     /** Takes every queued task and gives each to {@code sink} (at shutdown); returns how many. */

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import org.iocp4j.internal.concurrent.SingleWriterCounter;
+
 /**
  * How many I/O threads a dispatcher runs, after the CLR's I/O completion thread policy: none until work
  * arrives, then at once up to the minimum; past it, a gate thread injects at most one thread per
@@ -341,7 +343,7 @@ public final class IoThreadPool {
         private volatile int busy;
         private volatile long progress;
         /** Written per packet, not per batch: a line of its own (next to another thread's record it bounced). */
-        private final PaddedCount posted = new PaddedCount();
+        private final SingleWriterCounter posted = new SingleWriterCounter();
         private final long[] buckets = new long[BUCKETS];
         /** Whose gate thread a batch wakes; null for the record of threads that ended. */
         private final IoThreadPool pool;
@@ -375,44 +377,6 @@ public final class IoThreadPool {
         /** The thread finished its batch and goes back to the port. */
         public void end() {
             BUSY.setRelease(this, 0);
-        }
-    }
-
-    /** Padding laid out before the count (a superclass's fields come first). */
-    abstract static class CountPadBefore {
-        long p01, p02, p03, p04, p05, p06, p07, p08;
-    }
-
-    abstract static class CountValue extends CountPadBefore {
-        volatile long value;
-    }
-
-    /** A count one thread adds to, alone on its cache line; read by others. */
-    static final class PaddedCount extends CountValue {
-        private static final VarHandle VALUE;
-
-        static {
-            try {
-                VALUE = MethodHandles.lookup().findVarHandle(CountValue.class, "value", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        long q01, q02, q03, q04, q05, q06, q07, q08;
-
-        /** Single writer: an ordered store, no atomic add. */
-        void increment() {
-            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + 1);
-        }
-
-        /** Under the pool's lock only (folding an ended thread's count). */
-        void add(long n) {
-            VALUE.setRelease(this, (long) VALUE.getOpaque(this) + n);
-        }
-
-        long get() {
-            return value;
         }
     }
 }

@@ -5,7 +5,8 @@ import org.iocp4j.internal.Win32Layout;
 
 /**
  * The portable port's packet queue: a FIFO ring of primitive columns that grows by doubling and never
- * allocates per packet once grown. Not thread-safe: {@link PortableCompletionPort} guards it.
+ * allocates per packet once grown. Not thread-safe: {@link PortableCompletionPort} guards it with its lock.
+ * Unpadded on purpose: one thread at a time touches it, and reads its fields together.
  */
 final class PacketRing {
 

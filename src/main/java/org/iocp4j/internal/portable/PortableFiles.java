@@ -235,6 +235,9 @@ public final class PortableFiles implements FileBackend {
 
     @Override
     public int sectorSize(long handle) {
+        if (file(handle) == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
         return 4096; // the common sector size; FileStore block sizes vary by file system, not by device
     }
 
@@ -245,6 +248,9 @@ public final class PortableFiles implements FileBackend {
 
     @Override
     public int cancel(long handle, long overlapped) {
+        if (file(handle) == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE; // as CancelIoEx: a closed handle is not "nothing pending"
+        }
         boolean any = false;
         if (overlapped != 0) {
             FileTask t = pending.get(overlapped);

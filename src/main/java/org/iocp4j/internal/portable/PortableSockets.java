@@ -261,7 +261,8 @@ public final class PortableSockets implements SocketBackend {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
         synchronized (s) {
-            if (s.channel != null || s.server != null || s.closed) {
+            // ConnectEx refuses a socket that is not bound (10022), as it does a listening or connected one.
+            if (s.bindAddress == null || s.channel != null || s.server != null || s.closed) {
                 return -WSAEINVAL;
             }
             try {

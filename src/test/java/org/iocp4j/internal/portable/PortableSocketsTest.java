@@ -188,6 +188,13 @@ class PortableSocketsTest {
         return h;
     }
 
+    /** A socket bound to the wildcard address, port 0, as ConnectEx wants it. */
+    private long wildcardBound() throws Exception {
+        long c = socket();
+        assertEquals(0, sockets.bind(c, new InetSocketAddress(0)));
+        return c;
+    }
+
     private long listener() throws Exception {
         long l = socket();
         assertEquals(0, sockets.bind(l, LOOPBACK));
@@ -203,7 +210,7 @@ class PortableSocketsTest {
     }
 
     private long connect(long listener) throws Exception {
-        long client = socket();
+        long client = wildcardBound();
         long o = op();
         assertEquals(PENDING, sockets.connect(client, addressOf(listener), o));
         Packet p = awaitSuccess(o);
@@ -342,7 +349,7 @@ class PortableSocketsTest {
     @Test
     void aRecvOrSendBeforeTheConnectFinishesCompletesWith10057() throws Exception {
         long l = listener();
-        long client = socket();
+        long client = wildcardBound();
         PortableSockets.Sock s = (PortableSockets.Sock) PortableHandles.lookup(client).resource();
         long c = op();
         long r;
@@ -369,7 +376,7 @@ class PortableSocketsTest {
     /** A connect to an unresolved address: NIO's {@code UnresolvedAddressException} ends it with 11001. */
     @Test
     void aConnectToAnUnresolvedAddressCompletesWith11001() throws Exception {
-        long client = socket();
+        long client = wildcardBound();
         long c = op();
         assertEquals(PENDING, sockets.connect(client, InetSocketAddress.createUnresolved("nowhere.invalid", 80), c));
         assertEquals(new Packet(client, 0, Win32Errors.WSAHOST_NOT_FOUND), await(c));
