@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.NativePipes;
@@ -69,7 +70,7 @@ public final class NamedPipe extends HandleChannel {
         String full = fullName(name);
         long h = NativePipes.create(full, firstInstance, messageMode, maxInstances, 64 * 1024);
         if (h < 0) {
-            throw Win32Exceptions.forCode("CreateNamedPipeW", (int) -h, false, full);
+            throw Errors.ioException("CreateNamedPipeW", (int) -h, false, full);
         }
         return bindOrClose(dispatcher, h, full, true, messageMode);
     }
@@ -97,11 +98,11 @@ public final class NamedPipe extends HandleChannel {
             }
             long left = deadline - System.nanoTime();
             if (h != -Win32Errors.ERROR_PIPE_BUSY || left <= 0) {
-                throw Win32Exceptions.forCode("CreateFileW", (int) -h, false, full);
+                throw Errors.ioException("CreateFileW", (int) -h, false, full);
             }
             int r = NativePipes.waitFor(full, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
             if (r < 0 && r != -Win32Errors.ERROR_SEM_TIMEOUT) {
-                throw Win32Exceptions.forCode("WaitNamedPipeW", -r, false, full);
+                throw Errors.ioException("WaitNamedPipeW", -r, false, full);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Errors;
@@ -152,7 +153,7 @@ public final class OverlappedFile extends HandleChannel {
                 || disposition == Win32File.OPEN_ALWAYS;
         long handle = files.open(name, access, share, disposition, flags, sparse && creates);
         if (handle < 0) {
-            throw Win32Exceptions.forCode("CreateFileW", (int) -handle, false, name);
+            throw Errors.ioException("CreateFileW", (int) -handle, false, name);
         }
         OverlappedFile file;
         try {

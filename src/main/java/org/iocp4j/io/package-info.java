@@ -6,6 +6,7 @@
  * <p>Rules: this package is API; it reaches the platform only through the backend classes (the
  * {@code FileBackend} and {@code SocketBackend} SPIs of {@code org.iocp4j.internal} and their two
  * implementations, {@code NativePipes} for pipes, which only Windows has), never through the JNI natives;
- * Win32 error codes become exceptions in {@link org.iocp4j.io.Win32Exceptions}.
+ * a failed call's Win32 code becomes an exception in {@code org.iocp4j.internal.Errors}, as one of the types of
+ * {@link org.iocp4j.io.Win32Exceptions} or an {@link org.iocp4j.IocpException}.
  */
 package org.iocp4j.io;

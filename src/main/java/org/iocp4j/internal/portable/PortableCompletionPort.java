@@ -11,7 +11,7 @@ import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.PortClosedException;
-import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Win32Layout;
 import org.iocp4j.internal.concurrent.PacketQueue;
 
@@ -106,7 +106,7 @@ public final class PortableCompletionPort extends CompletionPort {
             throw new IllegalArgumentException("not a handle: " + handle);
         }
         if (closed) {
-            throw new PortClosedException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("CreateIoCompletionPort");
         }
         // A handle this backend issued and has closed is an invalid handle (6, in PortableHandles.associate),
         // as on Windows; only a value it never issued is a foreign handle.
@@ -137,7 +137,7 @@ public final class PortableCompletionPort extends CompletionPort {
     public void postCompletion(long key, int bytesTransferred, long overlappedAddress, int errorCode)
             throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("PostQueuedCompletionStatus");
         }
         if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
             postOverflowing(key, bytesTransferred, overlappedAddress, errorCode);
@@ -151,7 +151,7 @@ public final class PortableCompletionPort extends CompletionPort {
             throws PortClosedException {
         synchronized (lock) {
             if (closed) {
-                throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+                throw Errors.portClosed("PostQueuedCompletionStatus");
             }
             if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
                 overflow.add(key, bytesTransferred, overlappedAddress, errorCode);
@@ -320,7 +320,7 @@ public final class PortableCompletionPort extends CompletionPort {
     @Override
     public java.util.OptionalLong queueDepth() throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("NtQueryIoCompletion", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("NtQueryIoCompletion");
         }
         return java.util.OptionalLong.of(queuedPackets());
     }
@@ -338,7 +338,7 @@ public final class PortableCompletionPort extends CompletionPort {
     /** The calling thread's state, detached from any other port it was running on. */
     private ThreadState enter() throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("GetQueuedCompletionStatus");
         }
         ThreadState me = THREAD_STATE.get();
         PortableCompletionPort previous = me.port;
@@ -391,7 +391,7 @@ public final class PortableCompletionPort extends CompletionPort {
      */
     private void enterLocked(ThreadState me) throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("GetQueuedCompletionStatus");
         }
         if (me.port != this) {
             sweepDeadThreads(true);
@@ -523,7 +523,7 @@ public final class PortableCompletionPort extends CompletionPort {
                     return outcome;
                 }
                 if (outcome == RELEASED_BY_CLOSE) {
-                    throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+                    throw Errors.portAbandoned("GetQueuedCompletionStatus");
                 }
                 if (forever) {
                     LockSupport.park(this);
@@ -556,7 +556,7 @@ public final class PortableCompletionPort extends CompletionPort {
         // A releaser or close() got there first: honour what it did.
         int outcome = me.outcome;
         if (outcome == RELEASED_BY_CLOSE) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+            throw Errors.portAbandoned("GetQueuedCompletionStatus");
         }
         return outcome;
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32File;
@@ -109,7 +110,7 @@ public final class PortableFiles implements FileBackend {
             try {
                 return call.run(f.channel);
             } catch (IOException | RuntimeException e) {
-                return (long) -PortableErrors.codeOf(e);
+                return (long) -Errors.codeOf(e);
             }
         }, control()).join();
     }
@@ -160,7 +161,7 @@ public final class PortableFiles implements FileBackend {
             Path parent = p.toAbsolutePath().getParent();
             return parent != null && !Files.isDirectory(parent) ? -Win32Errors.ERROR_PATH_NOT_FOUND : -Win32Errors.ERROR_FILE_NOT_FOUND;
         } catch (IOException | RuntimeException e) {
-            return -PortableErrors.codeOf(e);
+            return -Errors.codeOf(e);
         }
     }
 
@@ -269,7 +270,7 @@ public final class PortableFiles implements FileBackend {
             ((OpenFile) e.resource()).channel.close(); // close is not interruptible: any thread may
             return 0;
         } catch (IOException ex) {
-            return -PortableErrors.codeOf(ex);
+            return -Errors.codeOf(ex);
         }
     }
 
@@ -324,7 +325,7 @@ public final class PortableFiles implements FileBackend {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                error = PortableErrors.codeOf(e);
+                error = Errors.codeOf(e);
             }
             entry.complete(overlapped, bytes, error);
         }

@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -123,11 +124,11 @@ public final class PortableHandles {
     static void associate(long handle, PortableCompletionPort port, long key) throws org.iocp4j.IocpException {
         Entry e = TABLE.get(handle);
         if (e == null) {
-            throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.iocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
         }
         synchronized (e) {
             if (e.port != null) {
-                throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_PARAMETER);
+                throw Errors.iocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_PARAMETER);
             }
             e.key = key;
             e.port = port;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
@@ -132,7 +133,7 @@ public final class PortableSockets implements SocketBackend {
                 return tryFinish();
             } catch (RuntimeException e) {
                 LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
-                complete(bytesSoFar(), PortableErrors.codeOf(e));
+                complete(bytesSoFar(), Errors.codeOf(e));
                 return true;
             }
         }
@@ -216,7 +217,7 @@ public final class PortableSockets implements SocketBackend {
                 s.server = server;
                 return 0;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -248,7 +249,7 @@ public final class PortableSockets implements SocketBackend {
                 return new InetSocketAddress[] {(InetSocketAddress) a.channel.getLocalAddress(),
                         (InetSocketAddress) a.channel.getRemoteAddress()};
             } catch (IOException | RuntimeException e) {
-                errors[0] = PortableErrors.codeOf(e);
+                errors[0] = Errors.codeOf(e);
                 return null;
             }
         }
@@ -279,7 +280,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 s.channel = c;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
         Connect op = new Connect(s, remote, overlapped);
@@ -395,7 +396,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return 0;
             } catch (IOException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -455,7 +456,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return 0;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -480,7 +481,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : ((Integer) v).longValue();
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -510,7 +511,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return a;
             } catch (IOException e) {
-                errors[0] = PortableErrors.codeOf(e);
+                errors[0] = Errors.codeOf(e);
                 return null;
             }
         }
@@ -792,7 +793,7 @@ public final class PortableSockets implements SocketBackend {
             } catch (IOException | RuntimeException e) {
                 // NIO reports some socket states with runtime exceptions (NotYetConnectedException while a
                 // connect is in progress): the operation ends with the code Winsock gives, never escapes.
-                complete(0, PortableErrors.codeOf(e));
+                complete(0, Errors.codeOf(e));
             }
             return true;
         }
@@ -824,7 +825,7 @@ public final class PortableSockets implements SocketBackend {
                     }
                 }
             } catch (IOException | RuntimeException e) { // as in Recv
-                complete((int) sent, PortableErrors.codeOf(e));
+                complete((int) sent, Errors.codeOf(e));
                 return true;
             }
         }
@@ -893,7 +894,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 complete(0, 0);
             } catch (IOException e) {
-                complete(0, PortableErrors.codeOf(e));
+                complete(0, Errors.codeOf(e));
             }
             return true;
         }
@@ -923,7 +924,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 complete(0, 0);
             } catch (IOException | RuntimeException e) { // as in Recv (an unresolved address, ...)
-                int code = PortableErrors.codeOf(e);
+                int code = Errors.codeOf(e);
                 // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
                 complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);
             }

@@ -14,6 +14,7 @@ import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
@@ -95,7 +96,7 @@ public final class NativeCompletionPort extends CompletionPort {
         NativeLibraryLoader.ensureLoaded();
         long handle = Win32Port.createPort0(concurrency);
         if (handle <= 0) {
-            throw new IocpException("CreateIoCompletionPort", handle == 0 ? Win32Errors.ERROR_INVALID_HANDLE
+            throw Errors.iocpException("CreateIoCompletionPort", handle == 0 ? Win32Errors.ERROR_INVALID_HANDLE
                     : (int) -handle);
         }
         int effective = concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency;
@@ -178,7 +179,7 @@ public final class NativeCompletionPort extends CompletionPort {
                 if (r == Win32Port.DEQUEUE_PACKET || r == Win32Port.DEQUEUE_FAILED_PACKET) {
                     long overlapped = NativeMemory.getLong(result + Win32Layout.RESULT_OVERLAPPED);
                     if (overlapped == WAKE_UP) {
-                        throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+                        throw Errors.portAbandoned("GetQueuedCompletionStatus");
                     }
                     fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
                             NativeMemory.getInt(result + Win32Layout.RESULT_BYTES), overlapped,
@@ -214,8 +215,7 @@ public final class NativeCompletionPort extends CompletionPort {
                     if (r > 0) {
                         filled = state < 0 ? dropWakeUps(entries, r) : r;
                         if (filled == 0) {
-                            throw new PortClosedException("GetQueuedCompletionStatusEx",
-                                    Win32Errors.ERROR_ABANDONED_WAIT_0);
+                            throw Errors.portAbandoned("GetQueuedCompletionStatusEx");
                         }
                         return filled;
                     }
@@ -319,7 +319,7 @@ public final class NativeCompletionPort extends CompletionPort {
         long s = (long) STATE.getAndAdd(this, 1L);
         if (s < 0) {
             leave();
-            throw new PortClosedException(operation, Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed(operation);
         }
     }
 
@@ -335,7 +335,7 @@ public final class NativeCompletionPort extends CompletionPort {
     /** Called between two kernel calls of one poll: once close began, the poll stops instead. */
     private void throwIfClosing(String operation) throws PortClosedException {
         if (state < 0) {
-            throw new PortClosedException(operation, Win32Errors.ERROR_ABANDONED_WAIT_0);
+            throw Errors.portAbandoned(operation);
         }
     }
 
@@ -351,15 +351,15 @@ public final class NativeCompletionPort extends CompletionPort {
 
     private static void check(String operation, int result) throws IocpException {
         if (result < 0) {
-            throw new IocpException(operation, -result);
+            throw Errors.iocpException(operation, -result);
         }
     }
 
     private IocpException dequeueFailed(String operation, int error) {
         if (state < 0) {
-            return new PortClosedException(operation, Win32Errors.ERROR_ABANDONED_WAIT_0);
+            return Errors.portAbandoned(operation);
         }
-        return new IocpException(operation, error);
+        return Errors.iocpException(operation, error);
     }
 
     /** Removes wake-up entries a batch took after close began; returns the real packets left. */
