@@ -11,15 +11,12 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Objects;
 
-import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.portable.PortableSockets;
-import org.iocp4j.internal.windows.NativeFiles;
-import org.iocp4j.internal.windows.NativeSockets;
 import org.iocp4j.internal.windows.Win32Socket;
 
 /**
@@ -59,7 +56,7 @@ public final class OverlappedSocket extends HandleChannel {
     }
 
     static SocketBackend backendOf(IoDispatcher dispatcher) {
-        return dispatcher.port().backend() == Backend.NATIVE ? NativeSockets.INSTANCE : PortableSockets.INSTANCE;
+        return Platform.of(dispatcher.port()).sockets();
     }
 
     /**
@@ -267,8 +264,7 @@ public final class OverlappedSocket extends HandleChannel {
      * @throws IOException                               on failure, with its Win32 code
      */
     public void skipCompletionPortOnSuccess() throws IOException {
-        switchOnSkipOnSuccess(() -> dispatcher.port().backend() == Backend.NATIVE
-                ? NativeFiles.INSTANCE.skipCompletionPortOnSuccess(handle) : 0);
+        switchOnSkipOnSuccess(() -> Platform.of(dispatcher.port()).skipCompletionPortOnSuccess(handle));
     }
 
     /**

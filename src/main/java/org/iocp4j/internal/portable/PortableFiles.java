@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -157,7 +158,7 @@ public final class PortableFiles implements FileBackend {
         try {
             FileChannel channel = FileChannel.open(p, options.toArray(new OpenOption[0]));
             return PortableHandles.register(new OpenFile(channel, (access & Win32File.GENERIC_WRITE) != 0)).handle();
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             Path parent = p.toAbsolutePath().getParent();
             return parent != null && !Files.isDirectory(parent) ? -Win32Errors.ERROR_PATH_NOT_FOUND : -Win32Errors.ERROR_FILE_NOT_FOUND;
         } catch (IOException | RuntimeException e) {

@@ -2,10 +2,14 @@ package org.iocp4j.internal.portable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -17,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.SocketBackend;
@@ -50,7 +56,7 @@ public final class PortableSockets implements SocketBackend {
 
     private final ConcurrentLinkedQueue<Sock> interestChanged = new ConcurrentLinkedQueue<>();
     /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
-    private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
     private volatile Selector selector;
     /**
      * Selections begun: the selector thread counts one just before each. A read records the count it sees
@@ -364,7 +370,7 @@ public final class PortableSockets implements SocketBackend {
      */
     private boolean watched(Sock s, ArrayDeque<Op> queue) {
         Selector sel = selector;
-        java.nio.channels.SelectableChannel c = queue == s.accepts ? s.server : s.channel;
+        SelectableChannel c = queue == s.accepts ? s.server : s.channel;
         if (sel == null || c == null) {
             return false;
         }
@@ -372,7 +378,7 @@ public final class PortableSockets implements SocketBackend {
         int needed = queue == s.reads ? SelectionKey.OP_READ : queue == s.writes ? SelectionKey.OP_WRITE : SelectionKey.OP_ACCEPT;
         try {
             return k != null && k.isValid() && (k.interestOps() & needed) != 0;
-        } catch (java.nio.channels.CancelledKeyException e) {
+        } catch (CancelledKeyException e) {
             return false;
         }
     }
@@ -494,7 +500,7 @@ public final class PortableSockets implements SocketBackend {
 
     /** Reads one of a socket's addresses under its monitor: {@code errorIfNull} when there is none. */
     private interface AddressOf {
-        java.net.SocketAddress of(Sock s) throws IOException;
+        SocketAddress of(Sock s) throws IOException;
     }
 
     private static InetSocketAddress address(long socket, int[] errors, AddressOf how, int errorIfNull) {
@@ -612,11 +618,11 @@ public final class PortableSockets implements SocketBackend {
         if (Thread.currentThread().getName().equals(SELECTOR_THREAD)) {
             return; // the selection this thread is in drops the key when it ends
         }
-        java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch passed = new CountDownLatch(1);
         barriers.add(passed);
         selector().wakeup();
         try {
-            if (!passed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!passed.await(1, TimeUnit.SECONDS)) {
                 LOG.debug("the selector did not pass a selection within 1 s of a close");
             }
         } catch (InterruptedException e) {
@@ -656,8 +662,8 @@ public final class PortableSockets implements SocketBackend {
     private void run(Selector sel) {
         for (;;) {
             try {
-                java.util.List<java.util.concurrent.CountDownLatch> passing = new ArrayList<>();
-                for (java.util.concurrent.CountDownLatch b; (b = barriers.poll()) != null;) {
+                List<CountDownLatch> passing = new ArrayList<>();
+                for (CountDownLatch b; (b = barriers.poll()) != null;) {
                     passing.add(b);
                 }
                 // Keys of channels closed before this point are dropped (and the channels really closed)
@@ -667,7 +673,7 @@ public final class PortableSockets implements SocketBackend {
                     sel.select();
                 } else {
                     sel.selectNow();
-                    passing.forEach(java.util.concurrent.CountDownLatch::countDown);
+                    passing.forEach(CountDownLatch::countDown);
                 }
                 for (Sock s; (s = interestChanged.poll()) != null;) {
                     updateInterest(sel, s);
@@ -690,7 +696,7 @@ public final class PortableSockets implements SocketBackend {
 
     private static void updateInterest(Selector sel, Sock s) {
         synchronized (s) {
-            java.nio.channels.SelectableChannel c = s.channel != null ? s.channel : s.server;
+            SelectableChannel c = s.channel != null ? s.channel : s.server;
             if (c == null || s.closed || !c.isOpen()) {
                 return;
             }
@@ -704,7 +710,7 @@ public final class PortableSockets implements SocketBackend {
                 } else if (k.isValid()) {
                     k.interestOps(ops);
                 }
-            } catch (ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+            } catch (ClosedChannelException | CancelledKeyException e) {
                 // closed meanwhile: close() failed its operations
             }
         }
@@ -739,7 +745,7 @@ public final class PortableSockets implements SocketBackend {
         }
     }
 
-    private static void closeQuietly(java.nio.channels.Channel c) {
+    private static void closeQuietly(Channel c) {
         try {
             c.close();
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.iocp4j.internal.windows;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -16,6 +17,8 @@ import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Platform;
+import org.iocp4j.internal.PortSupport;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
 import org.slf4j.Logger;
@@ -46,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *   bits 0..61  count        threads inside a call on the handle
  * </pre>
  */
-public final class NativeCompletionPort extends CompletionPort {
+public final class NativeCompletionPort extends CompletionPort implements Platform.Port {
 
     static final long WAITER_GRACE_MILLIS = 1000;
     private static final long WAKE_UP_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -71,6 +74,7 @@ public final class NativeCompletionPort extends CompletionPort {
 
     private final long handle;
     private final int concurrency;
+    private final PortSupport.Holders holders = PortSupport.holders();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long state;
 
@@ -105,7 +109,12 @@ public final class NativeCompletionPort extends CompletionPort {
 
     @Override
     public Backend backend() {
-        return Backend.NATIVE;
+        return platform().backend();
+    }
+
+    @Override
+    public Platform platform() {
+        return WindowsPlatform.INSTANCE;
     }
 
     @Override
@@ -155,12 +164,12 @@ public final class NativeCompletionPort extends CompletionPort {
     }
 
     @Override
-    public java.util.OptionalLong queueDepth() throws IocpException {
+    public OptionalLong queueDepth() throws IocpException {
         enter("NtQueryIoCompletion");
         try {
             int depth = Win32Port.queueDepth0(handle);
             check("NtQueryIoCompletion", depth);
-            return java.util.OptionalLong.of(depth);
+            return OptionalLong.of(depth);
         } finally {
             leave();
         }
@@ -169,7 +178,7 @@ public final class NativeCompletionPort extends CompletionPort {
     @Override
     public boolean poll(Completion into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
         long result = RESULT.get().address;
         enterWaiting("GetQueuedCompletionStatus");
         try {
@@ -181,7 +190,7 @@ public final class NativeCompletionPort extends CompletionPort {
                     if (overlapped == WAKE_UP) {
                         throw Errors.portAbandoned("GetQueuedCompletionStatus");
                     }
-                    fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
+                    holders.fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
                             NativeMemory.getInt(result + Win32Layout.RESULT_BYTES), overlapped,
                             r == Win32Port.DEQUEUE_PACKET ? 0 : NativeMemory.getInt(result + Win32Layout.RESULT_ERROR));
                     return true;
@@ -203,8 +212,8 @@ public final class NativeCompletionPort extends CompletionPort {
     @Override
     public int poll(CompletionBatch into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
-        long entries = beginFill(into);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
+        long entries = holders.beginFill(into);
         int filled = 0;
         try {
             enterWaiting("GetQueuedCompletionStatusEx");
@@ -232,7 +241,7 @@ public final class NativeCompletionPort extends CompletionPort {
                 leaveWaiting();
             }
         } finally {
-            endFill(into, filled);
+            holders.endFill(into, filled);
         }
     }
 
