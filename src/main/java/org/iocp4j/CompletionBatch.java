@@ -167,7 +167,7 @@ public final class CompletionBatch implements AutoCloseable {
         return address + (long) i * Win32Layout.ENTRY_SIZE;
     }
 
-    /** Claims the batch for a poll; see {@link CompletionPort#beginFill}. */
+    /** Claims the batch for a poll (a port, through {@link PortHolders}); pair with {@link #endFill}. */
     long beginFill() {
         if (!STATE.compareAndSet(this, IDLE, FILLING)) {
             throw new IllegalStateException(state == FILLING

@@ -1,11 +1,11 @@
 package org.iocp4j;
 
 import java.io.IOException;
-import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.internal.portable.PortableCompletionPort;
-import org.iocp4j.internal.windows.NativeCompletionPort;
+import org.iocp4j.internal.Platforms;
+import org.iocp4j.internal.PortSupport;
 
 /**
  * An I/O completion port: a kernel queue of completion packets that a pool of threads drains, with at
@@ -33,6 +33,11 @@ import org.iocp4j.internal.windows.NativeCompletionPort;
  * iocp4j.
  */
 public abstract class CompletionPort implements AutoCloseable {
+
+    static {
+        // Before any port exists (each is a subclass): the ports fill the holders through this.
+        PortSupport.install(new PortHolders());
+    }
 
     /** For iocp4j's own backends. */
     protected CompletionPort() {
@@ -64,11 +69,7 @@ public abstract class CompletionPort implements AutoCloseable {
         if (concurrency < 0) {
             throw new IllegalArgumentException("concurrency must be >= 0 (0 = number of processors): " + concurrency);
         }
-        if (Iocp.backend() == Backend.NATIVE) {
-            Iocp.ensureAvailability();
-            return NativeCompletionPort.open(concurrency);
-        }
-        return new PortableCompletionPort(concurrency);
+        return Platforms.current().openPort(concurrency);
     }
 
     /**
@@ -174,8 +175,8 @@ public abstract class CompletionPort implements AutoCloseable {
      * @return the depth, or empty if this port cannot say
      * @throws IOException if the port is closed (error 6) or the query fails
      */
-    public java.util.OptionalLong queueDepth() throws IOException {
-        return java.util.OptionalLong.empty();
+    public OptionalLong queueDepth() throws IOException {
+        return OptionalLong.empty();
     }
 
     /**
@@ -195,61 +196,4 @@ public abstract class CompletionPort implements AutoCloseable {
      */
     @Override
     public abstract void close();
-
-    // ---- for the backends in org.iocp4j.internal, which cannot see the holders' internals ----
-
-    /**
-     * Fills a holder (for backends).
-     *
-     * @param into              the holder
-     * @param key               the key
-     * @param bytesTransferred  the byte count
-     * @param overlappedAddress the OVERLAPPED address
-     * @param errorCode         the Win32 code, 0 for success
-     */
-    protected static void fill(Completion into, long key, int bytesTransferred, long overlappedAddress,
-                               int errorCode) {
-        into.key = key;
-        into.bytesTransferred = bytesTransferred;
-        into.overlappedAddress = overlappedAddress;
-        into.errorCode = errorCode;
-    }
-
-    /**
-     * Checks a poll's timeout (for backends).
-     *
-     * @param timeout the timeout, at least 0
-     * @param unit    its unit
-     * @return the timeout in nanoseconds, {@code Long.MAX_VALUE} meaning "wait forever"
-     * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws NullPointerException     if {@code unit} is null
-     */
-    protected static long timeoutNanos(long timeout, TimeUnit unit) {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must be >= 0: " + timeout);
-        }
-        return unit.toNanos(timeout);
-    }
-
-    /**
-     * Claims a batch for one poll (for backends); pair with {@link #endFill} in a {@code finally}.
-     *
-     * @param batch the batch
-     * @return the address of its first entry
-     * @throws IllegalStateException if it is closed or being filled
-     */
-    protected static long beginFill(CompletionBatch batch) {
-        return batch.beginFill();
-    }
-
-    /**
-     * Ends a poll's claim on a batch (for backends), publishing how many entries it filled.
-     *
-     * @param batch  the batch
-     * @param filled the number of entries written
-     */
-    protected static void endFill(CompletionBatch batch, int filled) {
-        batch.endFill(filled);
-    }
 }

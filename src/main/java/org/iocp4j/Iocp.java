@@ -1,7 +1,6 @@
 package org.iocp4j;
 
-import java.util.Locale;
-
+import org.iocp4j.internal.Platforms;
 import org.iocp4j.internal.windows.NativeLibraryLoader;
 
 /**
@@ -33,7 +32,7 @@ import org.iocp4j.internal.windows.NativeLibraryLoader;
 public final class Iocp {
 
     /** System property choosing the backend: {@code auto} (default), {@code native} or {@code portable}. */
-    public static final String BACKEND_PROPERTY = "iocp4j.backend";
+    public static final String BACKEND_PROPERTY = Platforms.BACKEND_PROPERTY;
 
     private Iocp() {
     }
@@ -67,25 +66,14 @@ public final class Iocp {
 
     /**
      * The backend {@link CompletionPort#open(int)} uses: the {@value #BACKEND_PROPERTY} property if set,
-     * else {@link Backend#NATIVE} when available and {@link Backend#PORTABLE} otherwise.
+     * else {@link Backend#NATIVE} when available and {@link Backend#PORTABLE} otherwise. The property is
+     * read at each call; a port keeps the backend it was opened on.
      *
      * @return the backend
      * @throws IllegalArgumentException if the property holds something other than {@code auto},
      *                                  {@code native} or {@code portable}
      */
     public static Backend backend() {
-        String choice = System.getProperty(BACKEND_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        switch (choice) {
-            case "auto":
-            case "":
-                return isAvailable() ? Backend.NATIVE : Backend.PORTABLE;
-            case "native":
-                return Backend.NATIVE;
-            case "portable":
-                return Backend.PORTABLE;
-            default:
-                throw new IllegalArgumentException(BACKEND_PROPERTY + " must be auto, native or portable, not '"
-                        + choice + "'");
-        }
+        return Platforms.current().backend();
     }
 }

@@ -25,7 +25,7 @@ public class IocpException extends IOException implements Win32Error {
      * @param errorCode the Win32 error code ({@code GetLastError()} or its portable equivalent)
      */
     public IocpException(String operation, int errorCode) {
-        super(operation + " failed: " + Win32Errors.describe(errorCode));
+        super(Win32Errors.failure(operation, errorCode));
         this.errorCode = errorCode;
     }
 

@@ -192,8 +192,12 @@ public final class ProcessTelemetry {
                     Metric.unavailable("nonpaged pool quota", why), Metric.unavailable("system nonpaged pool", why));
         }
         ProcessCounters.Windows w = ProcessCounters.windows(self ? 0 : (int) pid);
-        return new ProcessTelemetry(pid, Instant.now(), w.handles(), w.resident(), w.pagedQuota(), w.nonPagedQuota(),
-                w.systemNonPaged());
+        return new ProcessTelemetry(pid, Instant.now(), metric(w.handles()), metric(w.resident()),
+                metric(w.pagedQuota()), metric(w.nonPagedQuota()), metric(w.systemNonPaged()));
+    }
+
+    private static Metric metric(ProcessCounters.Reading r) {
+        return new Metric(r.name(), r.value(), r.source());
     }
 
     private static ProcessTelemetry linux(long pid, boolean self) {

@@ -7,6 +7,8 @@
  * and errors ({@link IocpException} carries the Win32 code).
  *
  * <p>Rules: everything public here is API; the implementation lives in {@code org.iocp4j.internal} and
- * its sub-packages, and no public or protected signature here names one of their types.
+ * its sub-packages, and no public or protected signature here names one of their types. The backend is
+ * chosen there ({@code Platforms}), not here; the ports fill {@link Completion} and {@link CompletionBatch}
+ * through the package-private {@code PortHolders}, which {@link CompletionPort} installs.
  */
 package org.iocp4j;

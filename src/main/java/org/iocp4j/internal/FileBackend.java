@@ -2,13 +2,11 @@ package org.iocp4j.internal;
 
 import java.nio.ByteBuffer;
 
-import org.iocp4j.internal.portable.PortableFiles;
-import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 
 /**
  * What {@code org.iocp4j.io.OverlappedFile} needs from a platform: Win32 files on Windows
- * ({@link NativeFiles}), {@code FileChannel} on an internal executor elsewhere ({@link PortableFiles}).
+ * ({@code NativeFiles}), {@code FileChannel} on an internal executor elsewhere ({@code PortableFiles}).
  *
  * <p>Every call returns as the natives do: {@code >= 0} the value, {@code < 0} {@code -error} with a Win32
  * code (the portable backend uses the same codes for the same conditions); the caller maps codes to

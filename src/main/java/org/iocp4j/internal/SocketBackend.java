@@ -3,14 +3,12 @@ package org.iocp4j.internal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
-import org.iocp4j.internal.portable.PortableSockets;
-import org.iocp4j.internal.windows.NativeSockets;
 import org.iocp4j.internal.windows.Win32Socket;
 
 /**
  * What {@code org.iocp4j.io}'s sockets need from a platform, shaped after Winsock's overlapped calls:
- * Winsock with {@code AcceptEx}/{@code ConnectEx} on Windows ({@link NativeSockets}), NIO elsewhere
- * ({@link PortableSockets}, where readiness is turned into completions).
+ * Winsock with {@code AcceptEx}/{@code ConnectEx} on Windows ({@code NativeSockets}), NIO elsewhere
+ * ({@code PortableSockets}, where readiness is turned into completions).
  *
  * <p>Every call returns as the natives do: {@code >= 0} the value, {@code < 0} {@code -error} with a
  * Win32/Winsock code (the portable backend uses the same codes for the same conditions). For the

@@ -5,7 +5,7 @@ import org.iocp4j.internal.windows.SystemMessages;
 /**
  * Win32 error codes iocp4j uses by name, and their text: the system's own through
  * {@code FormatMessageW} where the DLL is loaded, else a short built-in text for the codes the portable
- * backend reports.
+ * backend reports. What a code means; {@link Errors} decides which exception it becomes.
  */
 public final class Win32Errors {
 
@@ -24,17 +24,21 @@ public final class Win32Errors {
     public static final int ERROR_NO_DATA = 232;
     public static final int ERROR_MORE_DATA = 234;
     public static final int ERROR_PIPE_CONNECTED = 535;
+    /** Wine's status for a socket closed locally under a pending receive (Windows gives 995 or 1236). */
+    public static final int WINE_LOCAL_CLOSE = 676;
     public static final int ERROR_IO_PENDING = 997;
     public static final int ERROR_IO_DEVICE = 1117;
     public static final int ERROR_NOT_FOUND = 1168;
     public static final int ERROR_CONNECTION_REFUSED = 1225;
     public static final int ERROR_NETWORK_UNREACHABLE = 1231;
+    public static final int ERROR_HOST_UNREACHABLE = 1232;
     public static final int ERROR_CONNECTION_ABORTED = 1236;
     public static final int WSAEINVAL = 10022;
     public static final int WSAEALREADY = 10037;
     public static final int WSAENOPROTOOPT = 10042;
     public static final int WSAEAFNOSUPPORT = 10047;
     public static final int WSAEADDRINUSE = 10048;
+    public static final int WSAEADDRNOTAVAIL = 10049;
     public static final int WSAENETUNREACH = 10051;
     public static final int WSAECONNABORTED = 10053;
     public static final int WSAECONNRESET = 10054;
@@ -43,6 +47,7 @@ public final class Win32Errors {
     public static final int WSAESHUTDOWN = 10058;
     public static final int WSAETIMEDOUT = 10060;
     public static final int WSAECONNREFUSED = 10061;
+    public static final int WSAEHOSTUNREACH = 10065;
     public static final int WSAHOST_NOT_FOUND = 11001;
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
     public static final int ERROR_HANDLE_EOF = 38;
@@ -52,6 +57,14 @@ public final class Win32Errors {
     public static final int ERROR_OPERATION_ABORTED = 995;
 
     private Win32Errors() {
+    }
+
+    /**
+     * {@code "CloseHandle failed: error 6 (The handle is invalid.)"}: the message of every exception iocp4j
+     * makes for a code.
+     */
+    public static String failure(String operation, int errorCode) {
+        return operation + " failed: " + describe(errorCode);
     }
 
     /** {@code "error 6 (The handle is invalid.)"}: the code and the best text available for it. */

@@ -1,13 +1,19 @@
 /**
  * The implementation's shared core, not API (public only so {@code org.iocp4j} and {@code org.iocp4j.io}
- * can reach it; it may change in any release): the platform SPIs both backends implement
- * ({@code FileBackend}, {@code SocketBackend}), all raw memory access ({@code NativeMemory}), the
- * off-heap layouts asserted in C ({@code Win32Layout}), Win32 error codes and their text
- * ({@code Win32Errors}), socket address encoding, and log rate limiting.
+ * can reach it; it may change in any release): the platform SPI ({@code Platform}, with the
+ * {@code FileBackend}, {@code SocketBackend} and {@code PipeBackend} it hands out) and the one place a
+ * platform is chosen ({@code Platforms}); the one class that turns error codes into exceptions
+ * ({@code Errors}) and the codes' names and text ({@code Win32Errors}); what both completion ports share
+ * ({@code PortSupport}); all raw memory access ({@code NativeMemory}); the off-heap layouts asserted in C
+ * ({@code Win32Layout}); socket address encoding; log rate limiting.
  *
- * <p>Rules: the backends live in {@code internal.windows} and {@code internal.portable}, the dispatcher's
- * engine in {@code internal.dispatch}, the lock-free rings in {@code internal.concurrent}; what stays
- * here serves more than one of them. Nothing here declares or calls a native method, and every off-heap
- * read or write goes through {@code NativeMemory}.
+ * <p>Rules: the platforms live in {@code internal.windows} and {@code internal.portable}, the dispatcher's
+ * engine in {@code internal.dispatch}, the lock-free rings in {@code internal.concurrent}; what stays here
+ * serves more than one of them. Only {@code Platforms} reads the backend property, and nothing outside the
+ * two platform classes names a {@code Backend} value: everything else asks a port for its platform
+ * ({@code Platform.of(port)}). A call on a handle returns {@code >= 0} or {@code -error}; only
+ * {@code Errors} makes an exception of a code, on both platforms. The ports fill the public holders
+ * through {@code PortSupport}, never through helpers of the public API. Nothing here declares or calls a
+ * native method, and every off-heap read or write goes through {@code NativeMemory}.
  */
 package org.iocp4j.internal;

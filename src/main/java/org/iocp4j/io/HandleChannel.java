@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import org.iocp4j.BoundHandle;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.NativeOverlapped;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Win32Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,7 +277,7 @@ abstract class HandleChannel implements Channel {
 
     /** The exception for a failed operation on this channel. */
     final IOException exceptionFor(String operation, int errorCode) {
-        return Win32Exceptions.forCode(operation, errorCode, !isOpen(), null);
+        return Errors.ioException(operation, errorCode, !isOpen(), null);
     }
 
     /**

@@ -5,11 +5,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 
-import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.FileBackend;
+import org.iocp4j.internal.PipeBackend;
+import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.windows.NativeFiles;
-import org.iocp4j.internal.windows.NativePipes;
 
 /**
  * One end of a Windows named pipe ({@code \\.\pipe\name}) bound to an {@link IoDispatcher}: the server end
@@ -27,13 +28,18 @@ import org.iocp4j.internal.windows.NativePipes;
  */
 public final class NamedPipe extends HandleChannel {
 
+    private final PipeBackend pipes;
+    /** Reads, writes, cancels and closes: a pipe handle is a file handle. */
+    private final FileBackend files;
     private final String name;
     private final boolean server;
     private final boolean messageMode;
 
-    private NamedPipe(IoDispatcher dispatcher, long handle, String name, boolean server, boolean messageMode)
-            throws IOException {
+    private NamedPipe(IoDispatcher dispatcher, long handle, Platform platform, String name, boolean server,
+                      boolean messageMode) throws IOException {
         super(dispatcher, handle);
+        this.pipes = platform.pipes();
+        this.files = platform.files();
         this.name = name;
         this.server = server;
         this.messageMode = messageMode;
@@ -42,13 +48,6 @@ public final class NamedPipe extends HandleChannel {
     private static String fullName(String name) {
         Objects.requireNonNull(name, "name");
         return name.startsWith("\\\\") ? name : "\\\\.\\pipe\\" + name;
-    }
-
-    private static void requireWindows(IoDispatcher dispatcher) {
-        if (dispatcher.port().backend() != Backend.NATIVE) {
-            throw new UnsupportedOperationException("named pipes are Windows-only: this dispatcher runs on the portable"
-                    + " backend (" + System.getProperty("os.name") + "); use OverlappedSocket on loopback instead");
-        }
     }
 
     /**
@@ -65,13 +64,14 @@ public final class NamedPipe extends HandleChannel {
      */
     public static NamedPipe createServer(IoDispatcher dispatcher, String name, boolean messageMode, boolean firstInstance,
                                          int maxInstances) throws IOException {
-        requireWindows(dispatcher);
+        Platform platform = Platform.of(dispatcher.port());
+        PipeBackend pipes = platform.pipes(); // throws on the portable platform, which has none
         String full = fullName(name);
-        long h = NativePipes.create(full, firstInstance, messageMode, maxInstances, 64 * 1024);
+        long h = pipes.create(full, firstInstance, messageMode, maxInstances, 64 * 1024);
         if (h < 0) {
-            throw Win32Exceptions.forCode("CreateNamedPipeW", (int) -h, false, full);
+            throw Errors.ioException("CreateNamedPipeW", (int) -h, false, full);
         }
-        return bindOrClose(dispatcher, h, full, true, messageMode);
+        return bindOrClose(dispatcher, h, platform, full, true, messageMode);
     }
 
     /**
@@ -87,31 +87,32 @@ public final class NamedPipe extends HandleChannel {
      */
     public static NamedPipe open(IoDispatcher dispatcher, String name, boolean messageMode, Duration timeout)
             throws IOException {
-        requireWindows(dispatcher);
+        Platform platform = Platform.of(dispatcher.port());
+        PipeBackend pipes = platform.pipes(); // throws on the portable platform, which has none
         String full = fullName(name);
         long deadline = System.nanoTime() + timeout.toNanos();
         for (;;) {
-            long h = NativePipes.open(full, messageMode);
+            long h = pipes.open(full, messageMode);
             if (h >= 0) {
-                return bindOrClose(dispatcher, h, full, false, messageMode);
+                return bindOrClose(dispatcher, h, platform, full, false, messageMode);
             }
             long left = deadline - System.nanoTime();
             if (h != -Win32Errors.ERROR_PIPE_BUSY || left <= 0) {
-                throw Win32Exceptions.forCode("CreateFileW", (int) -h, false, full);
+                throw Errors.ioException("CreateFileW", (int) -h, false, full);
             }
-            int r = NativePipes.waitFor(full, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            int r = pipes.waitFor(full, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
             if (r < 0 && r != -Win32Errors.ERROR_SEM_TIMEOUT) {
-                throw Win32Exceptions.forCode("WaitNamedPipeW", -r, false, full);
+                throw Errors.ioException("WaitNamedPipeW", -r, false, full);
             }
         }
     }
 
-    private static NamedPipe bindOrClose(IoDispatcher d, long h, String full, boolean server, boolean messageMode)
-            throws IOException {
+    private static NamedPipe bindOrClose(IoDispatcher d, long h, Platform platform, String full, boolean server,
+                                         boolean messageMode) throws IOException {
         try {
-            return new NamedPipe(d, h, full, server, messageMode);
+            return new NamedPipe(d, h, platform, full, server, messageMode);
         } catch (IOException | RuntimeException e) {
-            NativeFiles.INSTANCE.close(h);
+            platform.files().close(h);
             throw e;
         }
     }
@@ -139,7 +140,7 @@ public final class NamedPipe extends HandleChannel {
      * @throws IOException on failure
      */
     public void disconnect() throws IOException {
-        call("DisconnectNamedPipe", () -> NativePipes.disconnect(handle));
+        call("DisconnectNamedPipe", () -> pipes.disconnect(handle));
     }
 
     /**
@@ -199,12 +200,12 @@ public final class NamedPipe extends HandleChannel {
 
     @Override
     int cancelIo(long overlapped) {
-        return NativeFiles.INSTANCE.cancel(handle, overlapped);
+        return files.cancel(handle, overlapped);
     }
 
     @Override
     int closeHandle() {
-        return NativeFiles.INSTANCE.close(handle);
+        return files.close(handle);
     }
 
     @Override
@@ -227,7 +228,7 @@ public final class NamedPipe extends HandleChannel {
 
         @Override
         long initiate(long overlappedAddress) {
-            return NativePipes.connect(pipe.handle, overlappedAddress);
+            return pipe.pipes.connect(pipe.handle, overlappedAddress);
         }
 
         @Override
@@ -258,7 +259,7 @@ public final class NamedPipe extends HandleChannel {
 
         @Override
         long initiate(long overlappedAddress) {
-            return NativeFiles.INSTANCE.read(pipe.handle, dst, 0, overlappedAddress);
+            return pipe.files.read(pipe.handle, dst, 0, overlappedAddress);
         }
 
         @Override
@@ -299,7 +300,7 @@ public final class NamedPipe extends HandleChannel {
 
         @Override
         long initiate(long overlappedAddress) {
-            return NativeFiles.INSTANCE.write(pipe.handle, src, 0, overlappedAddress);
+            return pipe.files.write(pipe.handle, src, 0, overlappedAddress);
         }
 
         @Override

@@ -9,13 +9,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Set;
 
-import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.portable.PortableFiles;
-import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 
 /**
@@ -147,12 +146,12 @@ public final class OverlappedFile extends HandleChannel {
                 disposition = Win32File.TRUNCATE_EXISTING;
             }
         }
-        FileBackend files = dispatcher.port().backend() == Backend.NATIVE ? NativeFiles.INSTANCE : PortableFiles.INSTANCE;
+        FileBackend files = Platform.of(dispatcher.port()).files();
         boolean creates = disposition == Win32File.CREATE_NEW || disposition == Win32File.CREATE_ALWAYS
                 || disposition == Win32File.OPEN_ALWAYS;
         long handle = files.open(name, access, share, disposition, flags, sparse && creates);
         if (handle < 0) {
-            throw Win32Exceptions.forCode("CreateFileW", (int) -handle, false, name);
+            throw Errors.ioException("CreateFileW", (int) -handle, false, name);
         }
         OverlappedFile file;
         try {

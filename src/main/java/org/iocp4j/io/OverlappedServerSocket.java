@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.LogLimiter;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.SocketAddresses;
@@ -127,22 +128,22 @@ public final class OverlappedServerSocket extends HandleChannel {
         int family = SocketAddresses.familyOf(local);
         long handle = sockets.socket(family);
         if (handle < 0) {
-            throw Win32Exceptions.forCode("WSASocketW", (int) -handle, false, null);
+            throw Errors.ioException("WSASocketW", (int) -handle, false, null);
         }
         OverlappedServerSocket server;
         try {
             int r = sockets.bind(handle, local);
             if (r < 0) {
-                throw Win32Exceptions.forCode("bind", -r, false, null);
+                throw Errors.ioException("bind", -r, false, null);
             }
             r = sockets.listen(handle, backlog); // the portable backend binds here, so 10048 may come from it
             if (r < 0) {
-                throw Win32Exceptions.forCode("listen", -r, false, null);
+                throw Errors.ioException("listen", -r, false, null);
             }
             int[] error = new int[1];
             InetSocketAddress bound = sockets.localAddress(handle, error);
             if (bound == null) {
-                throw Win32Exceptions.forCode("getsockname", error[0], false, null);
+                throw Errors.ioException("getsockname", error[0], false, null);
             }
             server = new OverlappedServerSocket(dispatcher, handle, sockets, family, bound, pendingAccepts);
         } catch (IOException | RuntimeException e) {
@@ -378,7 +379,7 @@ public final class OverlappedServerSocket extends HandleChannel {
             s.close(Duration.ZERO);
         }
         for (Waiter w : failing) {
-            w.fail(Win32Exceptions.forCode("AcceptEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null));
+            w.fail(Errors.ioException("AcceptEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null));
         }
     }
 
@@ -460,7 +461,7 @@ public final class OverlappedServerSocket extends HandleChannel {
             int[] error = new int[1];
             InetSocketAddress[] ends = server.sockets.finishAccept(server.handle, acceptedHandle, addresses, error);
             if (ends == null) {
-                throw Win32Exceptions.forCode("SO_UPDATE_ACCEPT_CONTEXT/GetAcceptExSockaddrs", error[0], false, null);
+                throw Errors.ioException("SO_UPDATE_ACCEPT_CONTEXT/GetAcceptExSockaddrs", error[0], false, null);
             }
             NativeMemory.free(addresses);
             addresses = 0;

@@ -11,14 +11,12 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Objects;
 
-import org.iocp4j.Backend;
 import org.iocp4j.IoDispatcher;
+import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
-import org.iocp4j.internal.portable.PortableSockets;
-import org.iocp4j.internal.windows.NativeFiles;
-import org.iocp4j.internal.windows.NativeSockets;
 import org.iocp4j.internal.windows.Win32Socket;
 
 /**
@@ -58,7 +56,7 @@ public final class OverlappedSocket extends HandleChannel {
     }
 
     static SocketBackend backendOf(IoDispatcher dispatcher) {
-        return dispatcher.port().backend() == Backend.NATIVE ? NativeSockets.INSTANCE : PortableSockets.INSTANCE;
+        return Platform.of(dispatcher.port()).sockets();
     }
 
     /**
@@ -117,13 +115,13 @@ public final class OverlappedSocket extends HandleChannel {
         int family = SocketAddresses.familyOf(remote);
         long handle = sockets.socket(family);
         if (handle < 0) {
-            throw Win32Exceptions.forCode("WSASocketW", (int) -handle, false, null);
+            throw Errors.ioException("WSASocketW", (int) -handle, false, null);
         }
         try {
             InetAddress any = InetAddress.getByName(family == Win32Socket.AF_INET6 ? "::" : "0.0.0.0");
             int r = sockets.bind(handle, new InetSocketAddress(any, 0)); // ConnectEx wants a bound socket
             if (r < 0) {
-                throw Win32Exceptions.forCode("bind", -r, false, null);
+                throw Errors.ioException("bind", -r, false, null);
             }
             return new OverlappedSocket(dispatcher, handle, sockets, null, remote);
         } catch (IOException | RuntimeException e) {
@@ -266,8 +264,7 @@ public final class OverlappedSocket extends HandleChannel {
      * @throws IOException                               on failure, with its Win32 code
      */
     public void skipCompletionPortOnSuccess() throws IOException {
-        switchOnSkipOnSuccess(() -> dispatcher.port().backend() == Backend.NATIVE
-                ? NativeFiles.INSTANCE.skipCompletionPortOnSuccess(handle) : 0);
+        switchOnSkipOnSuccess(() -> Platform.of(dispatcher.port()).skipCompletionPortOnSuccess(handle));
     }
 
     /**
@@ -336,7 +333,7 @@ public final class OverlappedSocket extends HandleChannel {
     /** Starts a send, or refuses it after {@link #shutdownOutput} (a closed socket refuses it as closed). */
     private <V> IoOperation send(Send<V> op, ByteBuffer[] buffers) {
         if (outputShutdown && isOpen()) {
-            op.rejected(Win32Exceptions.forCode(op.operation(), Win32Errors.WSAESHUTDOWN, false, null));
+            op.rejected(Errors.ioException(op.operation(), Win32Errors.WSAESHUTDOWN, false, null));
             return op;
         }
         return start(op, 0, buffers);
@@ -609,10 +606,10 @@ public final class OverlappedSocket extends HandleChannel {
         OverlappedSocket succeeded(int bytes) throws IOException {
             int r = socket.sockets.finishConnect(socket.handle);
             if (r < 0) {
-                throw Win32Exceptions.forCode("setsockopt(SO_UPDATE_CONNECT_CONTEXT)", -r, false, null);
+                throw Errors.ioException("setsockopt(SO_UPDATE_CONNECT_CONTEXT)", -r, false, null);
             }
             if (!socket.isOpen()) { // closed while connecting: nobody can use it
-                throw Win32Exceptions.forCode("ConnectEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null);
+                throw Errors.ioException("ConnectEx", Win32Errors.ERROR_OPERATION_ABORTED, true, null);
             }
             return socket;
         }

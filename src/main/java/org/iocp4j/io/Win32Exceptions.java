@@ -1,6 +1,5 @@
 package org.iocp4j.io;
 
-import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -13,14 +12,14 @@ import java.nio.file.NoSuchFileException;
 
 import org.iocp4j.IocpException;
 import org.iocp4j.Win32Error;
-import org.iocp4j.internal.Win32Errors;
 
 /**
  * The JDK exception types Java users expect for well-known Win32 and Winsock error codes, each keeping
- * its code ({@link Win32Error}). Every failure of an {@code org.iocp4j.io} operation is one of these or an
- * {@link IocpException}. The socket codes follow the JDK's own table on Windows ({@code handleSocketError}
- * and {@code NET_ThrowNew}), with the Win32 codes an overlapped call's packet carries for the same conditions
- * beside their Winsock twins:
+ * its code ({@link Win32Error}): catch the JDK type, read the code. Every failure of an {@code org.iocp4j.io}
+ * operation is one of these or an {@link IocpException}, on both backends (the portable one reports the codes
+ * Windows gives for the same conditions). The socket codes follow the JDK's own table on Windows
+ * ({@code handleSocketError} and {@code NET_ThrowNew}), with the Win32 codes an overlapped call's packet
+ * carries for the same conditions beside their Winsock twins:
  * <table>
  *   <caption>Error codes and the exceptions they become</caption>
  *   <tr><th>code</th><th>exception</th></tr>
@@ -43,67 +42,11 @@ import org.iocp4j.internal.Win32Errors;
  *   <tr><td>5</td><td>{@link AccessDenied}</td></tr>
  *   <tr><td>anything else, including 109 {@code ERROR_BROKEN_PIPE}</td><td>{@link IocpException}</td></tr>
  * </table>
+ * The message of each is {@code "<call> failed: error <code> (<the system's text>)"}.
  */
 public final class Win32Exceptions {
 
-    /** Wine's status for a socket closed locally under a pending receive (Windows gives 995 or 1236). */
-    static final int WINE_LOCAL_CLOSE = 676;
-    // Codes only this table names (Win32Errors holds the ones the library's logic uses).
-    private static final int ERROR_HOST_UNREACHABLE = 1232;
-    private static final int WSAEADDRNOTAVAIL = 10049;
-    private static final int WSAEHOSTUNREACH = 10065;
-
     private Win32Exceptions() {
-    }
-
-    /**
-     * The exception for a failed operation.
-     *
-     * @param operation   what failed, for the message (for example {@code "WSARecv"})
-     * @param errorCode   the Win32 or Winsock code
-     * @param closedLocally whether the channel was closed by this process while the operation was pending
-     *                    (then an abort-like code is an asynchronous close, not a reset)
-     * @param path        the file the operation concerned, or null
-     * @return the exception, with {@link Win32Error#errorCode()} equal to {@code errorCode}
-     */
-    public static IOException forCode(String operation, int errorCode, boolean closedLocally, String path) {
-        String text = operation + " failed: " + Win32Errors.describe(errorCode);
-        switch (errorCode) {
-            case Win32Errors.ERROR_OPERATION_ABORTED:
-                return new AsynchronousClose(text, errorCode);
-            case Win32Errors.ERROR_CONNECTION_ABORTED:
-            case Win32Errors.WSAECONNABORTED:
-            case WINE_LOCAL_CLOSE:
-                return closedLocally ? new AsynchronousClose(text, errorCode) : new ConnectionReset(text, errorCode);
-            case Win32Errors.ERROR_NETNAME_DELETED:
-            case Win32Errors.WSAECONNRESET:
-                return new ConnectionReset(text, errorCode);
-            case Win32Errors.ERROR_CONNECTION_REFUSED:
-            case Win32Errors.WSAECONNREFUSED:
-            case Win32Errors.WSAETIMEDOUT:
-            case Win32Errors.ERROR_SEM_TIMEOUT: // STATUS_IO_TIMEOUT: the packet of a ConnectEx that timed out
-                return new Connect(text, errorCode);
-            case Win32Errors.ERROR_NETWORK_UNREACHABLE:
-            case ERROR_HOST_UNREACHABLE:
-            case Win32Errors.WSAENETUNREACH:
-            case WSAEHOSTUNREACH:
-                return new NoRouteToHost(text, errorCode);
-            case Win32Errors.WSAEADDRINUSE:
-            case WSAEADDRNOTAVAIL:
-                return new Bind(text, errorCode);
-            case Win32Errors.WSAESHUTDOWN:
-                return new Shutdown(text, errorCode);
-            case Win32Errors.ERROR_FILE_NOT_FOUND:
-            case Win32Errors.ERROR_PATH_NOT_FOUND:
-                return new NoSuchFile(path, text, errorCode);
-            case Win32Errors.ERROR_FILE_EXISTS:
-            case Win32Errors.ERROR_ALREADY_EXISTS:
-                return new FileAlreadyExists(path, text, errorCode);
-            case Win32Errors.ERROR_ACCESS_DENIED:
-                return new AccessDenied(path, text, errorCode);
-            default:
-                return new IocpException(operation, errorCode);
-        }
     }
 
     /** An operation ended because its channel was closed or the operation cancelled (995, ...). */
@@ -112,7 +55,13 @@ public final class Win32Exceptions {
         private final int errorCode;
         private final String message;
 
-        AsynchronousClose(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public AsynchronousClose(String message, int errorCode) {
             this.message = message;
             this.errorCode = errorCode;
         }
@@ -133,7 +82,13 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        ConnectionReset(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public ConnectionReset(String message, int errorCode) {
             super("Connection reset: " + message);
             this.errorCode = errorCode;
         }
@@ -149,7 +104,13 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        Connect(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public Connect(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
         }
@@ -165,7 +126,13 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        NoRouteToHost(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public NoRouteToHost(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
         }
@@ -181,7 +148,13 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        Bind(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public Bind(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
         }
@@ -201,7 +174,13 @@ public final class Win32Exceptions {
         private final int errorCode;
         private final String message;
 
-        Shutdown(String message, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param message   the failed call and the code's text
+         * @param errorCode the Win32 or Winsock code
+         */
+        public Shutdown(String message, int errorCode) {
             this.message = message;
             this.errorCode = errorCode;
         }
@@ -222,7 +201,14 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        NoSuchFile(String path, String reason, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param path      the file, or null
+         * @param reason    the failed call and the code's text
+         * @param errorCode the Win32 code
+         */
+        public NoSuchFile(String path, String reason, int errorCode) {
             super(path, null, reason);
             this.errorCode = errorCode;
         }
@@ -238,7 +224,14 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        FileAlreadyExists(String path, String reason, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param path      the file, or null
+         * @param reason    the failed call and the code's text
+         * @param errorCode the Win32 code
+         */
+        public FileAlreadyExists(String path, String reason, int errorCode) {
             super(path, null, reason);
             this.errorCode = errorCode;
         }
@@ -254,7 +247,14 @@ public final class Win32Exceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        AccessDenied(String path, String reason, int errorCode) {
+        /**
+         * Creates the exception.
+         *
+         * @param path      the file, or null
+         * @param reason    the failed call and the code's text
+         * @param errorCode the Win32 code
+         */
+        public AccessDenied(String path, String reason, int errorCode) {
             super(path, null, reason);
             this.errorCode = errorCode;
         }

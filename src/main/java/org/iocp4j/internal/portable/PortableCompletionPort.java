@@ -2,6 +2,7 @@ package org.iocp4j.internal.portable;
 
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,8 +11,11 @@ import org.iocp4j.BlockingAction;
 import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
+import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
-import org.iocp4j.internal.Win32Errors;
+import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.Platform;
+import org.iocp4j.internal.PortSupport;
 import org.iocp4j.internal.Win32Layout;
 import org.iocp4j.internal.concurrent.PacketQueue;
 
@@ -40,7 +44,7 @@ import org.iocp4j.internal.concurrent.PacketQueue;
  * running thread is noticed lazily, within {@value #DEAD_THREAD_SWEEP_MILLIS} ms of the next time the
  * limit holds a packet back.
  */
-public final class PortableCompletionPort extends CompletionPort {
+public final class PortableCompletionPort extends CompletionPort implements Platform.Port {
 
     static final long DEAD_THREAD_SWEEP_MILLIS = 10;
     private static final long DEAD_THREAD_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(DEAD_THREAD_SWEEP_MILLIS);
@@ -61,6 +65,7 @@ public final class PortableCompletionPort extends CompletionPort {
     private static final ThreadLocal<ThreadState> THREAD_STATE = ThreadLocal.withInitial(ThreadState::new);
 
     private final int concurrency;
+    private final PortSupport.Holders holders = PortSupport.holders();
     /*
      * A monitor rather than a ReentrantLock: on JDK 17 a contended ReentrantLock allocates a queue node
      * per wait, which showed up as bytes per packet in PortBenchmark; a contended monitor does not.
@@ -92,7 +97,12 @@ public final class PortableCompletionPort extends CompletionPort {
 
     @Override
     public Backend backend() {
-        return Backend.PORTABLE;
+        return platform().backend();
+    }
+
+    @Override
+    public Platform platform() {
+        return PortablePlatform.INSTANCE;
     }
 
     @Override
@@ -101,12 +111,12 @@ public final class PortableCompletionPort extends CompletionPort {
     }
 
     @Override
-    public void associate(long handle, long key) throws org.iocp4j.IocpException {
+    public void associate(long handle, long key) throws IocpException {
         if (handle == 0 || handle == -1) {
             throw new IllegalArgumentException("not a handle: " + handle);
         }
         if (closed) {
-            throw new PortClosedException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("CreateIoCompletionPort");
         }
         // A handle this backend issued and has closed is an invalid handle (6, in PortableHandles.associate),
         // as on Windows; only a value it never issued is a foreign handle.
@@ -137,7 +147,7 @@ public final class PortableCompletionPort extends CompletionPort {
     public void postCompletion(long key, int bytesTransferred, long overlappedAddress, int errorCode)
             throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("PostQueuedCompletionStatus");
         }
         if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
             postOverflowing(key, bytesTransferred, overlappedAddress, errorCode);
@@ -151,7 +161,7 @@ public final class PortableCompletionPort extends CompletionPort {
             throws PortClosedException {
         synchronized (lock) {
             if (closed) {
-                throw new PortClosedException("PostQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+                throw Errors.portClosed("PostQueuedCompletionStatus");
             }
             if (overflowing || !queue.offer(key, bytesTransferred, overlappedAddress, errorCode)) {
                 overflow.add(key, bytesTransferred, overlappedAddress, errorCode);
@@ -181,7 +191,7 @@ public final class PortableCompletionPort extends CompletionPort {
     @Override
     public boolean poll(Completion into, long timeout, TimeUnit unit) throws PortClosedException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
         ThreadState me = enter();
         if (mayTakeWithoutLock(me) && takeOneFast(into, nanos != 0)) {
             return true;
@@ -207,8 +217,8 @@ public final class PortableCompletionPort extends CompletionPort {
     @Override
     public int poll(CompletionBatch into, long timeout, TimeUnit unit) throws PortClosedException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
-        long entries = beginFill(into);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
+        long entries = holders.beginFill(into);
         int filled = 0;
         try {
             ThreadState me = enter();
@@ -235,7 +245,7 @@ public final class PortableCompletionPort extends CompletionPort {
             filled = awaitHandOff(me, nanos);
             return filled;
         } finally {
-            endFill(into, filled);
+            holders.endFill(into, filled);
         }
     }
 
@@ -318,11 +328,11 @@ public final class PortableCompletionPort extends CompletionPort {
     }
 
     @Override
-    public java.util.OptionalLong queueDepth() throws PortClosedException {
+    public OptionalLong queueDepth() throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("NtQueryIoCompletion", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("NtQueryIoCompletion");
         }
-        return java.util.OptionalLong.of(queuedPackets());
+        return OptionalLong.of(queuedPackets());
     }
 
     /** The number of packets queued now. */
@@ -338,7 +348,7 @@ public final class PortableCompletionPort extends CompletionPort {
     /** The calling thread's state, detached from any other port it was running on. */
     private ThreadState enter() throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("GetQueuedCompletionStatus");
         }
         ThreadState me = THREAD_STATE.get();
         PortableCompletionPort previous = me.port;
@@ -380,7 +390,7 @@ public final class PortableCompletionPort extends CompletionPort {
         if (pos < 0) {
             return false;
         }
-        fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
+        holders.fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
         queue.release(pos);
         return true;
     }
@@ -391,7 +401,7 @@ public final class PortableCompletionPort extends CompletionPort {
      */
     private void enterLocked(ThreadState me) throws PortClosedException {
         if (closed) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed("GetQueuedCompletionStatus");
         }
         if (me.port != this) {
             sweepDeadThreads(true);
@@ -414,14 +424,14 @@ public final class PortableCompletionPort extends CompletionPort {
     private boolean takeOne(Completion into) {
         long pos = queue.claimOne();
         if (pos >= 0) {
-            fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
+            holders.fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
             queue.release(pos);
             return true;
         }
         if (!overflowing) {
             return false;
         }
-        fill(into, overflow.headKey(), overflow.headBytes(), overflow.headOverlapped(), overflow.headError());
+        holders.fill(into, overflow.headKey(), overflow.headBytes(), overflow.headOverlapped(), overflow.headError());
         overflow.removeHead();
         overflowing = overflow.size() > 0;
         return true;
@@ -523,7 +533,7 @@ public final class PortableCompletionPort extends CompletionPort {
                     return outcome;
                 }
                 if (outcome == RELEASED_BY_CLOSE) {
-                    throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+                    throw Errors.portAbandoned("GetQueuedCompletionStatus");
                 }
                 if (forever) {
                     LockSupport.park(this);
@@ -556,7 +566,7 @@ public final class PortableCompletionPort extends CompletionPort {
         // A releaser or close() got there first: honour what it did.
         int outcome = me.outcome;
         if (outcome == RELEASED_BY_CLOSE) {
-            throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+            throw Errors.portAbandoned("GetQueuedCompletionStatus");
         }
         return outcome;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32File;
@@ -109,7 +111,7 @@ public final class PortableFiles implements FileBackend {
             try {
                 return call.run(f.channel);
             } catch (IOException | RuntimeException e) {
-                return (long) -PortableErrors.codeOf(e);
+                return (long) -Errors.codeOf(e);
             }
         }, control()).join();
     }
@@ -156,11 +158,11 @@ public final class PortableFiles implements FileBackend {
         try {
             FileChannel channel = FileChannel.open(p, options.toArray(new OpenOption[0]));
             return PortableHandles.register(new OpenFile(channel, (access & Win32File.GENERIC_WRITE) != 0)).handle();
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             Path parent = p.toAbsolutePath().getParent();
             return parent != null && !Files.isDirectory(parent) ? -Win32Errors.ERROR_PATH_NOT_FOUND : -Win32Errors.ERROR_FILE_NOT_FOUND;
         } catch (IOException | RuntimeException e) {
-            return -PortableErrors.codeOf(e);
+            return -Errors.codeOf(e);
         }
     }
 
@@ -275,7 +277,7 @@ public final class PortableFiles implements FileBackend {
             ((OpenFile) e.resource()).channel.close(); // close is not interruptible: any thread may
             return 0;
         } catch (IOException ex) {
-            return -PortableErrors.codeOf(ex);
+            return -Errors.codeOf(ex);
         }
     }
 
@@ -330,7 +332,7 @@ public final class PortableFiles implements FileBackend {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                error = PortableErrors.codeOf(e);
+                error = Errors.codeOf(e);
             }
             entry.complete(overlapped, bytes, error);
         }

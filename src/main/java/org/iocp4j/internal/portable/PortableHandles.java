@@ -4,6 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
+import org.iocp4j.IocpException;
+import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -69,7 +72,7 @@ public final class PortableHandles {
             try {
                 p.postCompletion(key, bytes, overlappedAddress, errorCode);
                 return true;
-            } catch (org.iocp4j.PortClosedException e) {
+            } catch (PortClosedException e) {
                 return false;
             }
         }
@@ -94,21 +97,13 @@ public final class PortableHandles {
     }
 
     /**
-     * {@code CancelIoEx} on whatever stands behind a portable handle, for the dispatcher's shutdown (the
-     * portable twin of {@code NativeCancellation.cancel}): the operation's packet then arrives with 995.
+     * {@code CancelIoEx} on whatever stands behind a portable handle: {@link PortablePlatform#cancel}, whose
+     * convention it keeps. The dispatcher's shutdown is its one caller; everything else asks the platform.
      *
-     * @param handle     the handle the operation runs on
-     * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
-     * @return 0, or the Win32 error (1168, {@code ERROR_NOT_FOUND}: nothing pending matched; 6: not an open
-     *         portable socket or file)
+     * @return 0, or -error (-1168: nothing pending matched; -6: not an open portable socket or file)
      */
     public static int cancel(long handle, long overlapped) {
-        Entry e = TABLE.get(handle);
-        Object resource = e == null ? null : e.resource();
-        int r = resource instanceof PortableFiles.OpenFile ? PortableFiles.INSTANCE.cancel(handle, overlapped)
-                : resource instanceof PortableSockets.Sock ? PortableSockets.INSTANCE.cancel(handle, overlapped)
-                : -Win32Errors.ERROR_INVALID_HANDLE;
-        return r < 0 ? -r : 0;
+        return PortablePlatform.INSTANCE.cancel(handle, overlapped);
     }
 
     /** Open portable handles: the portable analogue of a process's handle count. */
@@ -120,14 +115,14 @@ public final class PortableHandles {
      * Associates a handle with a port, once (as Windows: a second association fails with
      * {@code ERROR_INVALID_PARAMETER}, 87); an unknown handle fails with {@code ERROR_INVALID_HANDLE}, 6.
      */
-    static void associate(long handle, PortableCompletionPort port, long key) throws org.iocp4j.IocpException {
+    static void associate(long handle, PortableCompletionPort port, long key) throws IocpException {
         Entry e = TABLE.get(handle);
         if (e == null) {
-            throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.iocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
         }
         synchronized (e) {
             if (e.port != null) {
-                throw new org.iocp4j.IocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_PARAMETER);
+                throw Errors.iocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_PARAMETER);
             }
             e.key = key;
             e.port = port;

@@ -2,10 +2,14 @@ package org.iocp4j.internal.portable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -17,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
@@ -49,7 +56,7 @@ public final class PortableSockets implements SocketBackend {
 
     private final ConcurrentLinkedQueue<Sock> interestChanged = new ConcurrentLinkedQueue<>();
     /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
-    private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
     private volatile Selector selector;
     /**
      * Selections begun: the selector thread counts one just before each. A read records the count it sees
@@ -132,7 +139,7 @@ public final class PortableSockets implements SocketBackend {
                 return tryFinish();
             } catch (RuntimeException e) {
                 LOG.debug("an attempt of a portable socket operation threw: it ends with an error packet", e);
-                complete(bytesSoFar(), PortableErrors.codeOf(e));
+                complete(bytesSoFar(), Errors.codeOf(e));
                 return true;
             }
         }
@@ -216,7 +223,7 @@ public final class PortableSockets implements SocketBackend {
                 s.server = server;
                 return 0;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -248,7 +255,7 @@ public final class PortableSockets implements SocketBackend {
                 return new InetSocketAddress[] {(InetSocketAddress) a.channel.getLocalAddress(),
                         (InetSocketAddress) a.channel.getRemoteAddress()};
             } catch (IOException | RuntimeException e) {
-                errors[0] = PortableErrors.codeOf(e);
+                errors[0] = Errors.codeOf(e);
                 return null;
             }
         }
@@ -280,7 +287,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 s.channel = c;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
         Connect op = new Connect(s, remote, overlapped);
@@ -364,7 +371,7 @@ public final class PortableSockets implements SocketBackend {
      */
     private boolean watched(Sock s, ArrayDeque<Op> queue) {
         Selector sel = selector;
-        java.nio.channels.SelectableChannel c = queue == s.accepts ? s.server : s.channel;
+        SelectableChannel c = queue == s.accepts ? s.server : s.channel;
         if (sel == null || c == null) {
             return false;
         }
@@ -372,7 +379,7 @@ public final class PortableSockets implements SocketBackend {
         int needed = queue == s.reads ? SelectionKey.OP_READ : queue == s.writes ? SelectionKey.OP_WRITE : SelectionKey.OP_ACCEPT;
         try {
             return k != null && k.isValid() && (k.interestOps() & needed) != 0;
-        } catch (java.nio.channels.CancelledKeyException e) {
+        } catch (CancelledKeyException e) {
             return false;
         }
     }
@@ -396,7 +403,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return 0;
             } catch (IOException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -456,7 +463,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return 0;
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -481,7 +488,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : ((Integer) v).longValue();
             } catch (IOException | RuntimeException e) {
-                return -PortableErrors.codeOf(e);
+                return -Errors.codeOf(e);
             }
         }
     }
@@ -494,7 +501,7 @@ public final class PortableSockets implements SocketBackend {
 
     /** Reads one of a socket's addresses under its monitor: {@code errorIfNull} when there is none. */
     private interface AddressOf {
-        java.net.SocketAddress of(Sock s) throws IOException;
+        SocketAddress of(Sock s) throws IOException;
     }
 
     private static InetSocketAddress address(long socket, int[] errors, AddressOf how, int errorIfNull) {
@@ -511,7 +518,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 return a;
             } catch (IOException e) {
-                errors[0] = PortableErrors.codeOf(e);
+                errors[0] = Errors.codeOf(e);
                 return null;
             }
         }
@@ -612,11 +619,11 @@ public final class PortableSockets implements SocketBackend {
         if (Thread.currentThread().getName().equals(SELECTOR_THREAD)) {
             return; // the selection this thread is in drops the key when it ends
         }
-        java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch passed = new CountDownLatch(1);
         barriers.add(passed);
         selector().wakeup();
         try {
-            if (!passed.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!passed.await(1, TimeUnit.SECONDS)) {
                 LOG.debug("the selector did not pass a selection within 1 s of a close");
             }
         } catch (InterruptedException e) {
@@ -656,8 +663,8 @@ public final class PortableSockets implements SocketBackend {
     private void run(Selector sel) {
         for (;;) {
             try {
-                java.util.List<java.util.concurrent.CountDownLatch> passing = new ArrayList<>();
-                for (java.util.concurrent.CountDownLatch b; (b = barriers.poll()) != null;) {
+                List<CountDownLatch> passing = new ArrayList<>();
+                for (CountDownLatch b; (b = barriers.poll()) != null;) {
                     passing.add(b);
                 }
                 // Keys of channels closed before this point are dropped (and the channels really closed)
@@ -667,7 +674,7 @@ public final class PortableSockets implements SocketBackend {
                     sel.select();
                 } else {
                     sel.selectNow();
-                    passing.forEach(java.util.concurrent.CountDownLatch::countDown);
+                    passing.forEach(CountDownLatch::countDown);
                 }
                 for (Sock s; (s = interestChanged.poll()) != null;) {
                     updateInterest(sel, s);
@@ -690,7 +697,7 @@ public final class PortableSockets implements SocketBackend {
 
     private static void updateInterest(Selector sel, Sock s) {
         synchronized (s) {
-            java.nio.channels.SelectableChannel c = s.channel != null ? s.channel : s.server;
+            SelectableChannel c = s.channel != null ? s.channel : s.server;
             if (c == null || s.closed || !c.isOpen()) {
                 return;
             }
@@ -704,7 +711,7 @@ public final class PortableSockets implements SocketBackend {
                 } else if (k.isValid()) {
                     k.interestOps(ops);
                 }
-            } catch (ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+            } catch (ClosedChannelException | CancelledKeyException e) {
                 // closed meanwhile: close() failed its operations
             }
         }
@@ -739,7 +746,7 @@ public final class PortableSockets implements SocketBackend {
         }
     }
 
-    private static void closeQuietly(java.nio.channels.Channel c) {
+    private static void closeQuietly(Channel c) {
         try {
             c.close();
         } catch (IOException e) {
@@ -793,7 +800,7 @@ public final class PortableSockets implements SocketBackend {
             } catch (IOException | RuntimeException e) {
                 // NIO reports some socket states with runtime exceptions (NotYetConnectedException while a
                 // connect is in progress): the operation ends with the code Winsock gives, never escapes.
-                complete(0, PortableErrors.codeOf(e));
+                complete(0, Errors.codeOf(e));
             }
             return true;
         }
@@ -825,7 +832,7 @@ public final class PortableSockets implements SocketBackend {
                     }
                 }
             } catch (IOException | RuntimeException e) { // as in Recv
-                complete((int) sent, PortableErrors.codeOf(e));
+                complete((int) sent, Errors.codeOf(e));
                 return true;
             }
         }
@@ -894,7 +901,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 complete(0, 0);
             } catch (IOException e) {
-                complete(0, PortableErrors.codeOf(e));
+                complete(0, Errors.codeOf(e));
             }
             return true;
         }
@@ -924,7 +931,7 @@ public final class PortableSockets implements SocketBackend {
                 }
                 complete(0, 0);
             } catch (IOException | RuntimeException e) { // as in Recv (an unresolved address, ...)
-                int code = PortableErrors.codeOf(e);
+                int code = Errors.codeOf(e);
                 // The packet of a failed ConnectEx says 1225 for a refusal, not 10061.
                 complete(0, code == Win32Errors.WSAECONNREFUSED ? Win32Errors.ERROR_CONNECTION_REFUSED : code);
             }

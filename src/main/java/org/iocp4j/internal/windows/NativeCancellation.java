@@ -1,6 +1,6 @@
 package org.iocp4j.internal.windows;
 
-/** {@code CancelIoEx} for the dispatcher's shutdown (and, later, for handles' close). */
+/** {@code CancelIoEx} for the dispatcher's shutdown, its one caller: {@link WindowsPlatform#cancel}. */
 public final class NativeCancellation {
 
     private NativeCancellation() {
@@ -12,10 +12,9 @@ public final class NativeCancellation {
      *
      * @param handle     the handle the operation runs on
      * @param overlapped the operation's OVERLAPPED, or 0 for all of the handle's operations
-     * @return 0, or the Win32 error (1168, {@code ERROR_NOT_FOUND}: it already completed)
+     * @return 0, or -error (-1168, {@code ERROR_NOT_FOUND}: it already completed), as the platform returns
      */
     public static int cancel(long handle, long overlapped) {
-        int r = Win32Port.cancel0(handle, overlapped);
-        return r < 0 ? -r : 0;
+        return WindowsPlatform.INSTANCE.cancel(handle, overlapped);
     }
 }

@@ -3,6 +3,7 @@ package org.iocp4j.internal.windows;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -14,7 +15,10 @@ import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Platform;
+import org.iocp4j.internal.PortSupport;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
 import org.slf4j.Logger;
@@ -45,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *   bits 0..61  count        threads inside a call on the handle
  * </pre>
  */
-public final class NativeCompletionPort extends CompletionPort {
+public final class NativeCompletionPort extends CompletionPort implements Platform.Port {
 
     static final long WAITER_GRACE_MILLIS = 1000;
     private static final long WAKE_UP_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -70,6 +74,7 @@ public final class NativeCompletionPort extends CompletionPort {
 
     private final long handle;
     private final int concurrency;
+    private final PortSupport.Holders holders = PortSupport.holders();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long state;
 
@@ -95,7 +100,7 @@ public final class NativeCompletionPort extends CompletionPort {
         NativeLibraryLoader.ensureLoaded();
         long handle = Win32Port.createPort0(concurrency);
         if (handle <= 0) {
-            throw new IocpException("CreateIoCompletionPort", handle == 0 ? Win32Errors.ERROR_INVALID_HANDLE
+            throw Errors.iocpException("CreateIoCompletionPort", handle == 0 ? Win32Errors.ERROR_INVALID_HANDLE
                     : (int) -handle);
         }
         int effective = concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency;
@@ -104,7 +109,12 @@ public final class NativeCompletionPort extends CompletionPort {
 
     @Override
     public Backend backend() {
-        return Backend.NATIVE;
+        return platform().backend();
+    }
+
+    @Override
+    public Platform platform() {
+        return WindowsPlatform.INSTANCE;
     }
 
     @Override
@@ -154,12 +164,12 @@ public final class NativeCompletionPort extends CompletionPort {
     }
 
     @Override
-    public java.util.OptionalLong queueDepth() throws IocpException {
+    public OptionalLong queueDepth() throws IocpException {
         enter("NtQueryIoCompletion");
         try {
             int depth = Win32Port.queueDepth0(handle);
             check("NtQueryIoCompletion", depth);
-            return java.util.OptionalLong.of(depth);
+            return OptionalLong.of(depth);
         } finally {
             leave();
         }
@@ -168,7 +178,7 @@ public final class NativeCompletionPort extends CompletionPort {
     @Override
     public boolean poll(Completion into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
         long result = RESULT.get().address;
         enterWaiting("GetQueuedCompletionStatus");
         try {
@@ -178,9 +188,9 @@ public final class NativeCompletionPort extends CompletionPort {
                 if (r == Win32Port.DEQUEUE_PACKET || r == Win32Port.DEQUEUE_FAILED_PACKET) {
                     long overlapped = NativeMemory.getLong(result + Win32Layout.RESULT_OVERLAPPED);
                     if (overlapped == WAKE_UP) {
-                        throw new PortClosedException("GetQueuedCompletionStatus", Win32Errors.ERROR_ABANDONED_WAIT_0);
+                        throw Errors.portAbandoned("GetQueuedCompletionStatus");
                     }
-                    fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
+                    holders.fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
                             NativeMemory.getInt(result + Win32Layout.RESULT_BYTES), overlapped,
                             r == Win32Port.DEQUEUE_PACKET ? 0 : NativeMemory.getInt(result + Win32Layout.RESULT_ERROR));
                     return true;
@@ -202,8 +212,8 @@ public final class NativeCompletionPort extends CompletionPort {
     @Override
     public int poll(CompletionBatch into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
-        long nanos = timeoutNanos(timeout, unit);
-        long entries = beginFill(into);
+        long nanos = PortSupport.timeoutNanos(timeout, unit);
+        long entries = holders.beginFill(into);
         int filled = 0;
         try {
             enterWaiting("GetQueuedCompletionStatusEx");
@@ -214,8 +224,7 @@ public final class NativeCompletionPort extends CompletionPort {
                     if (r > 0) {
                         filled = state < 0 ? dropWakeUps(entries, r) : r;
                         if (filled == 0) {
-                            throw new PortClosedException("GetQueuedCompletionStatusEx",
-                                    Win32Errors.ERROR_ABANDONED_WAIT_0);
+                            throw Errors.portAbandoned("GetQueuedCompletionStatusEx");
                         }
                         return filled;
                     }
@@ -232,7 +241,7 @@ public final class NativeCompletionPort extends CompletionPort {
                 leaveWaiting();
             }
         } finally {
-            endFill(into, filled);
+            holders.endFill(into, filled);
         }
     }
 
@@ -319,7 +328,7 @@ public final class NativeCompletionPort extends CompletionPort {
         long s = (long) STATE.getAndAdd(this, 1L);
         if (s < 0) {
             leave();
-            throw new PortClosedException(operation, Win32Errors.ERROR_INVALID_HANDLE);
+            throw Errors.portClosed(operation);
         }
     }
 
@@ -335,7 +344,7 @@ public final class NativeCompletionPort extends CompletionPort {
     /** Called between two kernel calls of one poll: once close began, the poll stops instead. */
     private void throwIfClosing(String operation) throws PortClosedException {
         if (state < 0) {
-            throw new PortClosedException(operation, Win32Errors.ERROR_ABANDONED_WAIT_0);
+            throw Errors.portAbandoned(operation);
         }
     }
 
@@ -351,15 +360,15 @@ public final class NativeCompletionPort extends CompletionPort {
 
     private static void check(String operation, int result) throws IocpException {
         if (result < 0) {
-            throw new IocpException(operation, -result);
+            throw Errors.iocpException(operation, -result);
         }
     }
 
     private IocpException dequeueFailed(String operation, int error) {
         if (state < 0) {
-            return new PortClosedException(operation, Win32Errors.ERROR_ABANDONED_WAIT_0);
+            return Errors.portAbandoned(operation);
         }
-        return new IocpException(operation, error);
+        return Errors.iocpException(operation, error);
     }
 
     /** Removes wake-up entries a batch took after close began; returns the real packets left. */

@@ -1,15 +1,19 @@
 package org.iocp4j.internal.windows;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.PipeBackend;
 
-/** The named-pipe natives ({@link Win32Pipe}) for {@code org.iocp4j.io.NamedPipe}; Windows only. */
-public final class NativePipes {
+/** {@link PipeBackend} over the named-pipe natives of {@code native/Win32Pipe.c}. */
+public final class NativePipes implements PipeBackend {
+
+    /** The one instance (the natives hold no state). */
+    public static final NativePipes INSTANCE = new NativePipes();
 
     private NativePipes() {
     }
 
-    /** {@code CreateNamedPipeW}: the handle or -error. */
-    public static long create(String name, boolean firstInstance, boolean messageMode, int maxInstances, int bufferSize) {
+    @Override
+    public long create(String name, boolean firstInstance, boolean messageMode, int maxInstances, int bufferSize) {
         long n = NativeFiles.utf16z(name);
         try {
             int openMode = Win32Pipe.PIPE_ACCESS_DUPLEX | Win32File.FILE_FLAG_OVERLAPPED
@@ -23,21 +27,22 @@ public final class NativePipes {
         }
     }
 
-    /** Overlapped {@code ConnectNamedPipe}: 0, -997 pending, -535 already connected (no packet), or -error. */
-    public static int connect(long pipe, long overlapped) {
+    @Override
+    public int connect(long pipe, long overlapped) {
         return Win32Pipe.connect0(pipe, overlapped);
     }
 
-    /** {@code DisconnectNamedPipe}: 0 or -error. */
-    public static int disconnect(long pipe) {
+    @Override
+    public int disconnect(long pipe) {
         return Win32Pipe.disconnect0(pipe);
     }
 
     /**
-     * A client's {@code CreateFileW(OPEN_EXISTING)} of the pipe at identification level
-     * ({@link Win32Pipe#CLIENT_OPEN_FLAGS}), then its read mode: the handle or -error (231 busy).
+     * {@inheritDoc} At identification level ({@link Win32Pipe#CLIENT_OPEN_FLAGS}): the server can identify
+     * the client but not act as it.
      */
-    public static long open(String name, boolean messageMode) {
+    @Override
+    public long open(String name, boolean messageMode) {
         long h = NativeFiles.INSTANCE.open(name, Win32File.GENERIC_READ | Win32File.GENERIC_WRITE, 0,
                 Win32File.OPEN_EXISTING, clientOpenFlags(), false);
         if (h < 0 || !messageMode) {
@@ -56,8 +61,8 @@ public final class NativePipes {
         return Win32Pipe.CLIENT_OPEN_FLAGS;
     }
 
-    /** {@code WaitNamedPipeW}: 0 when an instance is free, or -error (121 timeout). */
-    public static int waitFor(String name, int timeoutMillis) {
+    @Override
+    public int waitFor(String name, int timeoutMillis) {
         long n = NativeFiles.utf16z(name);
         try {
             return Win32Pipe.waitNamedPipe0(n, timeoutMillis);

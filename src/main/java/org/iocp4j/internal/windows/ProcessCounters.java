@@ -1,38 +1,65 @@
 package org.iocp4j.internal.windows;
 
-import java.util.Objects;
+import java.util.OptionalLong;
 
-import org.iocp4j.IocpException;
-import org.iocp4j.ProcessTelemetry.Metric;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.Win32Errors;
 
 /**
- * The Windows side of {@link org.iocp4j.ProcessTelemetry}: turns {@link Win32Diag}'s results into metrics,
- * choosing the handle count's source and refusing Wine's stub zeros.
+ * The Windows counters behind {@code org.iocp4j.ProcessTelemetry}: turns {@link Win32Diag}'s results into
+ * readings, choosing the handle count's source and refusing Wine's stub zeros. It knows nothing of the
+ * public type: the telemetry reads these readings, never the other way round.
  */
 public final class ProcessCounters {
 
     private ProcessCounters() {
     }
 
-    /** The Windows metrics of one process. */
-    public static final class Windows {
-        private final Metric handles;
-        private final Metric resident;
-        private final Metric pagedQuota;
-        private final Metric nonPagedQuota;
-        private final Metric systemNonPaged;
+    /** One value and where it came from, or why there is none. */
+    public static final class Reading {
+        private final String name;
+        private final OptionalLong value;
+        private final String source;
 
-        /**
-         * Creates a Windows.
-         *
-         * @param handles the handles
-         * @param resident the resident
-         * @param pagedQuota the pagedQuota
-         * @param nonPagedQuota the nonPagedQuota
-         * @param systemNonPaged the systemNonPaged
-         */
-        public Windows(Metric handles, Metric resident, Metric pagedQuota, Metric nonPagedQuota, Metric systemNonPaged) {
+        private Reading(String name, OptionalLong value, String source) {
+            this.name = name;
+            this.value = value;
+            this.source = source;
+        }
+
+        static Reading of(String name, long value, String source) {
+            return new Reading(name, OptionalLong.of(value), source);
+        }
+
+        static Reading unavailable(String name, String why) {
+            return new Reading(name, OptionalLong.empty(), why);
+        }
+
+        /** @return what it is ({@code "handles"}, {@code "resident bytes"}, ...) */
+        public String name() {
+            return name;
+        }
+
+        /** @return the value, empty if unavailable */
+        public OptionalLong value() {
+            return value;
+        }
+
+        /** @return where the value came from, or why it is unavailable */
+        public String source() {
+            return source;
+        }
+    }
+
+    /** The Windows readings of one process. */
+    public static final class Windows {
+        private final Reading handles;
+        private final Reading resident;
+        private final Reading pagedQuota;
+        private final Reading nonPagedQuota;
+        private final Reading systemNonPaged;
+
+        Windows(Reading handles, Reading resident, Reading pagedQuota, Reading nonPagedQuota, Reading systemNonPaged) {
             this.handles = handles;
             this.resident = resident;
             this.pagedQuota = pagedQuota;
@@ -40,55 +67,29 @@ public final class ProcessCounters {
             this.systemNonPaged = systemNonPaged;
         }
 
-        /** @return the handles */
-        public Metric handles() {
+        /** @return open handles */
+        public Reading handles() {
             return handles;
         }
 
-        /** @return the resident */
-        public Metric resident() {
+        /** @return the working set */
+        public Reading resident() {
             return resident;
         }
 
-        /** @return the pagedQuota */
-        public Metric pagedQuota() {
+        /** @return paged pool charged to the process */
+        public Reading pagedQuota() {
             return pagedQuota;
         }
 
-        /** @return the nonPagedQuota */
-        public Metric nonPagedQuota() {
+        /** @return nonpaged pool charged to the process */
+        public Reading nonPagedQuota() {
             return nonPagedQuota;
         }
 
-        /** @return the systemNonPaged */
-        public Metric systemNonPaged() {
+        /** @return the whole system's nonpaged pool */
+        public Reading systemNonPaged() {
             return systemNonPaged;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            if (!(other instanceof Windows)) {
-                return false;
-            }
-            Windows o = (Windows) other;
-            return Objects.equals(handles, o.handles)
-                && Objects.equals(resident, o.resident)
-                && Objects.equals(pagedQuota, o.pagedQuota)
-                && Objects.equals(nonPagedQuota, o.nonPagedQuota)
-                && Objects.equals(systemNonPaged, o.systemNonPaged);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(handles, resident, pagedQuota, nonPagedQuota, systemNonPaged);
-        }
-
-        @Override
-        public String toString() {
-            return "Windows[handles=" + handles + ", resident=" + resident + ", pagedQuota=" + pagedQuota + ", nonPagedQuota=" + nonPagedQuota + ", systemNonPaged=" + systemNonPaged + "]";
         }
     }
 
@@ -98,18 +99,18 @@ public final class ProcessCounters {
      * @throws IllegalArgumentException if the process does not exist or cannot be queried
      */
     public static Windows windows(int pid) {
-        Metric handles = handles(pid);
+        Reading handles = handles(pid);
         long out = NativeMemory.allocateZeroed(8L * Math.max(Win32Diag.MEMORY_LONGS, Win32Diag.PERF_LONGS));
         try {
-            Metric resident;
-            Metric paged;
-            Metric nonPaged;
+            Reading resident;
+            Reading paged;
+            Reading nonPaged;
             int r = Win32Diag.processMemory0(pid, out);
             if (r < 0) {
-                String why = "GetProcessMemoryInfo failed: " + new IocpException("GetProcessMemoryInfo", -r).getMessage();
-                resident = Metric.unavailable("resident bytes", why);
-                paged = Metric.unavailable("paged pool quota", why);
-                nonPaged = Metric.unavailable("nonpaged pool quota", why);
+                String why = Win32Errors.failure("GetProcessMemoryInfo", -r);
+                resident = Reading.unavailable("resident bytes", why);
+                paged = Reading.unavailable("paged pool quota", why);
+                nonPaged = Reading.unavailable("nonpaged pool quota", why);
             } else {
                 resident = positive("resident bytes", NativeMemory.getLong(out + 8L * Win32Diag.MEMORY_WORKING_SET),
                         "GetProcessMemoryInfo WorkingSetSize");
@@ -119,9 +120,9 @@ public final class ProcessCounters {
                         NativeMemory.getLong(out + 8L * Win32Diag.MEMORY_NONPAGED_POOL_QUOTA),
                         "GetProcessMemoryInfo QuotaNonPagedPoolUsage");
             }
-            Metric system;
+            Reading system;
             r = Win32Diag.performanceInfo0(out);
-            system = r < 0 ? Metric.unavailable("system nonpaged pool", "GetPerformanceInfo failed: error " + -r)
+            system = r < 0 ? Reading.unavailable("system nonpaged pool", "GetPerformanceInfo failed: error " + -r)
                     : positive("system nonpaged pool", NativeMemory.getLong(out + 8L * Win32Diag.PERF_KERNEL_NONPAGED_BYTES),
                             "GetPerformanceInfo KernelNonpaged x PageSize");
             return new Windows(handles, resident, paged, nonPaged, system);
@@ -131,26 +132,26 @@ public final class ProcessCounters {
     }
 
     /** GetProcessHandleCount, unless it fails or says 0 (no live process has 0 handles: Wine's stub). */
-    private static Metric handles(int pid) {
+    private static Reading handles(int pid) {
         long n = Win32Diag.processHandleCount0(pid);
         if (n > 0) {
-            return Metric.of("handles", n, "GetProcessHandleCount");
+            return Reading.of("handles", n, "GetProcessHandleCount");
         }
         long counted = Win32Diag.systemHandleCount0(pid);
         if (counted < 0) {
             if (pid != 0) {
                 throw new IllegalArgumentException("cannot query process " + pid + ": "
-                        + new IocpException("OpenProcess", (int) -counted).getMessage());
+                        + Win32Errors.failure("OpenProcess", (int) -counted));
             }
-            return Metric.unavailable("handles", "GetProcessHandleCount gave " + n
+            return Reading.unavailable("handles", "GetProcessHandleCount gave " + n
                     + " and NtQuerySystemInformation failed with error " + -counted);
         }
-        return Metric.of("handles", counted, "NtQuerySystemInformation(SystemExtendedHandleInformation)"
+        return Reading.of("handles", counted, "NtQuerySystemInformation(SystemExtendedHandleInformation)"
                 + (n == 0 ? ", GetProcessHandleCount said 0" : ""));
     }
 
     /** A value that is 0 only where the platform stubs it (no live process has an empty working set). */
-    private static Metric positive(String name, long value, String source) {
-        return value > 0 ? Metric.of(name, value, source) : Metric.unavailable(name, source + " reported 0 (a stub?)");
+    private static Reading positive(String name, long value, String source) {
+        return value > 0 ? Reading.of(name, value, source) : Reading.unavailable(name, source + " reported 0 (a stub?)");
     }
 }

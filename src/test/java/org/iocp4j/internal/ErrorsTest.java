@@ -1,4 +1,4 @@
-package org.iocp4j.io;
+package org.iocp4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,16 +10,23 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.NoSuchFileException;
 
+import org.iocp4j.IocpException;
 import org.iocp4j.Win32Error;
+import org.iocp4j.io.Win32Exceptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The code-to-type table of {@link Win32Exceptions}: the JDK's types on Windows, the code kept. */
-class Win32ExceptionsTest {
+/**
+ * The code-to-type table of {@link Errors}: the JDK's types on Windows, the code kept; and the portable
+ * backend's exceptions turned into the same codes, so they reach the same types.
+ */
+class ErrorsTest {
 
     private static IOException mapped(int code) {
-        IOException e = Win32Exceptions.forCode("op", code, false, null);
+        IOException e = Errors.ioException("op", code, false, null);
         assertEquals(code, assertInstanceOf(Win32Error.class, e).errorCode(), "the code is kept");
         return e;
     }
@@ -45,9 +52,28 @@ class Win32ExceptionsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(booleans = {false, true})
     void aShutDownSideIsAClosedChannelButNotAnAsynchronousClose(boolean closedLocally) {
-        IOException e = Win32Exceptions.forCode("WSASend", 10058, closedLocally, null);
+        IOException e = Errors.ioException("WSASend", 10058, closedLocally, null);
         assertInstanceOf(ClosedChannelException.class, e);
         assertFalse(e instanceof AsynchronousCloseException);
         assertEquals(10058, assertInstanceOf(Win32Error.class, e).errorCode());
+    }
+
+    @Test
+    void thePortableBackendsExceptionsBecomeWindowsCodesAndTakeTheSameRoad() {
+        assertInstanceOf(ConnectException.class, mapped(Errors.codeOf(new ConnectException("Connection refused"))));
+        assertInstanceOf(Win32Exceptions.ConnectionReset.class, mapped(Errors.codeOf(new IOException("Connection reset by peer"))));
+        assertInstanceOf(Win32Exceptions.AsynchronousClose.class, mapped(Errors.codeOf(new ClosedChannelException())));
+        assertInstanceOf(NoSuchFileException.class, mapped(Errors.codeOf(new NoSuchFileException("x"))));
+        assertEquals(1117, Errors.codeOf(new IOException("something else")), "ERROR_IO_DEVICE when nothing fits");
+        assertEquals(IocpException.class, mapped(1117).getClass());
+    }
+
+    @Test
+    void theMessageNamesTheCallAndTheCode() {
+        assertEquals("X failed: error 123456", Errors.ioException("X", 123456, false, null).getMessage());
+        assertEquals("Connection reset: WSARecv failed: error 10054", // the system's text, if any, stripped
+                Errors.ioException("WSARecv", 10054, false, null).getMessage().replaceAll(" \\(.*\\)$", ""));
+        assertEquals(6, Errors.portClosed("PostQueuedCompletionStatus").errorCode());
+        assertEquals(735, Errors.portAbandoned("GetQueuedCompletionStatus").errorCode());
     }
 }

@@ -1,0 +1,84 @@
+package org.iocp4j.internal;
+
+import java.io.IOException;
+
+import org.iocp4j.Backend;
+import org.iocp4j.CompletionPort;
+
+/**
+ * What iocp4j runs on: its completion port, files, sockets and pipes, and the calls {@code org.iocp4j}
+ * makes on any handle. Two implementations: {@code WindowsPlatform} (Win32 through the DLL) and
+ * {@code PortablePlatform} (a Java port with Windows' semantics). {@link Platforms#current()} chooses one
+ * for a new port; after that everything asks the port's own ({@link #of}), so no code outside the platform
+ * classes compares backends.
+ *
+ * <p>The calls on handles return as the natives do: {@code >= 0} the value, {@code < 0} {@code -error}
+ * with a Win32 code (the portable platform uses the same codes for the same conditions).
+ */
+public interface Platform {
+
+    /** Which backend this is, as the public API names it. */
+    Backend backend();
+
+    /**
+     * Opens a completion port.
+     *
+     * @param concurrency the most threads running at once, 0 for the number of processors, never negative
+     * @throws UnsatisfiedLinkError if this is the Windows platform and the DLL is not available
+     * @throws IOException          if the port cannot be created (an {@code IocpException} with its code)
+     */
+    CompletionPort openPort(int concurrency) throws IOException;
+
+    /** The files of {@code org.iocp4j.io.OverlappedFile}. */
+    FileBackend files();
+
+    /** The sockets of {@code org.iocp4j.io.OverlappedSocket} and {@code OverlappedServerSocket}. */
+    SocketBackend sockets();
+
+    /**
+     * The named pipes of {@code org.iocp4j.io.NamedPipe}.
+     *
+     * @throws UnsupportedOperationException where there are none (the portable platform), saying so
+     */
+    PipeBackend pipes();
+
+    /**
+     * {@code CancelIoEx} on whatever handle of this platform: the operation's packet then arrives with 995,
+     * {@code ERROR_OPERATION_ABORTED}.
+     *
+     * @param handle            the file, socket or pipe handle
+     * @param overlappedAddress the operation's OVERLAPPED, or 0 for every operation on the handle
+     * @return 0 if something was cancelled, else -error: -1168 ({@code ERROR_NOT_FOUND}) when nothing pending
+     *         matched, -6 for a handle that is not open
+     */
+    int cancel(long handle, long overlappedAddress);
+
+    /**
+     * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on a handle (irreversible): an operation that completes
+     * at once then queues no packet.
+     *
+     * @return 0 or -error; 0 on the portable platform, where nothing completes at once
+     */
+    int skipCompletionPortOnSuccess(long handle);
+
+    /**
+     * The platform a port of iocp4j's runs on.
+     *
+     * @param port a port {@link CompletionPort#open} (or a platform) opened
+     * @return its platform
+     * @throws IllegalArgumentException if the port is not one of iocp4j's
+     */
+    static Platform of(CompletionPort port) {
+        if (port instanceof Port) {
+            return ((Port) port).platform();
+        }
+        throw new IllegalArgumentException("not a completion port of iocp4j's: " + port.getClass().getName());
+    }
+
+    /** A completion port that knows its platform: both of iocp4j's port classes. */
+    interface Port {
+
+        /** The platform that opened the port (a singleton). */
+        Platform platform();
+    }
+}
