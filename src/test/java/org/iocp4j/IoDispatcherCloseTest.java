@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IoDispatcherCloseTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.trackFrees(true);
     }
 

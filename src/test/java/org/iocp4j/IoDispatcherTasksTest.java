@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class IoDispatcherTasksTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.jmx(false);
     }
 

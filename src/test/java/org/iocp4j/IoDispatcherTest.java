@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class IoDispatcherTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.trackFrees(true);
     }
 

@@ -54,7 +54,7 @@ public class DispatcherBenchmark {
     public static class Target {
         /**
          * The "-nocounters" variants turn the dispatcher's always-on counters off
-         * ({@code IoDispatcher.Builder.counters(false)}), to show what the counters cost.
+         * ({@code DispatcherBuilder.counters(false)}), to show what the counters cost.
          */
         @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool",
                 "dispatcher-task-nocounters", "dispatcher-preallocated-nocounters"})
