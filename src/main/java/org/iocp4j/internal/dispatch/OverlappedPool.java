@@ -3,6 +3,7 @@ package org.iocp4j.internal.dispatch;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.iocp4j.IoCallback;
 import org.iocp4j.LeakDetection;
@@ -100,7 +101,7 @@ public final class OverlappedPool {
      * @param bytes    what its buffers pin
      * @return the slot, {@link SlotWord#ALLOCATED}
      * @throws IllegalStateException if a bound holds after the policy ran
-     * @throws java.util.concurrent.RejectedExecutionException if the dispatcher is shut down
+     * @throws RejectedExecutionException if the dispatcher is shut down
      */
     public int acquire(IoCallback callback, long bytes) {
         Objects.requireNonNull(callback, "callback");
@@ -160,7 +161,7 @@ public final class OverlappedPool {
      * the caller) before the CAS publishes the submit, and makes sure a thread will take its packet.
      *
      * @return true if submitted; false if the slot was in another state (the owner stays set)
-     * @throws java.util.concurrent.RejectedExecutionException if the port has closed
+     * @throws RejectedExecutionException if the port has closed
      */
     public boolean submit(NativeOverlapped overlapped, int slot, long generation, boolean reusable, LeakTrace trace) {
         lifecycle.requirePortOpen();
