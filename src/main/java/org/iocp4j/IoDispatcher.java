@@ -54,8 +54,9 @@ import org.iocp4j.internal.dispatch.Termination;
  *
  * <p>Threads follow the CLR's policy: none until work arrives, then at once up to
  * {@link DispatcherBuilder#minThreads}; past it a gate thread injects one thread per
- * {@link DispatcherBuilder#injectionInterval} while every thread is busy and nothing completes; never more than
- * {@link DispatcherBuilder#maxThreads}; a thread idle for {@link DispatcherBuilder#idleTimeout} retires down to the minimum.
+ * {@link DispatcherBuilder#injectionInterval} while every thread is busy and nothing completes; never more
+ * than {@link DispatcherBuilder#maxThreads}; a thread idle for {@link DispatcherBuilder#idleTimeout} retires
+ * down to the minimum.
  * A callback about to block says so with {@link #blocking}. Completion keys with the top bit set are
  * reserved for the dispatcher.
  */
@@ -91,7 +92,8 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         CallbackRunner runner = new CallbackRunner(config, counters, NativeOverlapped.ACCESS);
         this.tasks = new TaskDrain(config, port, lifecycle, backpressure, runner, counters);
         BatchHandOver handOver = new BatchHandOver(config, port, counters);
-        PacketRouter router = new PacketRouter(config, slab, handOver, tasks, runner, counters, NativeOverlapped.ACCESS);
+        PacketRouter router = new PacketRouter(config, slab, handOver, tasks, runner, counters,
+                NativeOverlapped.ACCESS);
         CoarseClock clock = new CoarseClock();
         this.loop = new IoLoop(config, port, slab, router, handOver, tasks, clock,
                 new PeriodicReport(config, this::stats));
@@ -103,6 +105,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
                 : JmxRegistration.NONE;
         this.termination = new Termination(config, lifecycle, port, slab, tasks, threads, counters,
                 NativeOverlapped.ACCESS, jmx);
+        threads.start(); // the gate thread, once every field its ticks read is set
     }
 
     /**

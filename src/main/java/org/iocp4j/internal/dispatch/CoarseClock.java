@@ -14,7 +14,7 @@ public final class CoarseClock {
         nanos = System.nanoTime();
     }
 
-    /** The time as of the last {@link #update()}. */
+    /** @return the time as of the last {@link #update()} */
     public long nanos() {
         return nanos;
     }

@@ -71,6 +71,12 @@ public final class IoLoop implements IoThreadPool.Work {
      * Runs code about to block on the calling I/O thread of this loop: the rest of its batch goes to the
      * other threads first (it must not wait for the block to end), a waiting task wake-up is re-posted,
      * and the port lets another thread run meanwhile.
+     *
+     * @param action the blocking code
+     * @param <T>    its result type
+     * @param <X>    the exception it may throw
+     * @return its result
+     * @throws X what it throws
      */
     public <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X {
         handOver.moveRest((IoThread) Thread.currentThread());

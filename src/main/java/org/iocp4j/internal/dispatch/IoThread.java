@@ -55,7 +55,7 @@ public final class IoThread extends Thread {
         return activity;
     }
 
-    /** An idle thread asks to retire: yes while more than the pool's minimum are alive (it must return then). */
+    /** @return whether this idle thread retires (then it must return): yes while more than the minimum live */
     public boolean tryRetire() {
         return pool.tryRetire(this);
     }

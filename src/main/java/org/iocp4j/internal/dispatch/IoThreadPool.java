@@ -81,7 +81,8 @@ public final class IoThreadPool {
     private volatile boolean dozing;
 
     /**
-     * Starts the gate thread; I/O threads start when work arrives ({@link #ensureStarted}).
+     * A pool with no thread yet: {@link #start()} starts the gate thread, and I/O threads start when work
+     * arrives ({@link #ensureStarted}).
      *
      * @param config          the settings: name, thread bounds, injection and stall periods
      * @param portConcurrency the concurrency of the port the threads serve (the default minimum)
@@ -101,6 +102,10 @@ public final class IoThreadPool {
         this.work = work;
         this.gate = new Thread(this::watch, name + "-gate");
         gate.setDaemon(true);
+    }
+
+    /** Starts the gate thread: ticks, starvation checks and stall looks begin. */
+    public void start() {
         gate.start();
     }
 
@@ -108,7 +113,7 @@ public final class IoThreadPool {
         return work;
     }
 
-    /** Runs {@code action} for each I/O thread alive now. */
+    /** @param action run for each I/O thread alive now */
     public void forEachThread(Consumer<IoThread> action) {
         threads.forEach(action);
     }
@@ -122,7 +127,7 @@ public final class IoThreadPool {
                 return;
             }
             if (live.compareAndSet(n, n + 1)) {
-                start();
+                startThread();
             }
         }
     }
@@ -166,7 +171,7 @@ public final class IoThreadPool {
         return n;
     }
 
-    /** Posted packets dispatched by every thread so far ({@link Activity#postedPacket}), those that ended included. */
+    /** @return posted packets dispatched by every thread so far ({@link Activity#postedPacket}), ended ones included */
     public long postedDispatched() {
         synchronized (ended) {
             long n = ended.posted.get();
@@ -177,14 +182,14 @@ public final class IoThreadPool {
         }
     }
 
-    /** Packets dequeued by every thread so far, those that ended included. */
+    /** @return packets dequeued by every thread so far, those that ended included */
     public long dequeued() {
         synchronized (ended) {
             return ended.progress + progress();
         }
     }
 
-    /** Dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS}. */
+    /** @return dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS} */
     public long[] batchSizes() {
         long[] sum = new long[Activity.BUCKETS];
         synchronized (ended) {
@@ -239,7 +244,11 @@ public final class IoThreadPool {
         LockSupport.unpark(gate);
     }
 
-    /** Waits for every I/O thread to end (after the port closed), and for the gate thread. */
+    /**
+     * Waits for every I/O thread to end (after the port closed), and for the gate thread.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void join() throws InterruptedException {
         while (!threads.isEmpty()) {
             for (IoThread t : threads) {
@@ -250,7 +259,7 @@ public final class IoThreadPool {
         gate.join();
     }
 
-    private void start() {
+    private void startThread() {
         IoThread t = new IoThread(this, name + "-io-" + ids.getAndIncrement());
         threads.add(t);
         try {
@@ -282,7 +291,7 @@ public final class IoThreadPool {
     /** Starts a thread in the place of the calling one; false if none could start (it may lack memory). */
     private boolean replace() {
         try {
-            start();
+            startThread();
             replaced.incrementAndGet();
             return true;
         } catch (Throwable e) {
@@ -323,7 +332,7 @@ public final class IoThreadPool {
             if (n > 0 && now == seen && busyThreads() >= n && n < max && work.pending()
                     && live.compareAndSet(n, n + 1)) {
                 injected.incrementAndGet();
-                start();
+                startThread();
                 LOG.debug("dispatcher {}: every I/O thread busy and nothing completed for a tick: now {} threads",
                         name, n + 1);
                 DispatcherEvents.starvation(name, n + 1);
@@ -366,7 +375,7 @@ public final class IoThreadPool {
             this.pool = pool;
         }
 
-        /** The thread took {@code packets} packets and is about to run their callbacks. */
+        /** @param packets how many packets the thread took: it is about to run their callbacks */
         public void begin(int packets) {
             PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + packets);
             int bucket = Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(packets));

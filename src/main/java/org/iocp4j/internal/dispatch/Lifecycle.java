@@ -74,7 +74,14 @@ public final class Lifecycle {
         return terminated.getCount() == 0;
     }
 
-    /** Waits for termination; true if it came within the time. */
+    /**
+     * Waits for termination.
+     *
+     * @param timeout the longest wait
+     * @param unit    its unit
+     * @return true if it terminated within the time
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return terminated.await(timeout, unit);
     }

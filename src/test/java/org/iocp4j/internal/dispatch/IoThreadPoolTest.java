@@ -85,6 +85,7 @@ class IoThreadPoolTest {
         IoThreadPool pool = new IoThreadPool(config, 1, work);
         pools.add(pool);
         works.add(work);
+        pool.start();
         return pool;
     }
 
@@ -241,6 +242,7 @@ class IoThreadPoolTest {
         IoThreadPool pool = new IoThreadPool(config, 1, work);
         pools.add(pool);
         works.add(work);
+        pool.start();
         pool.ensureStarted();
         Thread.sleep(100);
         int idleLooks = work.stallLooks.get();
