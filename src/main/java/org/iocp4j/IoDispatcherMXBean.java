@@ -2,7 +2,7 @@ package org.iocp4j;
 
 /**
  * A dispatcher's counters over JMX, registered as {@code org.iocp4j:type=IoDispatcher,name=<name>} while
- * it runs (unless {@link IoDispatcher.Builder#jmx(boolean)} turned it off). Each getter reads a fresh
+ * it runs (unless {@link DispatcherBuilder#jmx(boolean)} turned it off). Each getter reads a fresh
  * {@link DispatcherStats}; see there for what each value means.
  */
 public interface IoDispatcherMXBean {

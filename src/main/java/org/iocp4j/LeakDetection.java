@@ -1,8 +1,10 @@
 package org.iocp4j;
 
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+
+import org.iocp4j.internal.dispatch.LeakBackstop;
 
 /**
  * How hard iocp4j looks for {@link NativeOverlapped}s that became unreachable without being freed (after
@@ -29,7 +31,6 @@ public enum LeakDetection {
     /** At {@link #SIMPLE}, one allocation in this many records its stack. */
     public static final int SAMPLE_INTERVAL = 64;
 
-    private static final AtomicLong REPORTED = new AtomicLong();
     private static volatile LeakDetection level;
 
     /**
@@ -59,7 +60,7 @@ public enum LeakDetection {
      * @param newLevel the level
      */
     public static void setLevel(LeakDetection newLevel) {
-        level = java.util.Objects.requireNonNull(newLevel, "newLevel");
+        level = Objects.requireNonNull(newLevel, "newLevel");
     }
 
     /**
@@ -68,11 +69,7 @@ public enum LeakDetection {
      * @return the count
      */
     public static long reportedLeaks() {
-        return REPORTED.get();
-    }
-
-    static void countReport() {
-        REPORTED.incrementAndGet();
+        return LeakBackstop.reported();
     }
 
     /** Whether this allocation records its stack. */

@@ -6,7 +6,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
-import org.iocp4j.internal.dispatch.OverlappedSlab;
+import org.iocp4j.internal.dispatch.LeakTrace;
+import org.iocp4j.internal.dispatch.OverlappedAccess;
+import org.iocp4j.internal.dispatch.OverlappedPool;
+import org.iocp4j.internal.dispatch.SlotWord;
 
 /**
  * An off-heap {@code OVERLAPPED} owned by an {@link IoDispatcher}, with the callback, the state object
@@ -44,8 +47,32 @@ public class NativeOverlapped {
         FREED
     }
 
-    final IoDispatcher dispatcher;
-    final OverlappedSlab slab;
+    /** What the dispatcher's engine reads of an overlapped; the one implementation of {@link OverlappedAccess}. */
+    static final OverlappedAccess ACCESS = new OverlappedAccess() {
+        @Override
+        public IoCallback callback(NativeOverlapped overlapped) {
+            return overlapped.callback;
+        }
+
+        @Override
+        public boolean reusable(NativeOverlapped overlapped) {
+            return overlapped.reusable();
+        }
+
+        @Override
+        public long handle(NativeOverlapped overlapped) {
+            BoundHandle h = overlapped.boundTo;
+            return h == null ? 0 : h.handle();
+        }
+
+        @Override
+        public LeakTrace trace(NativeOverlapped overlapped) {
+            return overlapped.trace;
+        }
+    };
+
+    /** Its dispatcher's OVERLAPPEDs: the only part of the dispatcher an overlapped talks to. */
+    final OverlappedPool pool;
     final int slot;
     final long generation;
     final IoCallback callback;
@@ -58,18 +85,17 @@ public class NativeOverlapped {
     /** The handle it was allocated for, if any (set once, right after construction). */
     volatile BoundHandle boundTo;
 
-    NativeOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
-                     ByteBuffer[] pinned, long pinnedBytes) {
-        this.dispatcher = dispatcher;
-        this.slab = slab;
+    NativeOverlapped(OverlappedPool pool, int slot, IoCallback callback, Object state, ByteBuffer[] pinned,
+                     long pinnedBytes) {
+        this.pool = pool;
         this.slot = slot;
-        this.generation = OverlappedSlab.generationOf(slab.word(slot));
+        this.generation = SlotWord.generation(pool.word(slot));
         this.callback = callback;
         this.pinned = pinned;
         this.pinnedBytes = pinnedBytes;
-        this.trace = dispatcher.leakDetection().recordsAllocation() ? LeakTrace.here(getClass().getSimpleName()) : null;
-        slab.setUserState(slot, state);
-        this.backstop = dispatcher.registerBackstop(this, slot, generation, pinnedBytes, trace);
+        this.trace = pool.leakDetection().recordsAllocation() ? LeakTrace.here(getClass().getSimpleName()) : null;
+        pool.setUserState(slot, state);
+        this.backstop = pool.registerBackstop(this, slot, generation, pinnedBytes, trace);
     }
 
     /**
@@ -81,7 +107,7 @@ public class NativeOverlapped {
      */
     public final long address() {
         status("address");
-        return slab.address(slot);
+        return pool.address(slot);
     }
 
     /**
@@ -92,7 +118,7 @@ public class NativeOverlapped {
      */
     public final Object state() {
         status("state");
-        return slab.userState(slot);
+        return pool.userState(slot);
     }
 
     /**
@@ -110,14 +136,14 @@ public class NativeOverlapped {
      * @return the status; {@link Status#FREED} once freed
      */
     public final Status status() {
-        long word = slab.word(slot);
-        if (OverlappedSlab.generationOf(word) != generation) {
+        long word = pool.word(slot);
+        if (SlotWord.generation(word) != generation) {
             return Status.FREED;
         }
-        switch (OverlappedSlab.stateOf(word)) {
-            case OverlappedSlab.ALLOCATED: return Status.ALLOCATED;
-            case OverlappedSlab.SUBMITTED: return Status.SUBMITTED;
-            case OverlappedSlab.COMPLETED: return Status.COMPLETED;
+        switch (SlotWord.state(word)) {
+            case SlotWord.ALLOCATED: return Status.ALLOCATED;
+            case SlotWord.SUBMITTED: return Status.SUBMITTED;
+            case SlotWord.COMPLETED: return Status.COMPLETED;
             default: return Status.FREED;
         }
     }
@@ -130,7 +156,7 @@ public class NativeOverlapped {
      */
     public final long offset() {
         status("offset");
-        long at = slab.address(slot);
+        long at = pool.address(slot);
         return Integer.toUnsignedLong(NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET))
                 | (long) NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH) << 32;
     }
@@ -147,7 +173,7 @@ public class NativeOverlapped {
             throw new IllegalArgumentException("position must be >= 0: " + position);
         }
         requireNotSubmitted("setOffset");
-        long at = slab.address(slot);
+        long at = pool.address(slot);
         NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET, (int) position);
         NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
     }
@@ -160,7 +186,7 @@ public class NativeOverlapped {
      */
     public final long eventHandle() {
         status("eventHandle");
-        return NativeMemory.getLong(slab.address(slot) + Win32Layout.OVERLAPPED_HEVENT);
+        return NativeMemory.getLong(pool.address(slot) + Win32Layout.OVERLAPPED_HEVENT);
     }
 
     /**
@@ -171,7 +197,7 @@ public class NativeOverlapped {
      */
     public final void setEventHandle(long event) {
         requireNotSubmitted("setEventHandle");
-        NativeMemory.putLong(slab.address(slot) + Win32Layout.OVERLAPPED_HEVENT, event);
+        NativeMemory.putLong(pool.address(slot) + Win32Layout.OVERLAPPED_HEVENT, event);
     }
 
     /**
@@ -188,25 +214,13 @@ public class NativeOverlapped {
      *                                    overlapped stays as it was: free it)
      */
     public final long submit() {
-        // Only this object holds this generation, so once it matches no one else can free the slot
-        // under us: setting the owner cannot clobber another operation's.
         status("submit");
-        dispatcher.requirePortOpen();
-        if (dispatcher.counting()) {
-            slab.setSubmittedAt(slot, dispatcher.coarseNanos()); // before the CAS publishes the submit
-        }
-        if (trace != null && dispatcher.leakDetection() == LeakDetection.PARANOID) {
-            trace.lastTouch = new Throwable("last submitted here, by thread " + Thread.currentThread().getName());
-        }
-        slab.setOwner(slot, this);
-        if (slab.transition(slot, generation, OverlappedSlab.ALLOCATED, OverlappedSlab.SUBMITTED)
-                || (reusable() && slab.transition(slot, generation, OverlappedSlab.COMPLETED, OverlappedSlab.SUBMITTED))) {
-            dispatcher.submitted();
-            return slab.address(slot);
+        if (pool.submit(this, slot, generation, reusable(), trace)) {
+            return pool.address(slot);
         }
         Status now = status();
         if (now != Status.SUBMITTED && !reusable()) {
-            slab.clearOwner(slot, this);
+            pool.clearOwner(slot, this);
         }
         throw new IllegalStateException("cannot submit an overlapped that is " + now
                 + (now == Status.COMPLETED ? " (a NativeOverlapped serves one operation: free it and allocate"
@@ -222,11 +236,8 @@ public class NativeOverlapped {
      * @throws IllegalStateException if the overlapped is not submitted
      */
     public final void abortSubmit() {
-        if (!slab.transition(slot, generation, OverlappedSlab.SUBMITTED, OverlappedSlab.ALLOCATED)) {
+        if (!pool.abortSubmit(this, slot, generation, reusable())) {
             throw new IllegalStateException("abortSubmit of an overlapped that is " + status() + freedWhere());
-        }
-        if (!reusable()) {
-            slab.clearOwner(slot, this);
         }
     }
 
@@ -241,7 +252,9 @@ public class NativeOverlapped {
      * @throws IllegalStateException if the overlapped is not submitted
      */
     public final void completedSynchronously(int errorCode, int bytesTransferred) {
-        dispatcher.completeInline(this, errorCode, bytesTransferred);
+        if (!pool.completeInline(this, slot, generation, reusable(), errorCode, bytesTransferred)) {
+            throw new IllegalStateException("completedSynchronously of an overlapped that is " + status());
+        }
     }
 
     /**
@@ -251,19 +264,19 @@ public class NativeOverlapped {
      *                               already freed (with where, when the dispatcher tracks frees)
      */
     public void free() {
-        int refused = slab.release(slot, generation);
-        if (refused == OverlappedSlab.SUBMITTED) {
+        int refused = pool.release(slot, generation);
+        if (refused == SlotWord.SUBMITTED) {
             throw new IllegalStateException("cannot free an overlapped the kernel may still write (SUBMITTED):"
                     + " cancel the operation (CancelIoEx) and free it in its callback");
         }
-        if (refused == OverlappedSlab.FREE) {
+        if (refused == SlotWord.FREE) {
             throw new IllegalStateException("this overlapped was already freed" + freedWhere(), freedAt);
         }
-        if (dispatcher.trackingFrees()) {
+        if (pool.trackingFrees()) {
             freedAt = new Throwable("first freed here, by " + Thread.currentThread().getName());
         }
         backstop.clean();
-        dispatcher.freed(pinnedBytes);
+        pool.freed(pinnedBytes);
     }
 
     /** Whether {@link #submit()} may start another operation after a completion. */

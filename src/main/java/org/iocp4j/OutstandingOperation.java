@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.iocp4j.internal.dispatch.LeakTrace;
+
 /**
  * One operation or task still outstanding in a dispatcher, as listed by
  * {@link IoDispatcher#outstandingOlderThan(Duration)}: what to look at when something never completes.
@@ -47,21 +49,9 @@ public final class OutstandingOperation {
             sb.append(" handle 0x").append(Long.toHexString(handle));
         }
         sb.append(age.map(a -> " age " + a.toMillis() + " ms").orElse(" age unknown"));
-        allocated.ifPresent(t -> sb.append(" allocated at ").append(site(t)));
-        lastTouch.ifPresent(t -> sb.append(" last submitted at ").append(site(t)));
+        allocated.ifPresent(t -> sb.append(" allocated at ").append(LeakTrace.site(t)));
+        lastTouch.ifPresent(t -> sb.append(" last submitted at ").append(LeakTrace.site(t)));
         return sb.toString();
-    }
-
-    /** The first frame outside iocp4j's own classes: the caller's line. */
-    static String site(Throwable t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            String c = e.getClassName();
-            if (!c.startsWith("org.iocp4j.") || c.startsWith("org.iocp4j.tools.") || c.endsWith("Test")) {
-                return e.toString();
-            }
-        }
-        StackTraceElement[] s = t.getStackTrace();
-        return s.length > 0 ? s[0].toString() : "unknown";
     }
 
     /** @return the OVERLAPPED's address */

@@ -2,14 +2,16 @@ package org.iocp4j;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * What a posting thread does when a dispatcher's bound is reached: every OVERLAPPED in use
- * ({@link IoDispatcher.Builder#capacity}) or the bytes pinned by outstanding I/O at their limit
- * ({@link IoDispatcher.Builder#maxPinnedBytes}). The policy runs on the posting thread; it returns
+ * ({@link DispatcherBuilder#capacity}) or the bytes pinned by outstanding I/O at their limit
+ * ({@link DispatcherBuilder#maxPinnedBytes}). The policy runs on the posting thread; it returns
  * {@code true} to try again (after making room or waiting) and {@code false} to reject, which
- * {@link IoDispatcher#execute} reports as a {@link java.util.concurrent.RejectedExecutionException} and the
+ * {@link IoDispatcher#execute} reports as a {@link RejectedExecutionException} and the
  * allocate methods as an {@link IllegalStateException}. Every rejection is counted
  * ({@link IoDispatcher#rejectedPosts()}).
  *
@@ -108,21 +110,31 @@ public interface OverloadPolicy {
             return dispatcher.awaitRoom(unit.toNanos(timeout));
         }
 
-        Overload next(Bound now) {
-            attempts++;
-            return now == bound ? this : copyWith(now);
-        }
-
-        private Overload copyWith(Bound now) {
-            Overload o = new Overload(dispatcher, now, startNanos);
-            o.attempts = attempts;
-            return o;
-        }
-
-        private Overload(IoDispatcher dispatcher, Bound bound, long startNanos) {
-            this.dispatcher = dispatcher;
-            this.bound = bound;
-            this.startNanos = startNanos;
+        /**
+         * One post found {@code bound} reached: runs {@code policy} until {@code retry} succeeds (returns
+         * {@code >= 0}) or the policy gives up, or the dispatcher shuts down.
+         *
+         * @return what {@code retry} returned, or -1 if the post is rejected
+         */
+        static int run(IoDispatcher dispatcher, OverloadPolicy policy, Bound bound, IntSupplier retry) {
+            Overload overload = new Overload(dispatcher, bound);
+            for (;;) {
+                overload.attempts++;
+                boolean again;
+                try {
+                    again = policy.onOverload(overload);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    again = false;
+                }
+                if (!again || dispatcher.isShutdown()) {
+                    return -1;
+                }
+                int got = retry.getAsInt();
+                if (got >= 0) {
+                    return got;
+                }
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ package org.iocp4j;
 
 import java.nio.ByteBuffer;
 
-import org.iocp4j.internal.dispatch.OverlappedSlab;
+import org.iocp4j.internal.dispatch.OverlappedPool;
 
 /**
  * A {@link NativeOverlapped} for hot paths: allocated once, submitted again after each completion, so an
@@ -23,9 +23,9 @@ import org.iocp4j.internal.dispatch.OverlappedSlab;
  */
 public final class PreAllocatedOverlapped extends NativeOverlapped implements AutoCloseable {
 
-    PreAllocatedOverlapped(IoDispatcher dispatcher, OverlappedSlab slab, int slot, IoCallback callback, Object state,
-                           ByteBuffer[] pinned, long pinnedBytes) {
-        super(dispatcher, slab, slot, callback, state, pinned, pinnedBytes);
+    PreAllocatedOverlapped(OverlappedPool pool, int slot, IoCallback callback, Object state, ByteBuffer[] pinned,
+                           long pinnedBytes) {
+        super(pool, slot, callback, state, pinned, pinnedBytes);
     }
 
     @Override

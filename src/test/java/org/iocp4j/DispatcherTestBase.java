@@ -15,12 +15,12 @@ abstract class DispatcherTestBase {
     private final List<IoDispatcher> dispatchers = new ArrayList<>();
 
     /** What every dispatcher of the test class gets before it is built (nothing by default). */
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder;
     }
 
     /** Builds a dispatcher that is shut down after the test. */
-    IoDispatcher start(IoDispatcher.Builder builder) throws Exception {
+    IoDispatcher start(DispatcherBuilder builder) throws Exception {
         IoDispatcher d = configure(builder).build();
         dispatchers.add(d);
         return d;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IoDispatcherCloseTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.trackFrees(true);
     }
 
@@ -327,7 +328,7 @@ class IoDispatcherCloseTest extends DispatcherTestBase {
 
     private static StackTraceElement[] stackOf(String threadName) {
         return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().getName().equals(threadName))
-                .map(java.util.Map.Entry::getValue).findFirst().orElse(new StackTraceElement[0]);
+                .map(Map.Entry::getValue).findFirst().orElse(new StackTraceElement[0]);
     }
 
     /** What {@code body} did on the I/O thread, run from a callback (or a task): its outcome, or a watchdog failure. */

@@ -208,6 +208,24 @@ class IoDispatcherDiagnosticsTest extends DispatcherTestBase {
     }
 
     @Test
+    void aPolicyThatThrowsOnALaterAttemptIsCountedAsARejection() throws Exception {
+        int[] calls = new int[1];
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).capacity(1).overloadPolicy(o -> {
+            if (++calls[0] == 1) {
+                return true; // try again: the slot is still taken
+            }
+            throw new IllegalStateException("the policy gives up by throwing");
+        }));
+        NativeOverlapped held = d.allocate((e, b, o) -> { }, null);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> d.allocate((e, b, o) -> { }, null));
+        assertEquals("the policy gives up by throwing", thrown.getMessage());
+        assertEquals(2, calls[0]);
+        assertEquals(1, d.rejectedPosts(), "a throw after a first 'try again' was not counted as a rejection");
+        held.free();
+    }
+
+    @Test
     void pinnedBytesAreBounded() throws Exception {
         IoDispatcher d = start(IoDispatcher.builder().threads(1).maxPinnedBytes(8192));
         NativeOverlapped a = d.allocate((e, b, o) -> { }, null, ByteBuffer.allocateDirect(4096));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class IoDispatcherTasksTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.jmx(false);
     }
 
@@ -143,7 +145,7 @@ class IoDispatcherTasksTest extends DispatcherTestBase {
         // calls a second thread in once it has run for a while with tasks left.
         IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2).injectionInterval(Duration.ofHours(1)));
         d.execute(() -> { }); // the threads are up and waiting in the port
-        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
         CountDownLatch done = new CountDownLatch(20);
         for (int i = 0; i < 20; i++) {
             d.execute(() -> {

@@ -10,13 +10,19 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class IoDispatcherTest extends DispatcherTestBase {
 
     @Override
-    IoDispatcher.Builder configure(IoDispatcher.Builder builder) {
+    DispatcherBuilder configure(DispatcherBuilder builder) {
         return builder.trackFrees(true);
     }
 
@@ -103,7 +109,7 @@ class IoDispatcherTest extends DispatcherTestBase {
         ov.free();
         d.port().post(7, 0, address);               // a late packet for a freed slot: stale
         NativeOverlapped reused = null;
-        java.util.List<NativeOverlapped> others = new java.util.ArrayList<>();
+        List<NativeOverlapped> others = new ArrayList<>();
         while (reused == null) {
             NativeOverlapped next = d.allocate((e, b, o) -> calls.incrementAndGet(), null);
             if (next.address() == address) {
@@ -295,7 +301,7 @@ class IoDispatcherTest extends DispatcherTestBase {
     }
 
     /** Returns once {@code condition} holds, failing after the watchdog: progress, not elapsed time. */
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
@@ -376,7 +382,7 @@ class IoDispatcherTest extends DispatcherTestBase {
         IoDispatcher d = start(IoDispatcher.builder().concurrency(1).threads(2));
         CountDownLatch secondRan = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean sawSecond = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean sawSecond = new AtomicBoolean();
         d.execute(() -> {
             started.countDown();
             try {
@@ -395,26 +401,26 @@ class IoDispatcherTest extends DispatcherTestBase {
     @Test
     void aFutureCompletesWithTheBytesOrTheWin32Error() throws Exception {
         IoDispatcher d = start(IoDispatcher.builder().threads(1));
-        java.util.concurrent.CompletableFuture<Integer> ok = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Integer> ok = new CompletableFuture<>();
         NativeOverlapped op = d.allocateForFuture(ok, "read", ByteBuffer.allocateDirect(8));
         d.postCompletion(op, 8);
         assertEquals(8, ok.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         assertEquals(NativeOverlapped.Status.FREED, op.status(), "the overlapped freed itself");
 
-        java.util.concurrent.CompletableFuture<Integer> failed = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Integer> failed = new CompletableFuture<>();
         NativeOverlapped eof = d.allocateForFuture(failed, null);
         long address = eof.submit();
         org.junit.jupiter.api.Assumptions.assumeTrue(d.port() instanceof org.iocp4j.internal.portable.PortableCompletionPort,
                 "a failed operation's packet is made by hand on the portable port only");
         ((org.iocp4j.internal.portable.PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
-        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+        ExecutionException e = assertThrows(ExecutionException.class,
                 () -> failed.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         assertEquals(38, ((IocpException) e.getCause()).errorCode());
     }
 
     @Test
     void withAWorkerPoolBlockedUserCodeDoesNotHoldUpDispatch() throws Exception {
-        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService workers = Executors.newSingleThreadExecutor();
         try {
             IoDispatcher d = start(IoDispatcher.builder().threads(1).workerPool(workers));
             CountDownLatch release = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package org.iocp4j.benchmarks;
 
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,8 +44,8 @@ public class DispatcherBenchmark {
     /** Items a posting thread may have in flight. */
     static final int WINDOW = 1024;
 
-    static final java.util.List<String> KINDS =
-            java.util.List.of("dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool");
+    static final List<String> KINDS =
+            List.of("dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool");
     static final int TASK = 0;
     static final int PREALLOCATED = 1;
     static final int TPE = 2;
@@ -54,7 +55,7 @@ public class DispatcherBenchmark {
     public static class Target {
         /**
          * The "-nocounters" variants turn the dispatcher's always-on counters off
-         * ({@code IoDispatcher.Builder.counters(false)}), to show what the counters cost.
+         * ({@code DispatcherBuilder.counters(false)}), to show what the counters cost.
          */
         @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool",
                 "dispatcher-task-nocounters", "dispatcher-preallocated-nocounters"})

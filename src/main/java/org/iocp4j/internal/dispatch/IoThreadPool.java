@@ -1,14 +1,18 @@
 package org.iocp4j.internal.dispatch;
 
+import static org.iocp4j.internal.dispatch.DispatcherLog.LOG;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Map;
+import java.util.Collections;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.iocp4j.internal.jfr.DispatcherEvents;
 
 import org.iocp4j.internal.concurrent.SingleWriterCounter;
 
@@ -32,20 +36,43 @@ import org.iocp4j.internal.concurrent.SingleWriterCounter;
  */
 public final class IoThreadPool {
 
+    /** What the pool's threads run, and what its gate thread asks of them: the dispatcher's I/O loop. */
+    public interface Work {
+        /**
+         * An I/O thread's body: returns when the thread should end (after {@link IoThread#tryRetire()}
+         * said yes, or once the port closed).
+         *
+         * @param self the calling thread
+         */
+        void run(IoThread self);
+
+        /** @return whether operations or tasks are pending (the starvation test) */
+        boolean pending();
+
+        /**
+         * The gate thread's look every stall period while a thread is busy, and before each starvation
+         * check: moves work off stuck threads.
+         *
+         * @param threads the threads alive now
+         */
+        void lookForStalls(Set<IoThread> threads);
+
+        /** The gate thread's tick, before each starvation check. */
+        void tick();
+    }
+
+    private final String name;
     private final int min;
     private final int max;
     private final long injectionNanos;
     private final long stallNanos;
-    private final BooleanSupplier workPending;
-    private final ThreadFactory factory;
-    private final Runnable loop;
-    private final Runnable onTick;
-    private final Runnable onStallCheck;
-    private final java.util.function.IntConsumer onInjected;
+    private final Work work;
     /** What threads that ended had counted: kept so totals never go down. */
     private final Activity ended = new Activity(null);
-    private final Map<Thread, Activity> threads = new ConcurrentHashMap<>();
+    private final Set<IoThread> threads = ConcurrentHashMap.newKeySet();
+    private final Set<IoThread> threadsView = Collections.unmodifiableSet(threads);
     private final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger ids = new AtomicInteger();
     private final AtomicLong injected = new AtomicLong();
     private final AtomicLong retired = new AtomicLong();
     private final AtomicLong replaced = new AtomicLong();
@@ -56,44 +83,41 @@ public final class IoThreadPool {
     private volatile boolean dozing;
 
     /**
-     * @param name           thread name prefix
-     * @param min            threads kept alive once started
-     * @param max            threads never exceeded
-     * @param injectionNanos the gate thread's period, the fastest injection rate
-     * @param stallNanos     how often the gate thread looks for stalls while a thread is busy (at most
-     *                       {@code injectionNanos})
-     * @param workPending    whether operations are pending (the starvation test)
-     * @param factory        makes each I/O thread around the runnable it is given
-     * @param loop           an I/O thread's body: returns when the thread should end
-     * @param onTick         run by the gate thread before each starvation check
-     * @param onStallCheck   run by the gate thread every stall period while a thread is busy, and before each
-     *                       starvation check (moves work off stuck threads)
-     * @param onInjected     told the new number of live threads each time starvation injects one
+     * A pool with no thread yet: {@link #start()} starts the gate thread, and I/O threads start when work
+     * arrives ({@link #ensureStarted}).
+     *
+     * @param config          the settings: name, thread bounds, injection and stall periods
+     * @param portConcurrency the concurrency of the port the threads serve (the default minimum)
+     * @param work            what the threads run
      */
-    public IoThreadPool(String name, int min, int max, long injectionNanos, long stallNanos,
-                        BooleanSupplier workPending, ThreadFactory factory, Runnable loop, Runnable onTick,
-                        Runnable onStallCheck, java.util.function.IntConsumer onInjected) {
+    public IoThreadPool(DispatcherConfig config, int portConcurrency, Work work) {
+        int min = config.minThreads(portConcurrency);
+        int max = config.maxThreads(portConcurrency);
         if (min < 0 || max < 1 || max < min) {
             throw new IllegalArgumentException("need 0 <= min <= max and max >= 1: min " + min + ", max " + max);
         }
+        this.name = config.name();
         this.min = min;
         this.max = max;
-        this.injectionNanos = injectionNanos;
-        this.stallNanos = Math.min(stallNanos, injectionNanos);
-        this.workPending = workPending;
-        this.factory = factory;
-        this.loop = loop;
-        this.onTick = onTick;
-        this.onStallCheck = onStallCheck;
-        this.onInjected = onInjected;
+        this.injectionNanos = config.injectionNanos();
+        this.stallNanos = Math.min(config.stallNanos(), injectionNanos);
+        this.work = work;
         this.gate = new Thread(this::watch, name + "-gate");
         gate.setDaemon(true);
+    }
+
+    /** Starts the gate thread: ticks, starvation checks and stall looks begin. */
+    public void start() {
         gate.start();
     }
 
-    /** Runs {@code action} for each I/O thread alive now. */
-    public void forEachThread(java.util.function.Consumer<Thread> action) {
-        threads.keySet().forEach(action);
+    Work work() {
+        return work;
+    }
+
+    /** @param action run for each I/O thread alive now */
+    public void forEachThread(Consumer<IoThread> action) {
+        threads.forEach(action);
     }
 
     /** Work arrived: start threads at once up to the minimum (at least one). */
@@ -105,89 +129,82 @@ public final class IoThreadPool {
                 return;
             }
             if (live.compareAndSet(n, n + 1)) {
-                start();
+                startThread();
             }
         }
     }
 
     /** An idle thread asks to retire: yes while more than the minimum are alive. */
-    public boolean tryRetire() {
+    boolean tryRetire(IoThread self) {
         for (;;) {
             int n = live.get();
             if (n <= min) {
                 return false;
             }
             if (live.compareAndSet(n, n - 1)) {
-                retire(threads.remove(Thread.currentThread()));
+                if (threads.remove(self)) {
+                    fold(self.activity());
+                }
                 retired.incrementAndGet();
                 return true;
             }
         }
     }
 
-    /** The activity record of {@code thread}, one of this pool's; an I/O thread looks its own up once. */
-    public Activity activityOf(Thread thread) {
-        Activity a = threads.get(thread);
-        if (a == null) {
-            throw new IllegalStateException(thread.getName() + " is not one of this pool's threads");
-        }
-        return a;
-    }
-
+    /** @return I/O threads alive now */
     public int liveThreads() {
         return live.get();
     }
 
+    /** @return I/O threads in a batch now */
     public int busyThreads() {
         int n = 0;
-        for (Activity a : threads.values()) {
-            n += a.busy;
+        for (IoThread t : threads) {
+            n += t.activity().busy;
         }
         return n;
     }
 
     private long progress() {
         long n = 0;
-        for (Activity a : threads.values()) {
-            n += a.progress;
+        for (IoThread t : threads) {
+            n += t.activity().progress;
         }
         return n;
     }
 
-    /** Posted packets dispatched by every thread so far ({@link Activity#postedPacket}), those that ended included. */
+    /** @return posted packets dispatched by every thread so far ({@link Activity#postedPacket}), ended ones included */
     public long postedDispatched() {
         synchronized (ended) {
             long n = ended.posted.get();
-            for (Activity a : threads.values()) {
-                n += a.posted.get();
+            for (IoThread t : threads) {
+                n += t.activity().posted.get();
             }
             return n;
         }
     }
 
-    /** Packets dequeued by every thread so far, those that ended included. */
+    /** @return packets dequeued by every thread so far, those that ended included */
     public long dequeued() {
         synchronized (ended) {
             return ended.progress + progress();
         }
     }
 
-    /** Dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS}. */
+    /** @return dequeues by batch size, every thread's so far: see {@link Activity#BUCKETS} */
     public long[] batchSizes() {
         long[] sum = new long[Activity.BUCKETS];
         synchronized (ended) {
             ended.addBucketsTo(sum);
-            for (Activity a : threads.values()) {
-                a.addBucketsTo(sum);
+            for (IoThread t : threads) {
+                t.activity().addBucketsTo(sum);
             }
         }
         return sum;
     }
 
-    private void retire(Activity a) {
-        if (a == null) {
-            return;
-        }
+    /** Keeps what a thread that ends had counted. */
+    private void fold(Activity a) {
         synchronized (ended) {
             ended.progress += a.progress;
             ended.posted.add(a.posted.get());
@@ -197,20 +214,22 @@ public final class IoThreadPool {
         }
     }
 
+    /** @return threads the gate thread added past the minimum because work starved */
     public long injectedThreads() {
         return injected.get();
     }
 
+    /** @return threads that ended after the idle timeout */
     public long retiredThreads() {
         return retired.get();
     }
 
-    /** Threads started in place of one that ended with an error. */
+    /** @return threads started in place of one that ended with an error */
     public long replacedThreads() {
         return replaced.get();
     }
 
-    /** How many times the gate thread has looked for starvation (tests wait on it instead of sleeping). */
+    /** @return how many times the gate thread has looked for starvation (tests wait on it instead of sleeping) */
     public long gateTicks() {
         return gateTicks.get();
     }
@@ -227,10 +246,14 @@ public final class IoThreadPool {
         LockSupport.unpark(gate);
     }
 
-    /** Waits for every I/O thread to end (after the port closed). */
+    /**
+     * Waits for every I/O thread to end (after the port closed), and for the gate thread.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void join() throws InterruptedException {
         while (!threads.isEmpty()) {
-            for (Thread t : threads.keySet()) {
+            for (IoThread t : threads) {
                 t.join();
                 threads.remove(t);
             }
@@ -238,27 +261,9 @@ public final class IoThreadPool {
         gate.join();
     }
 
-    private void start() {
-        Thread[] self = new Thread[1];
-        Thread t = factory.newThread(() -> {
-            boolean returned = false;
-            try {
-                loop.run();
-                returned = true;
-            } finally {
-                // A thread that retired already left the count; one that ended otherwise leaves it here,
-                // or hands its place to a replacement if an error ended it (ThreadPoolExecutor's rule).
-                Activity a = threads.remove(self[0]);
-                if (a != null) {
-                    retire(a);
-                    if (returned || stopped || !replace()) {
-                        live.decrementAndGet();
-                    }
-                }
-            }
-        });
-        self[0] = t;
-        threads.put(t, new Activity(this));
+    private void startThread() {
+        IoThread t = new IoThread(this, name + "-io-" + ids.getAndIncrement());
+        threads.add(t);
         try {
             t.start();
         } catch (Throwable e) {
@@ -267,10 +272,28 @@ public final class IoThreadPool {
         }
     }
 
+    /** An I/O thread's life: its work, then its exit from the count. */
+    void run(IoThread self) {
+        boolean returned = false;
+        try {
+            work.run(self);
+            returned = true;
+        } finally {
+            // A thread that retired already left the count; one that ended otherwise leaves it here,
+            // or hands its place to a replacement if an error ended it (ThreadPoolExecutor's rule).
+            if (threads.remove(self)) {
+                fold(self.activity());
+                if (returned || stopped || !replace()) {
+                    live.decrementAndGet();
+                }
+            }
+        }
+    }
+
     /** Starts a thread in the place of the calling one; false if none could start (it may lack memory). */
     private boolean replace() {
         try {
-            start();
+            startThread();
             replaced.incrementAndGet();
             return true;
         } catch (Throwable e) {
@@ -300,19 +323,21 @@ public final class IoThreadPool {
             if (stopped) {
                 return;
             }
-            onStallCheck.run();
+            work.lookForStalls(threadsView);
             if (System.nanoTime() - checked < injectionNanos) {
                 continue;
             }
             checked = System.nanoTime();
-            onTick.run();
+            work.tick();
             long now = progress();
             int n = live.get();
-            if (n > 0 && now == seen && busyThreads() >= n && n < max && workPending.getAsBoolean()
+            if (n > 0 && now == seen && busyThreads() >= n && n < max && work.pending()
                     && live.compareAndSet(n, n + 1)) {
                 injected.incrementAndGet();
-                start();
-                onInjected.accept(n + 1);
+                startThread();
+                LOG.debug("dispatcher {}: every I/O thread busy and nothing completed for a tick: now {} threads",
+                        name, n + 1);
+                DispatcherEvents.starvation(name, n + 1);
             }
             seen = now;
             gateTicks.incrementAndGet();
@@ -352,7 +377,7 @@ public final class IoThreadPool {
             this.pool = pool;
         }
 
-        /** The thread took {@code packets} packets and is about to run their callbacks. */
+        /** @param packets how many packets the thread took: it is about to run their callbacks */
         public void begin(int packets) {
             PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + packets);
             int bucket = Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(packets));

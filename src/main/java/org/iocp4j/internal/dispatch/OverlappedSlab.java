@@ -15,50 +15,37 @@ import org.slf4j.LoggerFactory;
  * A fixed block of off-heap OVERLAPPEDs and, per slot, the Java side of the operation using it.
  *
  * <p>Slot {@code i} lives at {@code base + i * STRIDE}: a dequeued address maps back to its slot with one
- * subtraction and one bounds check, no lock and no map. Each slot's lifetime is one CAS word,
- * {@code generation << 2 | state}, kept in the slot's own trailer: slots are cache-line aligned, so the
- * word, the OVERLAPPED and the trailer of one operation share one line and neighbouring operations share
- * none (a dense array of words put eight operations on a line, which bounced between the posting thread
- * and the I/O threads working on neighbouring slots). States {@link #FREE} → {@link #ALLOCATED} → {@link #SUBMITTED} →
- * {@link #COMPLETED} → {@link #FREE}; every allocation bumps the generation, so a stale handle or a
- * stale packet never matches the slot's current use.
+ * subtraction and one bounds check, no lock and no map. Each slot's lifetime is one CAS word
+ * ({@link SlotWord}), kept in the slot's own trailer: slots are cache-line aligned, so the word, the
+ * OVERLAPPED and the trailer of one operation share one line and neighbouring operations share none (a
+ * dense array of words put eight operations on a line, which bounced between the posting thread and the
+ * I/O threads working on neighbouring slots).
  *
  * <pre>
- * slot (64 bytes):
+ * slot (64 bytes, one cache line):
  *   +0   OVERLAPPED          (32)  what the kernel reads and writes
- *   +32  INT32  slot index          trailer: lets a native-side reader find the slot too
- *   +36  INT32  kind
- *   +40  INT64  submitted at         a coarse System.nanoTime() of the last submit, 0 if none (diagnostics)
- *   +48  INT64  magic                "iocp4j!\0" while the slot is in use, 0 when free
- *   +56  INT64  state word           generation << 2 | state (CAS)
+ *   +32  INT64  submitted at         a coarse System.nanoTime() of the last submit, 0 if none (diagnostics)
+ *   +40  INT64  state word           generation &lt;&lt; 2 | state (CAS)
+ *   +48  (padding to the line)
  * </pre>
  *
  * <p>The memory outlives {@link #close()}: it is freed once the slab itself is unreachable, so a reader
  * that still holds the slab (a late {@code stats()}, a {@code NativeOverlapped} freed after its dispatcher
  * closed, a monitoring thread) reads the last state words, never freed memory. And it is freed only if no
- * slot is submitted then: the kernel may write into a {@link #SUBMITTED} OVERLAPPED at any time, so a slab
- * with operations pending is deliberately leaked (and reported, {@link #keptSlabs()}). Slots merely
+ * slot is submitted then: the kernel may write into a {@link SlotWord#SUBMITTED} OVERLAPPED at any time, so
+ * a slab with operations pending is deliberately leaked (and reported, {@link #keptSlabs()}). Slots merely
  * allocated do not keep it: an unreachable slab has no owner left to touch them.
  */
 public final class OverlappedSlab {
 
+    /** Bytes per slot: a cache line. */
     public static final int STRIDE = 64;
-    public static final int FREE = 0;
-    public static final int ALLOCATED = 1;
-    public static final int SUBMITTED = 2;
-    public static final int COMPLETED = 3;
 
-    static final int TRAILER_SLOT = 32;
-    static final int TRAILER_KIND = 36;
-    static final int TRAILER_SUBMITTED = 40;
-    static final int TRAILER_MAGIC = 48;
-    static final int TRAILER_STATE = 56;
-    static final long MAGIC = 0x0021_6a34_7063_6f69L; // "iocp4j!" little-endian
+    static final int TRAILER_SUBMITTED = Win32Layout.OVERLAPPED_SIZE;
+    static final int TRAILER_STATE = TRAILER_SUBMITTED + 8;
     /** The low bit of the submit time: the submission is a posted packet (a nanosecond is no loss). */
     private static final long POSTED_BIT = 1L;
 
-    private static final int STATE_BITS = 2;
-    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
     private static final long INDEX_MASK = 0xFFFF_FFFFL;
     /** Returned lists: a power of two. */
     public static final int STRIPES = 8;
@@ -90,8 +77,6 @@ public final class OverlappedSlab {
      * (so a leaked one can still be collected) and at free. A reusable one keeps it until free.
      */
     private final Object[] owners;
-    /** The kind given at acquire (the trailer's copy is for native readers). */
-    private final int[] kinds;
     /** The user's state object of a slot, from allocation to free (what {@code stateOf(address)} returns). */
     private final Object[] userStates;
     private volatile boolean closed;
@@ -110,7 +95,6 @@ public final class OverlappedSlab {
         this.base = (raw + STRIDE - 1) & -STRIDE;
         this.nextFree = new int[capacity];
         this.owners = new Object[capacity];
-        this.kinds = new int[capacity];
         this.userStates = new Object[capacity];
         for (int i = 0; i < capacity; i++) {
             nextFree[i] = i + 1 < capacity ? i + 1 : -1;
@@ -141,7 +125,8 @@ public final class OverlappedSlab {
         @Override
         public void run() {
             for (int slot = 0; slot < capacity; slot++) {
-                if (stateOf(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE)) == SUBMITTED) {
+                if (SlotWord.state(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE))
+                        == SlotWord.SUBMITTED) {
                     KEPT.incrementAndGet();
                     LOG.error("an unreachable slab still has an OVERLAPPED submitted (slot {}), which the kernel may"
                             + " still write: keeping its {} bytes for the life of the process", slot,
@@ -164,6 +149,7 @@ public final class OverlappedSlab {
         return KEPT.get();
     }
 
+    /** @return the number of slots */
     public int capacity() {
         return capacity;
     }
@@ -178,13 +164,13 @@ public final class OverlappedSlab {
 
     /** Slots the kernel may be writing now (a scan). */
     public long submitted() {
-        return count(SUBMITTED);
+        return count(SlotWord.SUBMITTED);
     }
 
     /** Whether any slot is submitted (a scan that stops at the first). */
     public boolean anySubmitted() {
         for (int slot = 0; slot < capacity; slot++) {
-            if (stateOf(word(slot)) == SUBMITTED) {
+            if (SlotWord.state(word(slot)) == SlotWord.SUBMITTED) {
                 return true;
             }
         }
@@ -195,14 +181,15 @@ public final class OverlappedSlab {
     private long count(int state) {
         long n = 0;
         for (int slot = 0; slot < capacity; slot++) {
-            int s = stateOf(word(slot));
-            if (state == -1 ? s != FREE : s == state) {
+            int s = SlotWord.state(word(slot));
+            if (state == -1 ? s != SlotWord.FREE : s == state) {
                 n++;
             }
         }
         return n;
     }
 
+    /** The address of the slot's OVERLAPPED. */
     public long address(int slot) {
         return base + (long) slot * STRIDE;
     }
@@ -216,6 +203,7 @@ public final class OverlappedSlab {
         return (int) (offset / STRIDE);
     }
 
+    /** Makes {@code owner} the slot's operation object (at submit): what a packet for the slot runs. */
     public void setOwner(int slot, Object owner) {
         // A reusable overlapped sets itself at every submit: skip the store when nothing changes, so the
         // line stays shared with the I/O threads that read it instead of bouncing back to this core.
@@ -224,6 +212,7 @@ public final class OverlappedSlab {
         }
     }
 
+    /** The slot's operation object, null if none now (a volatile read). */
     public Object owner(int slot) {
         return OWNERS.getVolatile(owners, slot);
     }
@@ -236,10 +225,12 @@ public final class OverlappedSlab {
         OWNERS.compareAndSet(owners, slot, expected, null);
     }
 
+    /** Sets the user's state object of the slot's current use (at allocation). */
     public void setUserState(int slot, Object state) {
         userStates[slot] = state;
     }
 
+    /** The user's state object of the slot's current use. */
     public Object userState(int slot) {
         return userStates[slot];
     }
@@ -249,32 +240,19 @@ public final class OverlappedSlab {
     public interface SlotVisitor {
         /**
          * @param slot      the slot
-         * @param state     ALLOCATED, SUBMITTED or COMPLETED
-         * @param kind      the kind given at acquire
+         * @param state     ALLOCATED, SUBMITTED or COMPLETED ({@link SlotWord})
          * @param owner     its operation object, if it has one now
          * @param userState its state object
          */
-        void visit(int slot, int state, int kind, Object owner, Object userState);
+        void visit(int slot, int state, Object owner, Object userState);
     }
 
     /** Shows every slot in use now (a scan: for diagnostics, not hot paths). */
     public void forEachInUse(SlotVisitor visitor) {
         for (int slot = 0; slot < capacity; slot++) {
-            int state = stateOf(word(slot));
-            if (state != FREE) {
-                visitor.visit(slot, state, kinds[slot], owner(slot), userStates[slot]);
-            }
-        }
-    }
-
-    /** Runs {@code action} on the owner of every slot submitted now (slots without one are skipped). */
-    public void forEachSubmittedOwner(java.util.function.Consumer<Object> action) {
-        for (int slot = 0; slot < capacity; slot++) {
-            if (stateOf(word(slot)) == SUBMITTED) {
-                Object owner = owners[slot];
-                if (owner != null) {
-                    action.accept(owner);
-                }
+            int state = SlotWord.state(word(slot));
+            if (state != SlotWord.FREE) {
+                visitor.visit(slot, state, owner(slot), userStates[slot]);
             }
         }
     }
@@ -302,7 +280,7 @@ public final class OverlappedSlab {
     public long postedInFlight() {
         long n = 0;
         for (int slot = 0; slot < capacity; slot++) {
-            if (stateOf(word(slot)) == SUBMITTED
+            if (SlotWord.state(word(slot)) == SlotWord.SUBMITTED
                     && (NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & POSTED_BIT) != 0) {
                 n++;
             }
@@ -315,6 +293,7 @@ public final class OverlappedSlab {
         return NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & ~POSTED_BIT;
     }
 
+    /** The slot's state word ({@link SlotWord}), a volatile read. */
     public long word(int slot) {
         return NativeMemory.getLongVolatile(address(slot) + TRAILER_STATE);
     }
@@ -327,21 +306,12 @@ public final class OverlappedSlab {
         return NativeMemory.compareAndSetLong(address(slot) + TRAILER_STATE, expected, word);
     }
 
-    public static int stateOf(long word) {
-        return (int) (word & STATE_MASK);
-    }
-
-    public static long generationOf(long word) {
-        return word >>> STATE_BITS;
-    }
-
     /**
      * Takes a free slot: its generation goes up by one and its OVERLAPPED is zeroed.
      *
-     * @param kind a caller's tag stored in the trailer
      * @return the slot, or -1 if every slot is in use or the slab is closed
      */
-    public int acquire(int kind) {
+    public int acquire() {
         if (closed) {
             return -1;
         }
@@ -358,15 +328,15 @@ public final class OverlappedSlab {
             long next = (tag << 32) | (nextFree[slot] & INDEX_MASK);
             if (heads.compareAndSet(MAIN, head, next)) {
                 long word = word(slot);
-                long generation = generationOf(word) + 1;
+                long generation = SlotWord.generation(word) + 1;
                 // The free list handed the slot to this thread alone: a plain transition is enough, but
                 // it is published with a volatile write for readers mapping a packet back to it.
-                setWord(slot, generation << STATE_BITS | ALLOCATED);
+                setWord(slot, SlotWord.of(generation, SlotWord.ALLOCATED));
                 // Dekker with close(): it sets `closed`, then scans the words; this thread publishes the
                 // word, then reads `closed`. One of the two sees the other, so close() never frees the
                 // memory this thread is about to write.
                 if (closed) {
-                    setWord(slot, (generation - 1) << STATE_BITS | FREE);
+                    setWord(slot, SlotWord.of(generation - 1, SlotWord.FREE));
                     pushFree(slot);
                     return -1;
                 }
@@ -374,13 +344,7 @@ public final class OverlappedSlab {
                 for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
                     NativeMemory.putLong(at + off, 0);
                 }
-                NativeMemory.putInt(at + TRAILER_SLOT, slot);
-                NativeMemory.putInt(at + TRAILER_KIND, kind);
-                if (kinds[slot] != kind) {
-                    kinds[slot] = kind; // only when it changes: readers on other cores keep the line
-                }
                 NativeMemory.putLong(at + TRAILER_SUBMITTED, 0);
-                NativeMemory.putLong(at + TRAILER_MAGIC, MAGIC);
                 return slot;
             }
         }
@@ -392,12 +356,11 @@ public final class OverlappedSlab {
      * @return true if the transition happened
      */
     public boolean transition(int slot, long generation, int from, int to) {
-        long expected = generation << STATE_BITS | from;
-        return casWord(slot, expected, generation << STATE_BITS | to);
+        return casWord(slot, SlotWord.of(generation, from), SlotWord.of(generation, to));
     }
 
     /**
-     * Frees a slot that is {@link #ALLOCATED} or {@link #COMPLETED} at {@code generation}.
+     * Frees a slot that is {@link SlotWord#ALLOCATED} or {@link SlotWord#COMPLETED} at {@code generation}.
      *
      * @return the state the slot was found in if it could not be freed (FREE, SUBMITTED, or anything at
      *         another generation, reported as FREE), or -1 when it was freed
@@ -413,21 +376,20 @@ public final class OverlappedSlab {
     private int release(int slot, long generation, int stripe) {
         for (;;) {
             long word = word(slot);
-            int state = stateOf(word);
-            if (generationOf(word) != generation) {
-                return FREE;
+            int state = SlotWord.state(word);
+            if (SlotWord.generation(word) != generation) {
+                return SlotWord.FREE;
             }
-            if (state == FREE || state == SUBMITTED) {
+            if (state == SlotWord.FREE || state == SlotWord.SUBMITTED) {
                 return state;
             }
-            if (casWord(slot, word, generation << STATE_BITS | FREE)) {
+            if (casWord(slot, word, SlotWord.of(generation, SlotWord.FREE))) {
                 if (userStates[slot] != null) {
                     userStates[slot] = null;
                 }
                 if (owners[slot] != null) {
                     owners[slot] = null;
                 }
-                NativeMemory.putLong(address(slot) + TRAILER_MAGIC, 0);
                 pushChain(returned(stripe), slot, slot);
                 return -1;
             }
@@ -512,7 +474,7 @@ public final class OverlappedSlab {
     /**
      * Refuses further allocations, and says so if slots are still in use. The memory itself goes when the
      * slab is unreachable, so every reader may go on reading after this returns; slots only allocated (or
-     * completed) then are no obstacle, since nothing can touch them any more. Only a {@link #SUBMITTED} slot
+     * completed) then are no obstacle, since nothing can touch them any more. Only a {@link SlotWord#SUBMITTED} slot
      * keeps the memory for the life of the process: the kernel may still write it.
      *
      * @return true if no slot was in use, false if slots are held or it was already closed

@@ -1,4 +1,4 @@
-package org.iocp4j;
+package org.iocp4j.internal.dispatch;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
+import org.iocp4j.OverloadPolicy;
 import org.iocp4j.internal.jfr.DispatcherEvents;
 
 /**
@@ -15,34 +16,57 @@ import org.iocp4j.internal.jfr.DispatcherEvents;
  * when an operation with buffers is allocated or freed, and a free reads one volatile int to see whether
  * anyone waits for room.
  */
-final class Backpressure {
+public final class Backpressure {
 
     /** The longest a waiter sleeps before looking again, so a wake-up lost to a race costs at most this. */
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final IoDispatcher dispatcher;
-    private final OverloadPolicy policy;
+    /**
+     * Runs the dispatcher's {@link OverloadPolicy} for one post at a bound, made in {@code org.iocp4j}, where
+     * the policy's {@code Overload} is built.
+     */
+    @FunctionalInterface
+    public interface Policy {
+        /**
+         * Asks the policy until {@code retry} succeeds or the policy gives up.
+         *
+         * @param bound the bound reached
+         * @param retry tries the post again: {@code >= 0} on success
+         * @return what {@code retry} returned, or -1 if the post is rejected
+         */
+        int onOverload(OverloadPolicy.Bound bound, IntSupplier retry);
+    }
+
+    private final String name;
+    private final Policy policy;
     private final long maxPinnedBytes;
     private final AtomicLong pinned = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
     private final Object room = new Object();
 
-    Backpressure(IoDispatcher dispatcher, OverloadPolicy policy, long maxPinnedBytes) {
-        this.dispatcher = dispatcher;
+    /**
+     * @param config the dispatcher's settings (its name and pinned-bytes bound)
+     * @param policy how a post at a bound runs the overload policy
+     */
+    public Backpressure(DispatcherConfig config, Policy policy) {
+        this.name = config.name();
         this.policy = policy;
-        this.maxPinnedBytes = maxPinnedBytes;
+        this.maxPinnedBytes = config.maxPinnedBytes();
     }
 
-    long pinnedBytes() {
+    /** @return bytes of direct buffers held by operations allocated and not yet freed */
+    public long pinnedBytes() {
         return pinned.get();
     }
 
-    long maxPinnedBytes() {
+    /** @return the bound on {@link #pinnedBytes()} */
+    public long maxPinnedBytes() {
         return maxPinnedBytes;
     }
 
-    long rejected() {
+    /** @return posts refused at a bound */
+    public long rejected() {
         return rejected.sum();
     }
 
@@ -79,8 +103,14 @@ final class Backpressure {
         }
     }
 
-    /** Waits for {@link #roomMade()} or the time; true if time is left to try again. */
-    boolean awaitRoom(long nanos) throws InterruptedException {
+    /**
+     * Waits for room to be made, or the time.
+     *
+     * @param nanos the longest wait
+     * @return true if time is left to try again
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitRoom(long nanos) throws InterruptedException {
         if (nanos <= 0) {
             return false;
         }
@@ -104,35 +134,15 @@ final class Backpressure {
      * @throws RuntimeException what the policy throws (the post is rejected and counted)
      */
     int overloaded(OverloadPolicy.Bound bound, IntSupplier retry) {
-        OverloadPolicy.Overload overload = new OverloadPolicy.Overload(dispatcher, bound);
-        boolean again = false;
+        int got = -1;
         try {
-            for (;;) {
-                overload = overload.next(bound);
-                try {
-                    again = policy.onOverload(overload);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    again = false;
-                }
-                if (!again || dispatcher.isShutdown()) {
-                    again = false;
-                    return -1;
-                }
-                int got = retry.getAsInt();
-                if (got >= 0) {
-                    return got;
-                }
-            }
+            got = policy.onOverload(bound, retry);
+            return got;
         } finally {
-            if (!again) {
-                reject(bound);
+            if (got < 0) {
+                rejected.increment();
+                DispatcherEvents.rejectedPost(name, bound.name());
             }
         }
-    }
-
-    private void reject(OverloadPolicy.Bound bound) {
-        rejected.increment();
-        DispatcherEvents.rejectedPost(dispatcher.name(), bound.name());
     }
 }

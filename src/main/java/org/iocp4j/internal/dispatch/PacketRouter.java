@@ -1,0 +1,105 @@
+package org.iocp4j.internal.dispatch;
+
+import static org.iocp4j.internal.dispatch.DispatcherLog.LOG;
+
+import java.util.concurrent.TimeUnit;
+
+import org.iocp4j.NativeOverlapped;
+import org.iocp4j.internal.LogLimiter;
+
+/**
+ * Where each dequeued packet goes: the one place that tells its kind ({@link PacketKey}, libuv's
+ * {@code req-inl.h} style). A token runs the batch entry it stands for, the task wake-up drains the task
+ * queue, and an operation's packet runs its callback once its slot proves it current; a packet for an
+ * address the slab never handed out, or for an operation that is not the slot's submitted one, is dropped
+ * and counted. Per packet: a subtraction, a CAS on the slot's word, no allocation and no lock.
+ */
+public final class PacketRouter {
+
+    private final String name;
+    private final OverlappedSlab slab;
+    private final BatchHandOver handOver;
+    private final TaskDrain tasks;
+    private final CallbackRunner runner;
+    private final DispatcherCounters counters;
+    private final OverlappedAccess access;
+    private final boolean counting;
+    /** One WARN per second at most for dropped packets: a flood of them is counted, not logged line by line. */
+    private final LogLimiter droppedLog = new LogLimiter(TimeUnit.SECONDS.toNanos(1));
+
+    /**
+     * @param config   the dispatcher's settings (its name, whether it counts posted packets)
+     * @param slab     maps an address to its operation
+     * @param handOver holds the entries tokens stand for
+     * @param tasks    drained at a wake-up
+     * @param runner   runs the callbacks
+     * @param counters where drops are counted
+     * @param access   what the router reads of an overlapped
+     */
+    public PacketRouter(DispatcherConfig config, OverlappedSlab slab, BatchHandOver handOver, TaskDrain tasks,
+                        CallbackRunner runner, DispatcherCounters counters, OverlappedAccess access) {
+        this.name = config.name();
+        this.slab = slab;
+        this.handOver = handOver;
+        this.tasks = tasks;
+        this.runner = runner;
+        this.counters = counters;
+        this.access = access;
+        this.counting = config.counters();
+    }
+
+    /** Runs what one dequeued packet stands for, on the calling I/O thread. */
+    void route(IoThread self, long key, long address, int errorCode, int bytes) {
+        switch (PacketKey.kind(key, address)) {
+            case PacketKey.DEFERRED:
+                BatchHandOver.Deferred d = handOver.poll();
+                if (d != null) {
+                    route(self, d.key, d.address, d.errorCode, d.bytes);
+                }
+                return;
+            case PacketKey.TASKS:
+                tasks.drain();
+                return;
+            default:
+                complete(self, key, address, errorCode, bytes);
+        }
+    }
+
+    private void complete(IoThread self, long key, long address, int errorCode, int bytes) {
+        int slot = slab.slotOf(address);
+        if (slot < 0) {
+            counters.foreignPacket();
+            long held = droppedLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("dispatcher {}: dropped a packet for OVERLAPPED 0x{} (key 0x{}), which it never handed out"
+                        + " ({} more dropped packets not logged since the last line; foreignPacketsDropped() counts"
+                        + " them all)", name, Long.toHexString(address), Long.toHexString(key), held);
+            }
+            return;
+        }
+        long generation = SlotWord.generation(slab.word(slot));
+        boolean posted = PacketKey.isPosted(key);
+        if ((posted && PacketKey.generation(key) != generation)
+                || !slab.transition(slot, generation, SlotWord.SUBMITTED, SlotWord.COMPLETED)) {
+            counters.stalePacket();
+            long held = droppedLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
+                        + " slot's current submitted one ({} more dropped packets not logged since the last line;"
+                        + " stalePacketsDropped() counts them all)", name, slot, Long.toHexString(key), held);
+            }
+            return;
+        }
+        if (posted && counting) {
+            self.activity().postedPacket(); // the post's count: a store to this thread's own line
+        }
+        // Set by submit() before the slot became SUBMITTED, so visible since the CAS above. A single-use
+        // overlapped lets go of it now (a leaked one stays collectable); a reusable one keeps it, since
+        // its owner may already be submitting it again.
+        NativeOverlapped overlapped = (NativeOverlapped) slab.owner(slot);
+        if (!access.reusable(overlapped)) {
+            slab.clearOwner(slot, overlapped);
+        }
+        runner.complete(overlapped, errorCode, bytes);
+    }
+}
