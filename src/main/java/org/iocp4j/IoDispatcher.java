@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.dispatch.Backpressure;
 import org.iocp4j.internal.dispatch.BatchHandOver;
 import org.iocp4j.internal.dispatch.CallbackRunner;
@@ -186,7 +187,7 @@ public final class IoDispatcher implements Executor, AutoCloseable {
             if (errorCode == 0) {
                 future.complete(bytes);
             } else {
-                future.completeExceptionally(new IocpException("overlapped operation", errorCode));
+                future.completeExceptionally(Errors.iocpException("overlapped operation", errorCode));
             }
         }, state, buffers);
     }

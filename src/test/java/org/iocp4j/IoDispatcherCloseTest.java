@@ -35,9 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.internal.FileBackend;
+import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.dispatch.OverlappedSlab;
-import org.iocp4j.internal.portable.PortableFiles;
-import org.iocp4j.internal.windows.NativeFiles;
 import org.iocp4j.internal.windows.Win32File;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -168,7 +167,7 @@ class IoDispatcherCloseTest extends DispatcherTestBase {
     void everyPublicMethodAnswersOrRefusesClearlyAfterClose(@TempDir Path dir) throws Exception {
         IoDispatcher d = start(IoDispatcher.builder().name("walked").threads(1).capacity(64)
                 .shutdownTimeout(Duration.ofMillis(50)));
-        FileBackend files = d.port().backend() == Backend.NATIVE ? NativeFiles.INSTANCE : PortableFiles.INSTANCE;
+        FileBackend files = Platform.of(d.port()).files();
         long handle = files.open(dir.resolve("walked.bin").toString(), Win32File.GENERIC_READ | Win32File.GENERIC_WRITE,
                 0, Win32File.CREATE_ALWAYS, 0, false);
         assertTrue(handle > 0, "open: " + handle);

@@ -3,7 +3,7 @@ package org.iocp4j.internal.concurrent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-// Padded by inheritance, as TaskQueue is (its file says why; PaddingLayoutTest prints the offsets).
+// Padded by inheritance, as MpmcTaskQueue is (its file says why; PaddingLayoutTest prints the offsets).
 
 /** Padding before the value: away from the previous object in the heap. */
 abstract class SingleWriterCounterL0Pad {

@@ -1,7 +1,7 @@
 /**
  * Lock-free bounded rings (Dmitry Vyukov's sequence-numbered multi-producer, multi-consumer ring) and padded
- * counters: {@code TaskQueue}, the dispatcher's queue of plain tasks and its wake-up flag;
- * {@code PacketQueue}, the portable port's queue of completion packets; {@code SingleWriterCounter}, a count
+ * counters: {@code MpmcTaskQueue}, the dispatcher's queue of plain tasks and its wake-up flag;
+ * {@code MpmcPacketQueue}, the portable port's queue of completion packets; {@code SingleWriterCounter}, a count
  * one thread writes and others read. Not API (public only for the packages that use them).
  *
  * <p>Rules: no locks and no allocation per element; each class states its concurrency contract and its

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.OverloadPolicy;
 import org.iocp4j.PortClosedException;
-import org.iocp4j.internal.concurrent.TaskQueue;
+import org.iocp4j.internal.concurrent.MpmcTaskQueue;
 
 /**
- * A dispatcher's plain tasks ({@code execute}): queued in a bounded {@link TaskQueue}, with one wake-up
+ * A dispatcher's plain tasks ({@code execute}): queued in a bounded {@link MpmcTaskQueue}, with one wake-up
  * packet through the port per drain, and drained by the I/O thread that dequeues the wake-up, a batch at
  * a time. See {@code docs/architecture.md}, "Tasks: a queue, and the port as its doorbell".
  */
@@ -28,7 +28,7 @@ public final class TaskDrain {
 
     private final String name;
     private final CompletionPort port;
-    private final TaskQueue queue;
+    private final MpmcTaskQueue queue;
     private final int batchSize;
     private final Lifecycle lifecycle;
     private final Backpressure backpressure;
@@ -49,7 +49,7 @@ public final class TaskDrain {
                      CallbackRunner runner, DispatcherCounters counters) {
         this.name = config.name();
         this.port = port;
-        this.queue = new TaskQueue(config.capacity());
+        this.queue = new MpmcTaskQueue(config.capacity());
         this.batchSize = config.batchSize();
         this.lifecycle = lifecycle;
         this.backpressure = backpressure;

@@ -5,11 +5,9 @@ import static org.iocp4j.internal.dispatch.DispatcherLog.LOG;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.Backend;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.NativeOverlapped;
-import org.iocp4j.internal.portable.PortableHandles;
-import org.iocp4j.internal.windows.NativeCancellation;
+import org.iocp4j.internal.Platform;
 
 /**
  * A dispatcher's shutdown, on a thread of its own: waits for pending operations and queued tasks up to the
@@ -126,8 +124,7 @@ public final class Termination {
 
     /** Cancels one pending operation on a bound handle ({@code CancelIoEx}); 0 on success. */
     private int cancel(long handle, long overlappedAddress) {
-        return port.backend() == Backend.NATIVE ? NativeCancellation.cancel(handle, overlappedAddress)
-                : PortableHandles.cancel(handle, overlappedAddress);
+        return Platform.of(port).cancel(handle, overlappedAddress);
     }
 
     /**

@@ -17,14 +17,14 @@ import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.PortSupport;
 import org.iocp4j.internal.Win32Layout;
-import org.iocp4j.internal.concurrent.PacketQueue;
+import org.iocp4j.internal.concurrent.MpmcPacketQueue;
 
 /**
  * A completion port in plain Java with the Win32 port's semantics, for every platform that is not
  * Windows (and for Windows when asked for with {@code -Diocp4j.backend=portable}).
  *
  * <p>How it mirrors the kernel's queue object ({@code KQUEUE}): packets go into a lock-free FIFO
- * {@link PacketQueue} (and, when it is full, an overflow {@link PacketRing}); one lock guards a LIFO stack of
+ * {@link MpmcPacketQueue} (and, when it is full, an overflow {@link PacketRing}); one lock guards a LIFO stack of
  * waiting threads and the count of <em>running</em> threads. A thread is associated with
  * the last port it polled (a thread belongs to at most one port, as on Windows) and counts as running
  * from the moment it takes a packet until it polls again, calls {@link #blocking}, polls another port or
@@ -71,7 +71,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      * per wait, which showed up as bytes per packet in PortBenchmark; a contended monitor does not.
      */
     private final Object lock = new Object();
-    private final PacketQueue queue = new PacketQueue(RING_CAPACITY);
+    private final MpmcPacketQueue queue = new MpmcPacketQueue(RING_CAPACITY);
     // Everything below is guarded by lock; the volatile ones are also read without it.
     private final PacketRing overflow = new PacketRing();
     private final ArrayList<ThreadState> associated = new ArrayList<>();

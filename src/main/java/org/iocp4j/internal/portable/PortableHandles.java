@@ -96,16 +96,6 @@ public final class PortableHandles {
         return TABLE.remove(handle) != null;
     }
 
-    /**
-     * {@code CancelIoEx} on whatever stands behind a portable handle: {@link PortablePlatform#cancel}, whose
-     * convention it keeps. The dispatcher's shutdown is its one caller; everything else asks the platform.
-     *
-     * @return 0, or -error (-1168: nothing pending matched; -6: not an open portable socket or file)
-     */
-    public static int cancel(long handle, long overlapped) {
-        return PortablePlatform.INSTANCE.cancel(handle, overlapped);
-    }
-
     /** Open portable handles: the portable analogue of a process's handle count. */
     public static int count() {
         return TABLE.size();

@@ -19,12 +19,12 @@ class PaddingLayoutTest {
 
     @Test
     void taskQueueHotFieldsSitOnLinesOfTheirOwn() {
-        assertPadded(TaskQueue.class, 4);
+        assertPadded(MpmcTaskQueue.class, 4);
     }
 
     @Test
     void packetQueueHotFieldsSitOnLinesOfTheirOwn() {
-        assertPadded(PacketQueue.class, 2);
+        assertPadded(MpmcPacketQueue.class, 2);
     }
 
     @Test

@@ -6,10 +6,10 @@ import java.lang.invoke.VarHandle;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
 
-// Padded by inheritance, as TaskQueue is (its file says why; PaddingLayoutTest prints the offsets).
+// Padded by inheritance, as MpmcTaskQueue is (its file says why; PaddingLayoutTest prints the offsets).
 
 /** Padding before the cold fields: away from the previous object in the heap. */
-abstract class PacketQueueL0Pad {
+abstract class MpmcPacketQueueL0Pad {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -21,7 +21,7 @@ abstract class PacketQueueL0Pad {
 }
 
 /** What never changes after construction: the ring's columns and their size. */
-abstract class PacketQueueColdFields extends PacketQueueL0Pad {
+abstract class MpmcPacketQueueColdFields extends MpmcPacketQueueL0Pad {
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
 
     final int mask;
@@ -32,7 +32,7 @@ abstract class PacketQueueColdFields extends PacketQueueL0Pad {
     final int[] bytes;
     final int[] errors;
 
-    PacketQueueColdFields(int capacity) {
+    MpmcPacketQueueColdFields(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
         }
@@ -66,7 +66,7 @@ abstract class PacketQueueColdFields extends PacketQueueL0Pad {
 }
 
 /** Padding between the cold fields and the producers' index. */
-abstract class PacketQueueL1Pad extends PacketQueueColdFields {
+abstract class MpmcPacketQueueL1Pad extends MpmcPacketQueueColdFields {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -76,19 +76,19 @@ abstract class PacketQueueL1Pad extends PacketQueueColdFields {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    PacketQueueL1Pad(int capacity) {
+    MpmcPacketQueueL1Pad(int capacity) {
         super(capacity);
     }
 }
 
 /** The producers' index (the tail): every offer CASes it. */
-abstract class PacketQueueProducerIndexField extends PacketQueueL1Pad {
+abstract class MpmcPacketQueueProducerIndexField extends MpmcPacketQueueL1Pad {
     private static final VarHandle PRODUCER_INDEX =
-            FieldHandles.of(MethodHandles.lookup(), PacketQueueProducerIndexField.class, "producerIndex", long.class);
+            FieldHandles.of(MethodHandles.lookup(), MpmcPacketQueueProducerIndexField.class, "producerIndex", long.class);
 
     private volatile long producerIndex;
 
-    PacketQueueProducerIndexField(int capacity) {
+    MpmcPacketQueueProducerIndexField(int capacity) {
         super(capacity);
     }
 
@@ -102,7 +102,7 @@ abstract class PacketQueueProducerIndexField extends PacketQueueL1Pad {
 }
 
 /** Padding between the producers' index and the consumers'. */
-abstract class PacketQueueL2Pad extends PacketQueueProducerIndexField {
+abstract class MpmcPacketQueueL2Pad extends MpmcPacketQueueProducerIndexField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -112,19 +112,19 @@ abstract class PacketQueueL2Pad extends PacketQueueProducerIndexField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    PacketQueueL2Pad(int capacity) {
+    MpmcPacketQueueL2Pad(int capacity) {
         super(capacity);
     }
 }
 
 /** The consumers' index (the head): every drain or claim CASes it. */
-abstract class PacketQueueConsumerIndexField extends PacketQueueL2Pad {
+abstract class MpmcPacketQueueConsumerIndexField extends MpmcPacketQueueL2Pad {
     private static final VarHandle CONSUMER_INDEX =
-            FieldHandles.of(MethodHandles.lookup(), PacketQueueConsumerIndexField.class, "consumerIndex", long.class);
+            FieldHandles.of(MethodHandles.lookup(), MpmcPacketQueueConsumerIndexField.class, "consumerIndex", long.class);
 
     private volatile long consumerIndex;
 
-    PacketQueueConsumerIndexField(int capacity) {
+    MpmcPacketQueueConsumerIndexField(int capacity) {
         super(capacity);
     }
 
@@ -138,7 +138,7 @@ abstract class PacketQueueConsumerIndexField extends PacketQueueL2Pad {
 }
 
 /** Padding after the consumers' index: away from the next object in the heap. */
-abstract class PacketQueueL3Pad extends PacketQueueConsumerIndexField {
+abstract class MpmcPacketQueueL3Pad extends MpmcPacketQueueConsumerIndexField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -148,7 +148,7 @@ abstract class PacketQueueL3Pad extends PacketQueueConsumerIndexField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    PacketQueueL3Pad(int capacity) {
+    MpmcPacketQueueL3Pad(int capacity) {
         super(capacity);
     }
 }
@@ -167,10 +167,10 @@ abstract class PacketQueueL3Pad extends PacketQueueConsumerIndexField {
  * <p>A full ring refuses ({@link #offer} returns false): the port then queues in its overflow ring under
  * its lock, so the port as a whole stays unbounded like the kernel's queue.
  */
-public final class PacketQueue extends PacketQueueL3Pad {
+public final class MpmcPacketQueue extends MpmcPacketQueueL3Pad {
 
     /** @param capacity a power of two */
-    public PacketQueue(int capacity) {
+    public MpmcPacketQueue(int capacity) {
         super(capacity);
     }
 

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Timeout;
 
 /** The portable port's lock-free ring on its own, where its consumers race. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PacketQueueTest {
+class MpmcPacketQueueTest {
 
     @Test
     void consumersRacingForTheHeadNeverMakeAFullRingLookEmpty() throws Exception {
         // Kept at 200 packets or more: "empty" from claimOne or isEmpty is then always wrong. A consumer
         // that read the head just before another took it once saw that cell's released sequence and took
         // it for an unpublished one: a waiter could then sleep with packets queued.
-        PacketQueue q = new PacketQueue(1024);
+        MpmcPacketQueue q = new MpmcPacketQueue(1024);
         AtomicLong posted = new AtomicLong();
         AtomicLong taken = new AtomicLong();
         AtomicLong wrong = new AtomicLong();

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 // offsets). Byte padding, as JCTools does, fills any hole the layout leaves, so no later field drops into one.
 
 /** Padding before the cold fields: away from the previous object in the heap. */
-abstract class TaskQueueL0Pad {
+abstract class MpmcTaskQueueL0Pad {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -21,7 +21,7 @@ abstract class TaskQueueL0Pad {
 }
 
 /** What never changes after construction: read by every producer and consumer, written by none. */
-abstract class TaskQueueColdFields extends TaskQueueL0Pad {
+abstract class MpmcTaskQueueColdFields extends MpmcTaskQueueL0Pad {
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle TASK = MethodHandles.arrayElementVarHandle(Runnable[].class);
 
@@ -31,7 +31,7 @@ abstract class TaskQueueColdFields extends TaskQueueL0Pad {
     private final long[] sequences;
     private final Runnable[] tasks;
 
-    TaskQueueColdFields(int bound) {
+    MpmcTaskQueueColdFields(int bound) {
         if (bound < 1 || bound > 1 << 30) {
             throw new IllegalArgumentException("bound must be in 1..2^30: " + bound);
         }
@@ -72,7 +72,7 @@ abstract class TaskQueueColdFields extends TaskQueueL0Pad {
 }
 
 /** Padding between the cold fields and the producers' index. */
-abstract class TaskQueueL1Pad extends TaskQueueColdFields {
+abstract class MpmcTaskQueueL1Pad extends MpmcTaskQueueColdFields {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -82,19 +82,19 @@ abstract class TaskQueueL1Pad extends TaskQueueColdFields {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    TaskQueueL1Pad(int bound) {
+    MpmcTaskQueueL1Pad(int bound) {
         super(bound);
     }
 }
 
 /** The producers' index (the tail): every offer CASes it. */
-abstract class TaskQueueProducerIndexField extends TaskQueueL1Pad {
+abstract class MpmcTaskQueueProducerIndexField extends MpmcTaskQueueL1Pad {
     private static final VarHandle PRODUCER_INDEX =
-            FieldHandles.of(MethodHandles.lookup(), TaskQueueProducerIndexField.class, "producerIndex", long.class);
+            FieldHandles.of(MethodHandles.lookup(), MpmcTaskQueueProducerIndexField.class, "producerIndex", long.class);
 
     private volatile long producerIndex;
 
-    TaskQueueProducerIndexField(int bound) {
+    MpmcTaskQueueProducerIndexField(int bound) {
         super(bound);
     }
 
@@ -108,7 +108,7 @@ abstract class TaskQueueProducerIndexField extends TaskQueueL1Pad {
 }
 
 /** Padding between the producers' index and their copy of the consumers' index. */
-abstract class TaskQueueL2Pad extends TaskQueueProducerIndexField {
+abstract class MpmcTaskQueueL2Pad extends MpmcTaskQueueProducerIndexField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -118,7 +118,7 @@ abstract class TaskQueueL2Pad extends TaskQueueProducerIndexField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    TaskQueueL2Pad(int bound) {
+    MpmcTaskQueueL2Pad(int bound) {
         super(bound);
     }
 }
@@ -127,10 +127,10 @@ abstract class TaskQueueL2Pad extends TaskQueueProducerIndexField {
  * The producers' copy of the consumers' index: read by every offer, written only when it says the queue may
  * be full, so the consumers' line does not travel to every producer on every offer.
  */
-abstract class TaskQueueConsumerIndexCacheField extends TaskQueueL2Pad {
+abstract class MpmcTaskQueueConsumerIndexCacheField extends MpmcTaskQueueL2Pad {
     private long consumerIndexCache;
 
-    TaskQueueConsumerIndexCacheField(int bound) {
+    MpmcTaskQueueConsumerIndexCacheField(int bound) {
         super(bound);
     }
 
@@ -144,7 +144,7 @@ abstract class TaskQueueConsumerIndexCacheField extends TaskQueueL2Pad {
 }
 
 /** Padding between the producers' lines and the consumers' index. */
-abstract class TaskQueueL3Pad extends TaskQueueConsumerIndexCacheField {
+abstract class MpmcTaskQueueL3Pad extends MpmcTaskQueueConsumerIndexCacheField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -154,19 +154,19 @@ abstract class TaskQueueL3Pad extends TaskQueueConsumerIndexCacheField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    TaskQueueL3Pad(int bound) {
+    MpmcTaskQueueL3Pad(int bound) {
         super(bound);
     }
 }
 
 /** The consumers' index (the head): every poll CASes it. */
-abstract class TaskQueueConsumerIndexField extends TaskQueueL3Pad {
+abstract class MpmcTaskQueueConsumerIndexField extends MpmcTaskQueueL3Pad {
     private static final VarHandle CONSUMER_INDEX =
-            FieldHandles.of(MethodHandles.lookup(), TaskQueueConsumerIndexField.class, "consumerIndex", long.class);
+            FieldHandles.of(MethodHandles.lookup(), MpmcTaskQueueConsumerIndexField.class, "consumerIndex", long.class);
 
     private volatile long consumerIndex;
 
-    TaskQueueConsumerIndexField(int bound) {
+    MpmcTaskQueueConsumerIndexField(int bound) {
         super(bound);
     }
 
@@ -180,7 +180,7 @@ abstract class TaskQueueConsumerIndexField extends TaskQueueL3Pad {
 }
 
 /** Padding between the consumers' index and the wake flag. */
-abstract class TaskQueueL4Pad extends TaskQueueConsumerIndexField {
+abstract class MpmcTaskQueueL4Pad extends MpmcTaskQueueConsumerIndexField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -190,7 +190,7 @@ abstract class TaskQueueL4Pad extends TaskQueueConsumerIndexField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    TaskQueueL4Pad(int bound) {
+    MpmcTaskQueueL4Pad(int bound) {
         super(bound);
     }
 }
@@ -200,13 +200,13 @@ abstract class TaskQueueL4Pad extends TaskQueueConsumerIndexField {
  * every hot field here: an int slips into the 4-byte hole the layout leaves before the padding layer ahead
  * of it, 4 bytes closer to its neighbour than the padding says (PaddingLayoutTest showed it).
  */
-abstract class TaskQueueWakeField extends TaskQueueL4Pad {
+abstract class MpmcTaskQueueWakeField extends MpmcTaskQueueL4Pad {
     private static final VarHandle WAKE =
-            FieldHandles.of(MethodHandles.lookup(), TaskQueueWakeField.class, "wake", long.class);
+            FieldHandles.of(MethodHandles.lookup(), MpmcTaskQueueWakeField.class, "wake", long.class);
 
     private volatile long wake;
 
-    TaskQueueWakeField(int bound) {
+    MpmcTaskQueueWakeField(int bound) {
         super(bound);
     }
 
@@ -224,7 +224,7 @@ abstract class TaskQueueWakeField extends TaskQueueL4Pad {
 }
 
 /** Padding after the wake flag: away from the next object in the heap. */
-abstract class TaskQueueL5Pad extends TaskQueueWakeField {
+abstract class MpmcTaskQueueL5Pad extends MpmcTaskQueueWakeField {
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
@@ -234,14 +234,14 @@ abstract class TaskQueueL5Pad extends TaskQueueWakeField {
     byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
     byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
-    TaskQueueL5Pad(int bound) {
+    MpmcTaskQueueL5Pad(int bound) {
         super(bound);
     }
 }
 
 /**
  * A dispatcher's queue of plain tasks: a bounded multi-producer, multi-consumer FIFO ring of references
- * (Dmitry Vyukov's sequence-numbered ring, as in {@link PacketQueue}), and the flag that says whether a
+ * (Dmitry Vyukov's sequence-numbered ring, as in {@link MpmcPacketQueue}), and the flag that says whether a
  * wake-up packet for it is already on its way through the port.
  *
  * <p>Why tasks don't ride the port one packet each: on Windows a packet is a
@@ -260,10 +260,10 @@ abstract class TaskQueueL5Pad extends TaskQueueWakeField {
  * <p>The producers' index, their copy of the consumers' index, the consumers' index and the wake flag each
  * sit on cache lines of their own (the layers above).
  */
-public final class TaskQueue extends TaskQueueL5Pad {
+public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
 
     /** @param bound the most tasks queued at once, at least 1 */
-    public TaskQueue(int bound) {
+    public MpmcTaskQueue(int bound) {
         super(bound);
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The dispatcher's task queue on its own: its bound, its order, exactly-once taking, the wake-up flag. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TaskQueueTest {
+class MpmcTaskQueueTest {
 
     /** A task that knows its number. */
     private static final class Numbered implements Runnable {
@@ -62,7 +62,7 @@ class TaskQueueTest {
 
     @Test
     void theBoundIsExactAndHoldsLapAfterLap() {
-        TaskQueue q = new TaskQueue(3); // 4 cells: the bound, not the ring, refuses the fourth
+        MpmcTaskQueue q = new MpmcTaskQueue(3); // 4 cells: the bound, not the ring, refuses the fourth
         int next = 0;
         int expected = 0;
         for (int lap = 0; lap < 10; lap++) {
@@ -81,7 +81,7 @@ class TaskQueueTest {
 
     @Test
     void oneTaskAtATimeAndNothingWhenEmpty() {
-        TaskQueue q = new TaskQueue(1);
+        MpmcTaskQueue q = new MpmcTaskQueue(1);
         assertTrue(q.isEmpty());
         assertNull(q.poll());
         Runnable a = new Numbered(1);
@@ -91,12 +91,12 @@ class TaskQueueTest {
         assertSame(a, q.poll());
         assertTrue(q.isEmpty());
         assertNull(q.poll());
-        assertThrows(IllegalArgumentException.class, () -> new TaskQueue(0));
+        assertThrows(IllegalArgumentException.class, () -> new MpmcTaskQueue(0));
     }
 
     @Test
     void theWakeUpIsClaimedOnceUntilTakenOrFailed() {
-        TaskQueue q = new TaskQueue(8);
+        MpmcTaskQueue q = new MpmcTaskQueue(8);
         assertTrue(q.claimWake());
         assertFalse(q.claimWake(), "one wake-up on its way is enough");
         q.wakeTaken();
@@ -107,7 +107,7 @@ class TaskQueueTest {
 
     @Test
     void drainHandsOverWhatIsLeft() {
-        TaskQueue q = new TaskQueue(16);
+        MpmcTaskQueue q = new MpmcTaskQueue(16);
         for (int i = 0; i < 5; i++) {
             q.offer(new Numbered(i));
         }
@@ -121,7 +121,7 @@ class TaskQueueTest {
     void consumersRacingForTheHeadNeverMakeAFullQueueLookEmpty() throws Exception {
         // Kept at 200 tasks or more: "empty" from poll or isEmpty is then always wrong. A consumer that
         // read the head just before another took it once saw that cell's released sequence and said so.
-        TaskQueue q = new TaskQueue(1024);
+        MpmcTaskQueue q = new MpmcTaskQueue(1024);
         Runnable task = new Numbered(0);
         java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
         Runnable consumer = () -> {
@@ -140,7 +140,7 @@ class TaskQueueTest {
 
     @Test
     void fourProducersTwoConsumersEveryTaskTakenExactlyOnce() throws Exception {
-        TaskQueue q = new TaskQueue(1000); // small against the traffic: the ring wraps thousands of times
+        MpmcTaskQueue q = new MpmcTaskQueue(1000); // small against the traffic: the ring wraps thousands of times
         int producers = 4;
         int each = 250_000;
         int total = producers * each;
