@@ -25,7 +25,7 @@
  * Not API (public only for {@code org.iocp4j}).
  *
  * <p>Rules: only the dispatcher and its overlapped types use this package, and nothing here asks which
- * backend runs, except the termination's cancel at the deadline. The per-packet path (the loop, the router,
+ * backend runs (the termination cancels through the port's platform). The per-packet path (the loop, the router,
  * submit and free) allocates nothing and takes no lock, and calls only final classes through final fields.
  * Messages go to the dispatcher's log category, {@code org.iocp4j.IoDispatcher}.
  */
