@@ -2,6 +2,7 @@ package org.iocp4j;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -109,8 +110,8 @@ public final class DispatcherStats {
         return 31 * scalars().hashCode() + Arrays.hashCode(batchSizes);
     }
 
-    private java.util.List<Object> scalars() {
-        return java.util.List.of(dispatcher, backend, takenAt, postedPackets, dequeuedPackets, queuedTasks, taskWakeups,
+    private List<Object> scalars() {
+        return List.of(dispatcher, backend, takenAt, postedPackets, dequeuedPackets, queuedTasks, taskWakeups,
                 outstandingOperations,
                 submittedOperations, outstandingTasks, outstandingByHandle, pinnedBytes, capacity, maxPinnedBytes,
                 rejectedPosts, callbackFailures, stalePacketsDropped, foreignPacketsDropped, leakedOverlapped,

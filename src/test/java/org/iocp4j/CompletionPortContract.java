@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ public abstract class CompletionPortContract {
     }
 
     /** Returns once {@code count} reaches {@code n}; fails after the watchdog. */
-    protected static void awaitAtLeast(java.util.function.IntSupplier count, int n) throws InterruptedException {
+    protected static void awaitAtLeast(IntSupplier count, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
         while (count.getAsInt() < n) {
             if (System.nanoTime() - deadline > 0) {

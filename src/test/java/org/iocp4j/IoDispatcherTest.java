@@ -24,8 +24,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import org.iocp4j.internal.portable.PortableCompletionPort;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** The dispatcher and NativeOverlapped's lifetime, on whichever backend this platform has. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -410,9 +414,9 @@ class IoDispatcherTest extends DispatcherTestBase {
         CompletableFuture<Integer> failed = new CompletableFuture<>();
         NativeOverlapped eof = d.allocateForFuture(failed, null);
         long address = eof.submit();
-        org.junit.jupiter.api.Assumptions.assumeTrue(d.port() instanceof org.iocp4j.internal.portable.PortableCompletionPort,
+        Assumptions.assumeTrue(d.port() instanceof PortableCompletionPort,
                 "a failed operation's packet is made by hand on the portable port only");
-        ((org.iocp4j.internal.portable.PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
+        ((PortableCompletionPort) d.port()).postCompletion(9, 0, address, 38);
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> failed.get(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         assertEquals(38, ((IocpException) e.getCause()).errorCode());
@@ -450,7 +454,7 @@ class IoDispatcherTest extends DispatcherTestBase {
     }
 
     @Test
-    @org.junit.jupiter.api.condition.DisabledOnOs(org.junit.jupiter.api.condition.OS.WINDOWS)
+    @DisabledOnOs(OS.WINDOWS)
     void bindingAnOsHandleIsUnsupportedOnThePortableBackend() throws Exception {
         IoDispatcher d = start(IoDispatcher.builder().threads(1));
         assertThrows(UnsupportedOperationException.class, () -> d.bind(0x44));

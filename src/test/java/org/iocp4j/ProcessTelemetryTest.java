@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.sun.jna.platform.win32.Kernel32;
@@ -48,7 +49,7 @@ class ProcessTelemetryTest {
             last = new long[] {before, during, after};
         }
         throw new AssertionError("the handle count did not follow " + OPENED + " opens and closes: "
-                + java.util.Arrays.toString(last));
+                + Arrays.toString(last));
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.iocp4j.internal;
 
 import java.lang.ref.Cleaner;
 import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 
 import sun.misc.Unsafe;
 
@@ -36,7 +38,7 @@ public final class NativeMemory {
 
     private static long bufferAddressOffset() {
         try {
-            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+            return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError("java.nio.Buffer has no address field: " + e);
         }
@@ -46,7 +48,7 @@ public final class NativeMemory {
      * The base address of a direct buffer's memory (its element 0, not its position). The caller keeps
      * the buffer reachable for as long as the address is used.
      */
-    public static long addressOf(java.nio.ByteBuffer direct) {
+    public static long addressOf(ByteBuffer direct) {
         if (!direct.isDirect()) {
             throw new IllegalArgumentException("not a direct buffer");
         }

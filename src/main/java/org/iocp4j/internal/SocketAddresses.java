@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 
 import org.iocp4j.internal.windows.Win32Socket;
 
@@ -30,7 +31,7 @@ public final class SocketAddresses {
     public static int write(InetSocketAddress address, long out) {
         InetAddress ip = address.getAddress();
         if (ip == null) {
-            throw new java.nio.channels.UnresolvedAddressException();
+            throw new UnresolvedAddressException();
         }
         for (int i = 0; i < Win32Socket.SOCKADDR_CAPACITY; i += 8) {
             NativeMemory.putLong(out + i, 0);

@@ -3,6 +3,8 @@ package org.iocp4j.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 
 class LogLimiterTest {
@@ -25,7 +27,7 @@ class LogLimiterTest {
 
     @Test
     void heldBackCountReachesTheNextLine() throws Exception {
-        LogLimiter limiter = new LogLimiter(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+        LogLimiter limiter = new LogLimiter(TimeUnit.MILLISECONDS.toNanos(20));
         assertEquals(0, limiter.tryAcquire());
         int held = 0;
         long got;

@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -119,8 +121,8 @@ class OverlappedFileTest {
                 assertEquals(n, dst.position(), "the position moved by the count");
                 byte[] got = new byte[n];
                 dst.flip().get(got);
-                assertArrayEquals(java.util.Arrays.copyOfRange(onDisk, at, at + n), got, "bytes at " + at);
-                assertArrayEquals(java.util.Arrays.copyOfRange(expected, at, at + n), got, "bytes at " + at);
+                assertArrayEquals(Arrays.copyOfRange(onDisk, at, at + n), got, "bytes at " + at);
+                assertArrayEquals(Arrays.copyOfRange(expected, at, at + n), got, "bytes at " + at);
             }
         }
     }
@@ -341,7 +343,7 @@ class OverlappedFileTest {
                 }
             });
         }
-        assertEquals(0, f.close(java.time.Duration.ofSeconds(WATCHDOG_SECONDS)), "every operation came back");
+        assertEquals(0, f.close(Duration.ofSeconds(WATCHDOG_SECONDS)), "every operation came back");
         assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
         assertEquals(n, completed.get() + aborted.get(), "each read completed or was cancelled with 995");
         assertEquals(0, other.get());
@@ -409,7 +411,7 @@ class OverlappedFileTest {
                     assertTrue(fu.isCancelled());
                 }
             }
-            f.close(java.time.Duration.ofSeconds(WATCHDOG_SECONDS));
+            f.close(Duration.ofSeconds(WATCHDOG_SECONDS));
             for (IoFuture<Integer> fu : futures) {
                 assertTrue(fu.isDone());
             }

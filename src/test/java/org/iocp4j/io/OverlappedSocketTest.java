@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -19,8 +20,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -274,11 +277,11 @@ class OverlappedSocketTest extends ChannelTestBase {
         for (int i = 0; i < 6; i++) { // more than the pending accepts: the backlog holds the rest
             clients.add(track(await(OverlappedSocket.connect(dispatcher, server.localAddress()))));
         }
-        java.util.Set<Integer> clientPorts = new java.util.HashSet<>();
+        Set<Integer> clientPorts = new HashSet<>();
         for (OverlappedSocket c : clients) {
             clientPorts.add(c.localAddress().getPort());
         }
-        java.util.Set<Integer> acceptedPorts = new java.util.HashSet<>();
+        Set<Integer> acceptedPorts = new HashSet<>();
         for (int i = 0; i < 6; i++) {
             OverlappedSocket s = track(await(server.accept()));
             acceptedPorts.add(s.remoteAddress().getPort());
@@ -309,13 +312,13 @@ class OverlappedSocketTest extends ChannelTestBase {
         OverlappedServerSocket server;
         try {
             server = track(OverlappedServerSocket.open(dispatcher, v6));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             Assumptions.abort("no IPv6 loopback here: " + e);
             return;
         }
         serveEcho(server);
         OverlappedSocket client = track(await(OverlappedSocket.connect(dispatcher, server.localAddress())));
-        assertTrue(client.remoteAddress().getAddress() instanceof java.net.Inet6Address);
+        assertTrue(client.remoteAddress().getAddress() instanceof Inet6Address);
         CompletableFuture<byte[]> back = readAll(client, 5);
         await(client.write(direct("hello".getBytes())));
         assertArrayEquals("hello".getBytes(), await(back));

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,7 @@ class MpmcTaskQueueTest {
         // read the head just before another took it once saw that cell's released sequence and said so.
         MpmcTaskQueue q = new MpmcTaskQueue(1024);
         Runnable task = new Numbered(0);
-        java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong wrong = new AtomicLong();
         Runnable consumer = () -> {
             if (q.offered() - q.taken() > 200 && q.poll() == null) {
                 wrong.incrementAndGet();
@@ -161,7 +163,7 @@ class MpmcTaskQueueTest {
         for (int c = 0; c < 2; c++) {
             threads.add(new Thread(() -> {
                 int[] last = new int[producers];
-                java.util.Arrays.fill(last, -1);
+                Arrays.fill(last, -1);
                 while (q.taken() < total) {
                     Runnable t = q.poll();
                     if (t == null) {

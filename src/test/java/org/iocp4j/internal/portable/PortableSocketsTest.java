@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,7 @@ import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -245,14 +247,14 @@ class PortableSocketsTest {
     }
 
     private static ByteBuffer direct(String s) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocateDirect(b.length).put(b).flip();
     }
 
     private static String text(ByteBuffer b, int bytes) {
         byte[] out = new byte[bytes];
         b.duplicate().get(out);
-        return new String(out, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(out, StandardCharsets.US_ASCII);
     }
 
     // ---- one packet per operation, cancel, close ----
@@ -356,7 +358,7 @@ class PortableSocketsTest {
         long w;
         synchronized (s) {
             assertEquals(PENDING, sockets.connect(client, addressOf(l), c));
-            org.junit.jupiter.api.Assumptions.assumeTrue(s.channel.isConnectionPending(),
+            Assumptions.assumeTrue(s.channel.isConnectionPending(),
                     "this platform connected on loopback at once: no window for the test");
             r = recv(client, ByteBuffer.allocateDirect(4));
             w = send(client, direct("early"));

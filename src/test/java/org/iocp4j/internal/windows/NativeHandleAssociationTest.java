@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.jna.Native;
@@ -15,9 +18,12 @@ import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
+import org.iocp4j.BoundHandle;
 import org.iocp4j.Completion;
 import org.iocp4j.CompletionBatch;
+import org.iocp4j.IoDispatcher;
 import org.iocp4j.IocpException;
+import org.iocp4j.NativeOverlapped;
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
@@ -145,11 +151,11 @@ class NativeHandleAssociationTest {
     void aBoundFileRunsTheReadsCallbackOnTheDispatcher(@TempDir Path dir) throws Exception {
         byte[] data = new byte[4096];
         WinNT.HANDLE h = overlappedFileOf(dir.resolve("bound.bin"), data.length, 13, data);
-        try (org.iocp4j.IoDispatcher d = org.iocp4j.IoDispatcher.builder().threads(1).build()) {
-            org.iocp4j.BoundHandle bound = d.bind(value(h));
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1024);
-            java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
-            org.iocp4j.NativeOverlapped op = bound.allocate((error, bytes, o) -> {
+        try (IoDispatcher d = IoDispatcher.builder().threads(1).build()) {
+            BoundHandle bound = d.bind(value(h));
+            ByteBuffer buffer = ByteBuffer.allocateDirect(1024);
+            CompletableFuture<String> result = new CompletableFuture<>();
+            NativeOverlapped op = bound.allocate((error, bytes, o) -> {
                 result.complete(error + "/" + bytes + "/" + o.state());
                 bound.free(o);
             }, "read", buffer);
@@ -162,7 +168,7 @@ class NativeHandleAssociationTest {
             }
             assertEquals("0/1024/read", result.get(10, TimeUnit.SECONDS));
             assertEquals(data[1000], buffer.get(0));
-            org.iocp4j.NativeOverlapped unbound = d.allocate((e, b, o) -> { }, null);
+            NativeOverlapped unbound = d.allocate((e, b, o) -> { }, null);
             assertThrows(IllegalArgumentException.class, () -> bound.free(unbound));
             unbound.free();
         } finally {
@@ -176,11 +182,11 @@ class NativeHandleAssociationTest {
         WinNT.HANDLE pipe = Kernel32.K.CreateNamedPipe(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, 0, 1, 4096, 4096,
                 0, null);
         try {
-            org.iocp4j.IoDispatcher d = org.iocp4j.IoDispatcher.builder().threads(1)
-                    .shutdownTimeout(java.time.Duration.ofMillis(50)).build();
-            org.iocp4j.BoundHandle bound = d.bind(value(pipe));
-            java.util.concurrent.CompletableFuture<Integer> error = new java.util.concurrent.CompletableFuture<>();
-            org.iocp4j.NativeOverlapped connect = bound.allocate((e, b, o) -> {
+            IoDispatcher d = IoDispatcher.builder().threads(1)
+                    .shutdownTimeout(Duration.ofMillis(50)).build();
+            BoundHandle bound = d.bind(value(pipe));
+            CompletableFuture<Integer> error = new CompletableFuture<>();
+            NativeOverlapped connect = bound.allocate((e, b, o) -> {
                 error.complete(e);
                 o.free();
             }, null);

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +115,7 @@ final class BenchReport {
                 .categories(BenchResults.LATENCY_COLUMNS.subList(0, CHARTED_PERCENTILES))
                 .width(720);
         for (Row r : c.rows()) {
-            double[] values = java.util.Arrays.copyOf(r.latencyMicros(), CHARTED_PERCENTILES);
+            double[] values = Arrays.copyOf(r.latencyMicros(), CHARTED_PERCENTILES);
             List<String> notes = new ArrayList<>();
             for (int i = 0; i < CHARTED_PERCENTILES; i++) {
                 notes.add(r.error() != null ? r.impl() + ": failed: " + r.error() : String.format(Locale.ROOT,

@@ -2,6 +2,7 @@ package org.iocp4j.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -166,7 +167,7 @@ final class Diagnose {
         long start = System.nanoTime();
         OptionalLong[] previous = null;
         long previousNanos = start;
-        java.util.Set<String> everGrowing = new java.util.LinkedHashSet<>();
+        Set<String> everGrowing = new LinkedHashSet<>();
         for (int i = 0; i < samples; i++) {
             if (i > 0) {
                 workload.step();
@@ -284,7 +285,7 @@ final class Diagnose {
                     channels.add(FileChannel.open(file, StandardOpenOption.READ));
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             for (int i = 0; i < 50; i++) {
                 overlapped.add(dispatcher.allocate((e, b, o) -> { }, null, ByteBuffer.allocateDirect(4096)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -64,7 +65,7 @@ class SvgChartTest {
     @Test
     void manyCategoriesAndZeroValuesStillDraw() {
         int n = 500;
-        List<String> categories = new java.util.ArrayList<>();
+        List<String> categories = new ArrayList<>();
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             categories.add("category " + i);

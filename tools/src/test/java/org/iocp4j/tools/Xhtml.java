@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -14,6 +13,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /** Parses the reports as XML (a parse error fails the test) and finds elements in them. */
@@ -34,7 +34,7 @@ final class Xhtml {
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(new DefaultHandler() {
                 @Override
-                public void error(org.xml.sax.SAXParseException e) throws SAXException {
+                public void error(SAXParseException e) throws SAXException {
                     throw e;
                 }
             });

@@ -1,5 +1,6 @@
 package org.iocp4j.tools.bench;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -54,7 +55,7 @@ final class AsyncChannelEchoStack extends HandlerEchoStack {
     private static void close(AsynchronousSocketChannel s) {
         try {
             s.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // closing anyway
         }
     }

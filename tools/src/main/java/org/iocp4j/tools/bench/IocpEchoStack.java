@@ -3,8 +3,10 @@ package org.iocp4j.tools.bench;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -50,12 +52,12 @@ final class IocpEchoStack extends HandlerEchoStack {
     private static Conn conn(OverlappedSocket s) {
         return new Conn() {
             @Override
-            public void write(java.nio.ByteBuffer src, CompletionHandler<Integer, Void> handler) {
+            public void write(ByteBuffer src, CompletionHandler<Integer, Void> handler) {
                 s.write(src, null, handler);
             }
 
             @Override
-            public void read(java.nio.ByteBuffer dst, CompletionHandler<Integer, Void> handler) {
+            public void read(ByteBuffer dst, CompletionHandler<Integer, Void> handler) {
                 s.read(dst, null, handler);
             }
         };
@@ -63,7 +65,7 @@ final class IocpEchoStack extends HandlerEchoStack {
 
     @Override
     public String describe() {
-        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(java.util.Locale.ROOT) + " backend ("
+        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(Locale.ROOT) + " backend ("
                 + (dispatcher.port().backend() == Backend.NATIVE ? "Winsock AcceptEx/WSARecv/WSASend on an I/O completion port"
                 : "NIO readiness turned into completions") + ")";
     }
