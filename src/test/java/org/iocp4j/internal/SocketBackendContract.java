@@ -154,7 +154,7 @@ public abstract class SocketBackendContract extends OverlappedContract {
 
     /** Winsock refuses the address in {@code bind} itself, before any listen or connect. */
     @Test
-    protected void aSecondBindToAnAddressInUseFailsWith10048() throws Exception {
+    void aSecondBindToAnAddressInUseFailsWith10048() throws Exception {
         long first = socket();
         assertEquals(0, sockets().bind(first, LOOPBACK));
         assertEquals(0, sockets().listen(first, 1));

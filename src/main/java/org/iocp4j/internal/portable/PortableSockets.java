@@ -74,6 +74,12 @@ public final class PortableSockets implements SocketBackend {
         PortableHandles.Entry entry;
         // Guarded by this.
         InetSocketAddress bindAddress;
+        /**
+         * Bound to {@link #bindAddress} from bind to listen or connect when it names a port: the address is
+         * taken at bind, as in Winsock (10048 there, not later), while NIO has yet to learn whether the socket
+         * will listen (a server channel) or connect (this channel). Null for port 0, which never conflicts.
+         */
+        SocketChannel reserved;
         SocketChannel channel;
         ServerSocketChannel server;
         final Map<SocketOption<Object>, Object> options = new LinkedHashMap<>();
@@ -188,11 +194,51 @@ public final class PortableSockets implements SocketBackend {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
         synchronized (s) {
-            if (s.bindAddress != null || s.channel != null || s.server != null) {
+            if (s.bindAddress != null || s.channel != null || s.server != null || s.closed) {
                 return -WSAEINVAL;
+            }
+            if (local.getPort() != 0) {
+                try {
+                    s.reserved = reserve(s, local);
+                } catch (IOException | RuntimeException e) {
+                    return -Errors.codeOf(e);
+                }
             }
             s.bindAddress = local;
             return 0;
+        }
+    }
+
+    /**
+     * A channel bound to {@code local}, with the socket's options. Unless the user chose, its
+     * {@code SO_REUSEADDR} is what the server channel that replaces it at listen would have by default
+     * (on Linux on, so a port whose earlier connections linger in TIME_WAIT stays bindable while one a
+     * listener holds does not; on Windows off, where on would let it share a listener's port).
+     */
+    private static SocketChannel reserve(Sock s, InetSocketAddress local) throws IOException {
+        SocketChannel c = SocketChannel.open();
+        try {
+            c.configureBlocking(false);
+            c.setOption(StandardSocketOptions.SO_REUSEADDR, ServerDefaults.REUSE_ADDRESS);
+            applyOptions(s, c);
+            c.bind(local);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** The options a server channel opens with on this platform, read once. */
+    private static final class ServerDefaults {
+        static final boolean REUSE_ADDRESS = reuseAddress();
+
+        private static boolean reuseAddress() {
+            try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+                return probe.getOption(StandardSocketOptions.SO_REUSEADDR);
+            } catch (IOException e) {
+                return false; // Winsock's own default
+            }
         }
     }
 
@@ -207,6 +253,10 @@ public final class PortableSockets implements SocketBackend {
                 return -WSAEINVAL;
             }
             try {
+                if (s.reserved != null) {
+                    s.reserved.close(); // never registered, never connected: the port is free at once
+                    s.reserved = null;
+                }
                 ServerSocketChannel server = ServerSocketChannel.open();
                 try {
                     server.configureBlocking(false);
@@ -273,12 +323,13 @@ public final class PortableSockets implements SocketBackend {
                 return -WSAEINVAL;
             }
             try {
-                SocketChannel c = SocketChannel.open();
+                SocketChannel c = s.reserved != null ? s.reserved : SocketChannel.open();
+                s.reserved = null;
                 try {
                     c.configureBlocking(false);
                     applyOptions(s, c);
                     InetSocketAddress b = s.bindAddress;
-                    if (b != null && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress())) {
+                    if (c.getLocalAddress() == null && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress())) {
                         c.bind(b);
                     }
                 } catch (IOException | RuntimeException e) {
@@ -527,7 +578,8 @@ public final class PortableSockets implements SocketBackend {
     @Override
     public InetSocketAddress localAddress(long socket, int[] errors) {
         return address(socket, errors, s -> s.channel != null ? s.channel.getLocalAddress()
-                : s.server != null ? s.server.getLocalAddress() : null, WSAEINVAL);
+                : s.server != null ? s.server.getLocalAddress()
+                : s.reserved != null ? s.reserved.getLocalAddress() : null, WSAEINVAL);
     }
 
     @Override
@@ -590,6 +642,9 @@ public final class PortableSockets implements SocketBackend {
             s.accepts.clear();
             s.connect = null;
             try {
+                if (s.reserved != null) {
+                    s.reserved.close();
+                }
                 if (s.channel != null) {
                     s.channel.close();
                 }
