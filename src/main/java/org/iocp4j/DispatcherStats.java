@@ -38,8 +38,42 @@ public final class DispatcherStats {
     private final long retiredThreads;
     private final OptionalLong queueDepth;
 
-    /** Copies the mutable parts, so the snapshot stays what it was. */
-    public DispatcherStats(String dispatcher, Backend backend, Instant takenAt, long postedPackets, long dequeuedPackets, long queuedTasks, long taskWakeups, long[] batchSizes, long outstandingOperations, long submittedOperations, long outstandingTasks, Map<Long, Long> outstandingByHandle, long pinnedBytes, long capacity, long maxPinnedBytes, long rejectedPosts, long callbackFailures, long stalePacketsDropped, long foreignPacketsDropped, long leakedOverlapped, int liveThreads, int busyThreads, long injectedThreads, long retiredThreads, OptionalLong queueDepth) {
+    /**
+     * A snapshot of these values; the mutable ones (the histogram, the map) are copied, so it stays what
+     * it was. Dispatchers make these ({@link IoDispatcher#stats()}); tools that replay or merge them may too.
+     *
+     * @param dispatcher the dispatcher's name
+     * @param backend the port's backend
+     * @param takenAt when the snapshot was taken
+     * @param postedPackets packets the dispatcher posted ({@code postCompletion} and task wake-ups)
+     * @param dequeuedPackets packets its I/O threads dequeued (posted ones and I/O completions alike)
+     * @param queuedTasks tasks {@code execute} accepted
+     * @param taskWakeups of the posted packets, the task queue's wake-ups (one per drain, not per task)
+     * @param batchSizes a copy of the batch-size histogram
+     * @param outstandingOperations operations allocated and not freed (single-use and pre-allocated)
+     * @param submittedOperations of those, submitted: the kernel may write them now
+     * @param outstandingTasks tasks queued and not yet started
+     * @param outstandingByHandle submitted operations per bound handle value
+     * @param pinnedBytes bytes of direct buffers held by operations not yet freed
+     * @param capacity the most OVERLAPPEDs in use at once
+     * @param maxPinnedBytes the most bytes pinned at once, {@code Long.MAX_VALUE} for no bound
+     * @param rejectedPosts posts refused at a bound (after the overload policy)
+     * @param callbackFailures callbacks and tasks that threw
+     * @param stalePacketsDropped packets for a freed, reused or unsubmitted OVERLAPPED
+     * @param foreignPacketsDropped packets for an address the dispatcher never handed out
+     * @param leakedOverlapped overlapped reclaimed because they became unreachable unfreed
+     * @param liveThreads I/O threads alive
+     * @param busyThreads I/O threads running callbacks
+     * @param injectedThreads threads added past the minimum because work starved
+     * @param retiredThreads threads ended after the idle timeout
+     * @param queueDepth packets queued in the port now, if the backend can say
+     */
+    public DispatcherStats(String dispatcher, Backend backend, Instant takenAt, long postedPackets,
+            long dequeuedPackets, long queuedTasks, long taskWakeups, long[] batchSizes, long outstandingOperations,
+            long submittedOperations, long outstandingTasks, Map<Long, Long> outstandingByHandle, long pinnedBytes,
+            long capacity, long maxPinnedBytes, long rejectedPosts, long callbackFailures, long stalePacketsDropped,
+            long foreignPacketsDropped, long leakedOverlapped, int liveThreads, int busyThreads,
+            long injectedThreads, long retiredThreads, OptionalLong queueDepth) {
         batchSizes = batchSizes.clone();
         outstandingByHandle = Map.copyOf(outstandingByHandle);
         this.dispatcher = dispatcher;

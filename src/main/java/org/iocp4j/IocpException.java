@@ -16,6 +16,8 @@ public class IocpException extends IOException implements Win32Error {
 
     private static final long serialVersionUID = 1L;
 
+    /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
+
     private final int errorCode;
 
     /**

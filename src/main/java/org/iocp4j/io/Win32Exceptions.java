@@ -52,7 +52,9 @@ public final class Win32Exceptions {
     /** An operation ended because its channel was closed or the operation cancelled (995, ...). */
     public static final class AsynchronousClose extends AsynchronousCloseException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
+        /** The message, with the code and the system\'s text; kept in the serialized form. */
         private final String message;
 
         /**
@@ -80,6 +82,7 @@ public final class Win32Exceptions {
     /** The peer reset the connection (64, 10054). */
     public static final class ConnectionReset extends SocketException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -102,6 +105,7 @@ public final class Win32Exceptions {
     /** A connection could not be made (1225, 10061, ...). */
     public static final class Connect extends ConnectException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -124,6 +128,7 @@ public final class Win32Exceptions {
     /** The network or host cannot be reached (1231, 1232, 10051, 10065). */
     public static final class NoRouteToHost extends NoRouteToHostException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -146,6 +151,7 @@ public final class Win32Exceptions {
     /** The local address is in use or is not this machine's (10048, 10049). */
     public static final class Bind extends BindException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -171,7 +177,9 @@ public final class Win32Exceptions {
      */
     public static final class Shutdown extends ClosedChannelException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
+        /** The message, with the code and the system\'s text; kept in the serialized form. */
         private final String message;
 
         /**
@@ -199,6 +207,7 @@ public final class Win32Exceptions {
     /** The file or its folder does not exist (2, 3). */
     public static final class NoSuchFile extends NoSuchFileException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -222,6 +231,7 @@ public final class Win32Exceptions {
     /** The file exists and was to be created new (80, 183). */
     public static final class FileAlreadyExists extends FileAlreadyExistsException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
@@ -245,6 +255,7 @@ public final class Win32Exceptions {
     /** Access denied (5). */
     public static final class AccessDenied extends AccessDeniedException implements Win32Error {
         private static final long serialVersionUID = 1L;
+        /** The Win32 code the failure carried ({@code errorCode()}); kept in the serialized form. */
         private final int errorCode;
 
         /**
