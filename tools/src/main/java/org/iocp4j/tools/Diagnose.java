@@ -3,7 +3,6 @@ package org.iocp4j.tools;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,9 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.NativeOverlapped;
@@ -38,7 +34,8 @@ final class Diagnose {
             "",
             "Samples a process and prints, per interval: handles (file descriptors on Linux), resident memory,",
             "paged and nonpaged pool quota and the system's nonpaged pool (Windows), the operations outstanding in",
-            "iocp4j dispatchers (this process only), each with its rate per second. A value that grew at every one",
+            "iocp4j dispatchers (another JVM's through the attach API, which needs a JDK), each with its rate per",
+            "second. A value that grew at every one",
             "of the last " + Growth.WINDOW + " intervals is flagged GROWING.",
             "",
             "options:",
@@ -157,7 +154,32 @@ final class Diagnose {
         for (ProcessTelemetry.Metric m : first.metrics()) {
             out.printf("  %-22s %s%n", m.name(), m.isAvailable() ? "from " + m.source() : "unavailable: " + m.source());
         }
-        out.printf("  %-22s %s%n", "outstanding ops", self ? "from this JVM's dispatchers (JMX)" : "unavailable: another process");
+        DispatcherMBeans mbeans = null;
+        if (self) {
+            mbeans = DispatcherMBeans.local();
+        } else {
+            try {
+                mbeans = DispatcherMBeans.attach(pid);
+            } catch (IOException e) {
+                out.printf("  %-22s %s%n", "outstanding ops", "unavailable: " + e.getMessage());
+            }
+        }
+        try {
+            if (mbeans != null) {
+                int n = mbeans.dispatchers();
+                out.printf("  %-22s from %s: %s%n", "outstanding ops", mbeans.source(),
+                        n < 0 ? "unreadable now" : n + " dispatcher(s) now");
+            }
+            table(pid, intervalMillis, samples, workload, mbeans, out);
+        } finally {
+            if (mbeans != null) {
+                mbeans.close();
+            }
+        }
+    }
+
+    private static void table(long pid, long intervalMillis, int samples, Workload workload, DispatcherMBeans mbeans,
+                              PrintStream out) throws InterruptedException {
         out.println();
         String header = String.format("%8s %9s %8s %11s %8s %10s %10s %12s %11s %8s  %s", "time s", "handles", "/s",
                 "resident MiB", "/s", "paged KiB", "nonpg KiB", "sys nonpg MiB", "outstanding", "/s", "flags");
@@ -177,7 +199,7 @@ final class Diagnose {
             ProcessTelemetry t = ProcessTelemetry.sample(pid);
             OptionalLong[] v = {t.handles().value(), t.residentBytes().value(), t.pagedPoolQuota().value(),
                     t.nonPagedPoolQuota().value(), t.systemNonPagedPool().value(),
-                    self ? outstandingInThisJvm() : OptionalLong.empty()};
+                    mbeans != null ? mbeans.outstanding() : OptionalLong.empty()};
             double seconds = (now - previousNanos) / 1e9;
             List<String> flags = new ArrayList<>();
             for (int m = 0; m < v.length; m++) {
@@ -220,21 +242,6 @@ final class Diagnose {
         }
         double perSecond = (v.getAsLong() - previous[index].getAsLong()) / seconds / unit;
         return String.format("%+.1f", perSecond);
-    }
-
-    /** Operations and tasks outstanding in every dispatcher of this JVM, through their MBeans. */
-    static OptionalLong outstandingInThisJvm() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            Set<ObjectName> names = server.queryNames(new ObjectName("org.iocp4j:type=IoDispatcher,*"), null);
-            long sum = 0;
-            for (ObjectName n : names) {
-                sum += (Long) server.getAttribute(n, "OutstandingOperations") + (Long) server.getAttribute(n, "OutstandingTasks");
-            }
-            return OptionalLong.of(sum);
-        } catch (JMException e) {
-            return OptionalLong.empty();
-        }
     }
 
     /** Something misbehaving in this process, for the table to show. */
