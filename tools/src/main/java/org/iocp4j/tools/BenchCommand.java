@@ -265,7 +265,7 @@ final class BenchCommand {
         if (o.report() != null) {
             new BenchReport(results).write(o.report());
             out.println();
-            out.println("report written to " + o.report());
+            out.println("report written to " + CliArgs.shown(o.report()));
         }
         out.flush();
         return results;
