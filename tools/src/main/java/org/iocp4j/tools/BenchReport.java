@@ -143,6 +143,7 @@ final class BenchReport {
         h.append("<p>Machine: ").append(Xml.escape(results.machine.toString()))
                 .append(results.machine.load().isEmpty() ? "" : "; " + Xml.escape(results.machine.load())).append(".</p>\n");
         h.append("<p>").append(Xml.escape(capitalized(results.settings))).append(".</p>\n");
+        h.append("<p>").append(Xml.escape(capitalized(results.latencyNote))).append(".</p>\n");
         h.append("<p>").append(Xml.escape(results.backendNote())).append("</p>\n");
         summary(h);
         for (List<Case> family : families().values()) {

@@ -182,11 +182,14 @@ final class BenchResults {
     final Results.Machine machine;
     /** How each case was run, in words: warm-up, measured time. */
     final String settings;
+    /** Which latency figures are corrected for coordinated omission, and how (or why none is). */
+    final String latencyNote;
     final List<Case> cases;
 
-    BenchResults(Results.Machine machine, String settings, List<Case> cases) {
+    BenchResults(Results.Machine machine, String settings, String latencyNote, List<Case> cases) {
         this.machine = machine;
         this.settings = settings;
+        this.latencyNote = latencyNote;
         this.cases = List.copyOf(cases);
     }
 

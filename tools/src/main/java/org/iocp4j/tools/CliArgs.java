@@ -156,6 +156,14 @@ final class CliArgs {
         return file;
     }
 
+    /**
+     * How a written file is named to the user: absolute, so it opens from wherever they are, whatever
+     * relative name they gave and whichever wrapper started the JVM.
+     */
+    static String shown(Path file) {
+        return file.toAbsolutePath().normalize().toString();
+    }
+
     private static Path path(String name, String value) throws UsageException {
         if (value.isBlank()) {
             throw new UsageException(name + " needs a file name");

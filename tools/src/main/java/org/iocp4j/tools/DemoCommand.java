@@ -186,7 +186,7 @@ final class DemoCommand {
         if (o.report() != null) {
             new Report(results).write(o.report());
             out.println();
-            out.println("report written to " + o.report());
+            out.println("report written to " + CliArgs.shown(o.report()));
         }
         out.flush();
     }

@@ -71,6 +71,28 @@ class MainTest {
         ReportTest.assertChartHasEveryRequest(svg, WAYS, 3);
     }
 
+    /**
+     * A relative report name is relative to where the command runs (the JVM's working directory), and the
+     * message names the file absolutely, so it opens from there: it used to repeat the relative name, which
+     * the wrapper's {@code cd} into the repository made wrong. JarIT runs the same from a temporary folder.
+     */
+    @Test
+    void aRelativeReportLandsInTheWorkingDirectoryAndTheMessageSaysWhere() throws IOException {
+        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Files.createDirectories(cwd.resolve("target"));
+        String relative = "target/../target/MainTest-relative-report.svg";
+        Path expected = cwd.resolve("target").resolve("MainTest-relative-report.svg");
+        Files.deleteIfExists(expected);
+        try {
+            assertEquals(0, run("demo", "--requests", "2", "--work-ms", "5", "--report", relative, "--no-progress"), err());
+            assertTrue(Files.isRegularFile(expected), expected + " was not written");
+            assertTrue(out().contains("report written to " + expected + System.lineSeparator())
+                    || out().contains("report written to " + expected + "\n"), out());
+        } finally {
+            Files.deleteIfExists(expected);
+        }
+    }
+
     @Test
     void theWalkthroughShowsEveryOutcome() {
         assertEquals(0, run("demo", "--walkthrough"), err());

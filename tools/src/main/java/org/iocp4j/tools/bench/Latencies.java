@@ -1,80 +1,159 @@
 package org.iocp4j.tools.bench;
 
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
- * Operation times in nanoseconds, recorded from any thread without a lock or an allocation: one slot claimed
- * per sample with an atomic increment, in a ring that keeps the last {@code capacity} samples.
- * Percentiles are computed afterwards, on a sorted copy, once recording has stopped.
+ * Operation times in nanoseconds, recorded from any thread without a lock or an allocation into an
+ * HdrHistogram of fixed size: every sample counts, however many, to 3 significant digits, from 1 ns to an
+ * hour (a longer one is recorded as an hour). Percentiles are read afterwards, from a copy, once
+ * recording has stopped.
  *
- * <p>Every technology in a comparison records through the same object the same way, so its cost (one atomic
- * increment and one store per operation) is the same for each.
+ * <p>Where a workload issues operations at an intended rate, {@link #withExpectedInterval} corrects for
+ * coordinated omission: a sample longer than the interval also records the samples of the operations that
+ * the schedule would have started meanwhile and that waited behind it (HdrHistogram's
+ * {@code recordValueWithExpectedInterval}). A closed loop, which starts each operation when the last one
+ * completes, has no such rate; its figures are left as measured, and {@link #correction()} says which.
+ *
+ * <p>Every technology in a comparison records through the same object the same way, so its cost (a few
+ * atomic increments per operation) is the same for each.
  */
 public final class Latencies {
 
-    private final long[] samples;
-    private final int mask;
-    private final AtomicLong recorded = new AtomicLong();
+    /** The longest time recorded as itself; longer ones are recorded as this. */
+    public static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final int SIGNIFICANT_DIGITS = 3;
 
-    /** @param capacity the samples kept: rounded up to a power of two, at least 1024 */
-    public Latencies(int capacity) {
-        int size = Integer.highestOneBit(Math.max(1024, capacity - 1)) << 1;
-        this.samples = new long[size];
-        this.mask = size - 1;
+    private final AtomicHistogram histogram = new AtomicHistogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+    private final long expectedIntervalNanos;
+
+    /** Records each time as measured: for closed loops, with no intended rate. */
+    public Latencies() {
+        this(0);
     }
 
-    /** Records one operation's time. */
+    private Latencies(long expectedIntervalNanos) {
+        this.expectedIntervalNanos = expectedIntervalNanos;
+    }
+
+    /**
+     * Latencies of a workload that starts an operation every {@code nanos} (per issuer), corrected for
+     * coordinated omission at that interval.
+     *
+     * @param nanos the intended interval between operations, positive
+     * @return an empty recorder that corrects each sample
+     * @throws IllegalArgumentException if {@code nanos} is not positive
+     */
+    public static Latencies withExpectedInterval(long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("an expected interval must be positive, not " + nanos);
+        }
+        return new Latencies(nanos);
+    }
+
+    /**
+     * Records one operation's time.
+     *
+     * @param nanos the operation's time in nanoseconds; below 0 counts as 0, above {@link #HIGHEST_NANOS}
+     *              as that
+     */
     public void record(long nanos) {
-        samples[(int) (recorded.getAndIncrement() & mask)] = nanos;
+        long value = Math.min(Math.max(nanos, 0), HIGHEST_NANOS);
+        if (expectedIntervalNanos > 0) {
+            histogram.recordValueWithExpectedInterval(value, expectedIntervalNanos);
+        } else {
+            histogram.recordValue(value);
+        }
     }
 
     /** Forgets every sample (between warm-up and measurement). Not to be called while recording. */
     public void reset() {
-        recorded.set(0);
+        histogram.reset();
     }
 
-    /** Samples recorded since the last reset, including those the ring has overwritten. */
+    /**
+     * Samples in the histogram since the last reset: one per operation recorded, plus, when corrected, those
+     * the correction added.
+     *
+     * @return the total count
+     */
     public long count() {
-        return recorded.get();
+        return histogram.getTotalCount();
     }
 
-    /** The samples kept, sorted; call after recording has stopped. */
-    public Snapshot snapshot() {
-        int kept = (int) Math.min(recorded.get(), samples.length);
-        long[] sorted = Arrays.copyOf(samples, kept);
-        Arrays.sort(sorted);
-        return new Snapshot(sorted);
-    }
-
-    /** Sorted samples and their percentiles. */
-    public static final class Snapshot {
-        private final long[] sorted;
-
-        Snapshot(long[] sorted) {
-            this.sorted = sorted;
+    /**
+     * Whether and how the figures are corrected for coordinated omission, in words for a report.
+     *
+     * @return for example "not corrected for coordinated omission"
+     */
+    public String correction() {
+        if (expectedIntervalNanos == 0) {
+            return "not corrected for coordinated omission";
         }
+        return String.format(Locale.ROOT, "corrected for coordinated omission at an intended interval of %,.1f \u00B5s"
+                + " (a longer operation also counts the operations that would have waited behind it)",
+                expectedIntervalNanos / 1e3);
+    }
 
-        /** How many samples the percentiles come from. */
-        public int size() {
-            return sorted.length;
+    /**
+     * A copy of the samples so far, to read percentiles from; call after recording has stopped.
+     *
+     * @return the snapshot
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(histogram.copy(), expectedIntervalNanos > 0);
+    }
+
+    /** The samples of one run and their percentiles. */
+    public static final class Snapshot {
+        private final Histogram histogram;
+        private final boolean corrected;
+
+        Snapshot(Histogram histogram, boolean corrected) {
+            this.histogram = histogram;
+            this.corrected = corrected;
         }
 
         /**
-         * The nearest-rank percentile in microseconds: the smallest sample with at least {@code p} percent of
-         * the samples at or below it; NaN when there are none.
+         * How many samples the percentiles come from.
+         *
+         * @return the samples, those added by a correction included
          */
-        public double percentileMicros(double p) {
-            if (sorted.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-            return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] / 1e3;
+        public long size() {
+            return histogram.getTotalCount();
         }
 
-        /** The largest sample in microseconds; NaN when there are none. */
+        /**
+         * Whether these samples were corrected for coordinated omission.
+         *
+         * @return true if recorded with an expected interval
+         */
+        public boolean corrected() {
+            return corrected;
+        }
+
+        /**
+         * A percentile in microseconds, to 3 significant digits: the value at or below which {@code p} percent
+         * of the samples fall (HdrHistogram reports the highest value equivalent to it at that precision);
+         * NaN when there are none.
+         *
+         * @param p the percentile, 0 to 100
+         * @return the percentile in microseconds
+         */
+        public double percentileMicros(double p) {
+            return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p) / 1e3;
+        }
+
+        /**
+         * The largest sample in microseconds, to 3 significant digits; NaN when there are none.
+         *
+         * @return the maximum in microseconds
+         */
         public double maxMicros() {
-            return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e3;
+            return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMaxValue() / 1e3;
         }
     }
 }
