@@ -184,6 +184,9 @@ public final class Errors {
             if (m.contains("Address already in use")) {
                 return Win32Errors.WSAEADDRINUSE;
             }
+            if (m.contains("Cannot assign requested address")) { // EADDRNOTAVAIL: not this machine's address
+                return Win32Errors.WSAEADDRNOTAVAIL;
+            }
             if (m.contains("not connected")) {
                 return Win32Errors.WSAENOTCONN;
             }
