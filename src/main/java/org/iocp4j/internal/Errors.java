@@ -98,6 +98,20 @@ public final class Errors {
     }
 
     /**
+     * A directory given where a file is wanted: 5, {@code ERROR_ACCESS_DENIED}, what {@code CreateFileW} answers
+     * for a directory opened without {@code FILE_FLAG_BACKUP_SEMANTICS}, with a message that says why (the code
+     * alone reads as a permission problem).
+     *
+     * @param operation the call that refused it, for example {@code "CreateFileW"}
+     * @param path      the directory
+     * @return the exception: an {@link AccessDeniedException} keeping the code
+     */
+    public static AccessDenied directoryNotFile(String operation, String path) {
+        return new AccessDenied(path, Win32Errors.failure(operation, Win32Errors.ERROR_ACCESS_DENIED)
+                + "; it is a directory, and only a file can be opened here", Win32Errors.ERROR_ACCESS_DENIED);
+    }
+
+    /**
      * The exception for a failed call on a completion port or another kernel object.
      *
      * @param operation what failed, for example {@code "CreateIoCompletionPort"}
@@ -183,6 +197,9 @@ public final class Errors {
             }
             if (m.contains("Address already in use")) {
                 return Win32Errors.WSAEADDRINUSE;
+            }
+            if (m.contains("Cannot assign requested address")) { // EADDRNOTAVAIL: not this machine's address
+                return Win32Errors.WSAEADDRNOTAVAIL;
             }
             if (m.contains("not connected")) {
                 return Win32Errors.WSAENOTCONN;

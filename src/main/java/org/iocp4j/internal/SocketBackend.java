@@ -24,7 +24,7 @@ public interface SocketBackend {
     /** A new overlapped TCP socket of {@link Win32Socket#AF_INET} or {@link Win32Socket#AF_INET6}: its handle, or -error. */
     long socket(int family);
 
-    /** Binds (port 0: any free port): 0 or -error (10048 in use). */
+    /** Binds (port 0: any free port): 0 or -error (10048 in use, 10049 not this machine's address). */
     int bind(long socket, InetSocketAddress local);
 
     /** Listens: 0 or -error. */

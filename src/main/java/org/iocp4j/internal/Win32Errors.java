@@ -110,6 +110,7 @@ public final class Win32Errors {
             case WSAENOPROTOOPT: return "An unknown, invalid, or unsupported option or level was specified in a getsockopt or setsockopt call.";
             case WSAEAFNOSUPPORT: return "An address incompatible with the requested protocol was used.";
             case WSAEADDRINUSE: return "Only one usage of each socket address is normally permitted.";
+            case WSAEADDRNOTAVAIL: return "The requested address is not valid in its context.";
             case WSAENETUNREACH: return "A socket operation was attempted to an unreachable network.";
             case WSAECONNABORTED: return "An established connection was aborted by the software in your host machine.";
             case WSAECONNRESET: return "An existing connection was forcibly closed by the remote host.";

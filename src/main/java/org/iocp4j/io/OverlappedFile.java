@@ -3,6 +3,7 @@ package org.iocp4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,7 +74,8 @@ public final class OverlappedFile extends HandleChannel {
      * @throws UnsupportedOperationException for {@code APPEND} (positions are explicit here) or an unknown option
      * @throws java.nio.file.NoSuchFileException     2 or 3 ({@link Win32Exceptions.NoSuchFile})
      * @throws java.nio.file.FileAlreadyExistsException 80 with {@code CREATE_NEW}
-     * @throws java.nio.file.AccessDeniedException  5
+     * @throws java.nio.file.AccessDeniedException  5, also for a directory (as {@code CreateFileW} refuses one
+     *                                              on both backends; the message then says it is a directory)
      * @throws IOException                          other failures, with their Win32 code (32, a sharing
      *                                              violation, is an {@code IocpException})
      */
@@ -151,7 +153,11 @@ public final class OverlappedFile extends HandleChannel {
                 || disposition == Win32File.OPEN_ALWAYS;
         long handle = files.open(name, access, share, disposition, flags, sparse && creates);
         if (handle < 0) {
-            throw Errors.ioException("CreateFileW", (int) -handle, false, name);
+            int error = (int) -handle;
+            if (error == Win32Errors.ERROR_ACCESS_DENIED && Files.isDirectory(path)) {
+                throw Errors.directoryNotFile("CreateFileW", name);
+            }
+            throw Errors.ioException("CreateFileW", error, false, name);
         }
         OverlappedFile file;
         try {

@@ -1,6 +1,7 @@
 package org.iocp4j.io;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
@@ -93,7 +94,11 @@ public final class OverlappedServerSocket extends HandleChannel {
      * @param dispatcher the dispatcher whose threads run the completions
      * @param local      the address to listen on (port 0: any free port; see {@link #localAddress()})
      * @return the listening socket
-     * @throws IOException on failure, with its code (10048 address in use: a {@link Win32Exceptions.Bind})
+     * @throws BindException              the address is refused at bind: 10048 {@code WSAEADDRINUSE} (in use)
+     *                                    or 10049 {@code WSAEADDRNOTAVAIL} (not this machine's), as a
+     *                                    {@link Win32Exceptions.Bind} that keeps the code and its message
+     * @throws UnresolvedAddressException if {@code local} is unresolved
+     * @throws IOException                other failures, with their code
      */
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local) throws IOException {
         return open(dispatcher, local, DEFAULT_BACKLOG, DEFAULT_PENDING_ACCEPTS);
@@ -107,7 +112,11 @@ public final class OverlappedServerSocket extends HandleChannel {
      * @param backlog        the listen backlog
      * @param pendingAccepts how many {@code AcceptEx} calls to keep posted, 1 or more
      * @return the listening socket
-     * @throws IOException on failure, with its code
+     * @throws BindException              the address is refused at bind (10048, 10049): see
+     *                                    {@link #open(IoDispatcher, InetSocketAddress)}
+     * @throws UnresolvedAddressException if {@code local} is unresolved
+     * @throws IllegalArgumentException   if {@code backlog} or {@code pendingAccepts} is below 1
+     * @throws IOException                other failures, with their code
      */
     public static OverlappedServerSocket open(IoDispatcher dispatcher, InetSocketAddress local, int backlog,
                                               int pendingAccepts) throws IOException {

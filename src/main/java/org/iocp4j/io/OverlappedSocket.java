@@ -67,7 +67,8 @@ public final class OverlappedSocket extends HandleChannel {
      * @return the connected socket; fails with {@link Win32Exceptions.Connect} when refused (1225 / 10061) or
      *         timed out (121 / 10060), {@link Win32Exceptions.NoRouteToHost} when unreachable (1231, 1232, ...)
      * @throws UnresolvedAddressException if {@code remote} is unresolved
-     * @throws IOException                if the socket cannot even be made (its Win32 code kept)
+     * @throws IOException                if the socket cannot even be made or bound (its Win32 code kept; a
+     *                                    refused bind, 10048, is a {@link Win32Exceptions.Bind})
      */
     public static IoFuture<OverlappedSocket> connect(IoDispatcher dispatcher, InetSocketAddress remote) throws IOException {
         IoFuture<OverlappedSocket> f = new IoFuture<>();

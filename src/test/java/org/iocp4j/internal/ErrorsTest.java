@@ -3,6 +3,7 @@ package org.iocp4j.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -47,6 +48,17 @@ class ErrorsTest {
     @ValueSource(ints = {10048, 10049}) // WSAEADDRINUSE, WSAEADDRNOTAVAIL
     void addressesInUseOrNotAvailableAreBindExceptions(int code) {
         assertInstanceOf(BindException.class, mapped(code));
+        IOException e = Errors.ioException("bind", code, false, null);
+        assertInstanceOf(Win32Exceptions.Bind.class, e);
+        assertTrue(e.getMessage().matches("bind failed: error " + code + " \\(.+\\)"),
+                "the message keeps the call, the code and its text: " + e.getMessage());
+    }
+
+    /** What NIO's bind throws on Linux (EADDRINUSE, EADDRNOTAVAIL) becomes Winsock's code for the same refusal. */
+    @Test
+    void thePortableBackendsBindExceptionsBecomeTheirWinsockCodes() {
+        assertEquals(10048, Errors.codeOf(new BindException("Address already in use")));
+        assertEquals(10049, Errors.codeOf(new BindException("Cannot assign requested address")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -162,6 +162,17 @@ public abstract class SocketBackendContract extends OverlappedContract {
         assertEquals(-Win32Errors.WSAEADDRINUSE, sockets().bind(second, localOf(first)));
     }
 
+    /**
+     * An address this machine does not have (TEST-NET-1, RFC 5737) is refused in bind too, with port 0 as with
+     * a port named: Winsock checks the address there, not at listen or connect.
+     */
+    @Test
+    void aBindToAnAddressNotThisMachinesFailsWith10049() throws Exception {
+        InetAddress elsewhere = InetAddress.getByName("192.0.2.1");
+        assertEquals(-Win32Errors.WSAEADDRNOTAVAIL, sockets().bind(socket(), new InetSocketAddress(elsewhere, 0)));
+        assertEquals(-Win32Errors.WSAEADDRNOTAVAIL, sockets().bind(socket(), new InetSocketAddress(elsewhere, 40007)));
+    }
+
     @Test
     void aConnectOfAnUnboundSocketFailsAtOnceWith10022() throws Exception {
         long l = listener();

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -212,11 +214,16 @@ class OverlappedMisuseTest extends ChannelTestBase {
 
     @Test
     void openingADirectoryIsRefusedAtOpenWithAccessDenied(@TempDir Path dir) throws Exception {
-        for (StandardOpenOption mode : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}) {
+        List<Set<StandardOpenOption>> modes = List.of(Set.of(StandardOpenOption.READ), Set.of(StandardOpenOption.WRITE),
+                Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE));
+        for (Set<StandardOpenOption> mode : modes) {
             IOException e = assertThrows(IOException.class, () -> track(OverlappedFile.open(dispatcher, dir, mode)),
                     "CreateFileW refuses a directory without FILE_FLAG_BACKUP_SEMANTICS");
             assertInstanceOf(AccessDeniedException.class, e, mode.toString());
             assertEquals(Win32Errors.ERROR_ACCESS_DENIED, assertInstanceOf(Win32Error.class, e).errorCode());
+            assertTrue(e.getMessage().contains("error 5") && e.getMessage().contains("it is a directory"),
+                    "the code, and why: " + e.getMessage());
+            assertEquals(dir.toAbsolutePath().toString(), ((AccessDeniedException) e).getFile());
         }
     }
 }

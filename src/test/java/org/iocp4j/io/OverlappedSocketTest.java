@@ -366,6 +366,16 @@ class OverlappedSocketTest extends ChannelTestBase {
         IOException e = assertThrows(IOException.class, () -> track(OverlappedServerSocket.open(dispatcher, server.localAddress())));
         assertInstanceOf(BindException.class, e);
         assertEquals(10048, codeOf(e), "WSAEADDRINUSE");
+        assertTrue(e.getMessage().startsWith("bind failed: error 10048 ("), "the call, the code, its text: " + e.getMessage());
+    }
+
+    @Test
+    void listeningOnAnAddressNotThisMachinesIsABindExceptionWithItsCode() throws Exception {
+        InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0); // TEST-NET-1, RFC 5737
+        IOException e = assertThrows(IOException.class, () -> track(OverlappedServerSocket.open(dispatcher, elsewhere)));
+        assertInstanceOf(BindException.class, e);
+        assertEquals(10049, codeOf(e), "WSAEADDRNOTAVAIL");
+        assertTrue(e.getMessage().startsWith("bind failed: error 10049 ("), "the call, the code, its text: " + e.getMessage());
     }
 
     @Test

@@ -197,12 +197,14 @@ public final class PortableSockets implements SocketBackend {
             if (s.bindAddress != null || s.channel != null || s.server != null || s.closed) {
                 return -WSAEINVAL;
             }
-            if (local.getPort() != 0) {
-                try {
+            try {
+                if (local.getPort() != 0) {
                     s.reserved = reserve(s, local);
-                } catch (IOException | RuntimeException e) {
-                    return -Errors.codeOf(e);
+                } else if (!local.getAddress().isAnyLocalAddress()) {
+                    reserve(s, local).close(); // only to ask: an address this machine lacks is 10049 here, as in Winsock
                 }
+            } catch (IOException | RuntimeException e) {
+                return -Errors.codeOf(e);
             }
             s.bindAddress = local;
             return 0;
