@@ -11,9 +11,6 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
-import com.sun.tools.attach.AttachNotSupportedException;
-import com.sun.tools.attach.VirtualMachine;
-
 /**
  * The iocp4j dispatchers of one JVM, read through their MBeans: this JVM's own, or another's through the
  * attach API, which starts that JVM's local JMX agent (the one {@code jconsole} uses) and connects to it.
@@ -49,22 +46,7 @@ final class DispatcherMBeans implements AutoCloseable {
     static DispatcherMBeans attach(long pid) throws IOException {
         String url;
         try {
-            // Only a JVM the attach API lists: on Linux, attaching to anything else sends it SIGQUIT, which
-            // kills a process that does not handle it (and dumps its core).
-            String id = Long.toString(pid);
-            if (VirtualMachine.list().stream().noneMatch(d -> d.id().equals(id))) {
-                throw new IOException("process " + pid + " is not a JVM the attach API can see (not Java, another"
-                        + " user's, or started with -XX:-UsePerfData)");
-            }
-            VirtualMachine vm = VirtualMachine.attach(id);
-            try {
-                url = vm.startLocalManagementAgent();
-            } finally {
-                vm.detach();
-            }
-        } catch (AttachNotSupportedException e) {
-            throw new IOException("cannot attach to process " + pid + " (not a JVM, another user's, or attach"
-                    + " disabled there): " + e.getMessage(), e);
+            url = JvmAttach.localManagementAgent(pid);
         } catch (LinkageError e) {
             throw new IOException("this Java has no jdk.attach module (a JRE?): run diagnose with a JDK", e);
         }
