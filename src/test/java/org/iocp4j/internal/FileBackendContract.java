@@ -65,17 +65,6 @@ public abstract class FileBackendContract extends OverlappedContract {
         return open(p, READ_WRITE, Win32File.OPEN_EXISTING);
     }
 
-    private static ByteBuffer direct(String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocateDirect(b.length).put(b).flip();
-    }
-
-    private static String text(ByteBuffer b, int bytes) {
-        byte[] out = new byte[bytes];
-        b.duplicate().get(out);
-        return new String(out, StandardCharsets.US_ASCII);
-    }
-
     /** A write that must start: its packet. */
     private Packet write(long h, String s, long position) throws Exception {
         long o = op(position);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -200,5 +202,18 @@ public abstract class OverlappedContract {
             record(c);
         }
         return count(overlapped) > 0;
+    }
+
+    /** {@code s} in ASCII, in a direct buffer ready to send or write. */
+    protected static ByteBuffer direct(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    /** The first {@code bytes} of {@code b} from its position, as ASCII text. */
+    protected static String text(ByteBuffer b, int bytes) {
+        byte[] out = new byte[bytes];
+        b.duplicate().get(out);
+        return new String(out, StandardCharsets.US_ASCII);
     }
 }

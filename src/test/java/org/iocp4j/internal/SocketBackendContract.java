@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -121,17 +120,6 @@ public abstract class SocketBackendContract extends OverlappedContract {
         long o = op();
         assertStarted(sockets().send(socket, buffers, 0, buffers.length, o), "send");
         return o;
-    }
-
-    protected static ByteBuffer direct(String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocateDirect(b.length).put(b).flip();
-    }
-
-    protected static String text(ByteBuffer b, int bytes) {
-        byte[] out = new byte[bytes];
-        b.duplicate().get(out);
-        return new String(out, StandardCharsets.US_ASCII);
     }
 
     // ---- socket, bind, listen ----

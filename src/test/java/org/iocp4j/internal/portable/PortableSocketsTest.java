@@ -3,28 +3,22 @@ package org.iocp4j.internal.portable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.Completion;
+import org.iocp4j.Backend;
+import org.iocp4j.CompletionPort;
+import org.iocp4j.internal.OverlappedContract;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32Socket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,152 +26,45 @@ import org.junit.jupiter.api.Timeout;
  * {@link PortableSockets} through its {@link SocketBackend} interface and a {@link PortableCompletionPort}:
  * the packets themselves, which {@code org.iocp4j.io} hides (it frees each OVERLAPPED on its first packet,
  * so a second packet, or a packet that never comes, shows up there only as a hang or a stray callback).
+ * What only the portable backend promises lives here (every call pends: no operation completes at once;
+ * the selector thread; queued accepts); what both backends promise is {@code SocketBackendContract}.
  *
- * <p>The OVERLAPPED addresses are made-up numbers: the portable backend only carries them to the port, so
- * no native memory (and no {@code NativeOverlapped} for the leak guard) is involved. After each test every
- * socket is closed and the port drained, and each operation must have posted exactly one packet (or none,
- * for a call that failed at once).
+ * <p>The fixture is the contract suites' ({@link OverlappedContract}): after each test every socket is
+ * closed and the port drained, and each operation must have posted exactly one packet (or none, for a call
+ * that failed at once).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class PortableSocketsTest {
+class PortableSocketsTest extends OverlappedContract {
 
-    /** Bounds the waits for packets that should come, only so that a bug fails the test instead of hanging it. */
-    private static final long WATCHDOG_SECONDS = 30;
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    private static final int ABORTED = Win32Errors.ERROR_OPERATION_ABORTED;
-    private static final int PENDING = -Win32Errors.ERROR_IO_PENDING;
 
     private final SocketBackend sockets = PortableSockets.INSTANCE;
-    private PortableCompletionPort port;
     private final List<Long> handles = new ArrayList<>();
-    /** Operations that must post exactly one packet, and calls that failed at once and must post none. */
-    private final Set<Long> expectOne = new LinkedHashSet<>();
-    private final Set<Long> expectNone = new LinkedHashSet<>();
-    /** Every packet taken from the port so far, by OVERLAPPED address. */
-    private final Map<Long, List<Packet>> packets = new HashMap<>();
-    private long nextOverlapped = 0x10_0000;
 
-    /** One packet, copied out of the port. */
-    static final class Packet {
-        private final long key;
-        private final int bytes;
-        private final int error;
-
-        Packet(long key, int bytes, int error) {
-            this.key = key;
-            this.bytes = bytes;
-            this.error = error;
-        }
-
-        long key() {
-            return key;
-        }
-
-        int bytes() {
-            return bytes;
-        }
-
-        int error() {
-            return error;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            if (!(other instanceof Packet)) {
-                return false;
-            }
-            Packet o = (Packet) other;
-            return key == o.key
-                && bytes == o.bytes
-                && error == o.error;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(key, bytes, error);
-        }
-
-        @Override
-        public String toString() {
-            return "Packet[key=" + key + ", bytes=" + bytes + ", error=" + error + "]";
-        }
+    @Override
+    protected CompletionPort openPort() {
+        return new PortableCompletionPort(1);
     }
 
-    @BeforeEach
-    void open() {
-        port = new PortableCompletionPort(1);
+    @Override
+    protected Backend backend() {
+        return Backend.PORTABLE;
     }
 
+    /**
+     * Closes every socket before the fixture drains the port: close() completes what was pending under the
+     * socket's monitor before it returns, so every packet is in the port then.
+     */
     @AfterEach
-    void closeAndCount() throws Exception {
-        try {
-            for (long h : handles) {
-                sockets.close(h); // -6 for those a test closed itself
-            }
-            // close() completes what was pending under the socket's monitor before it returns, and nothing
-            // completes a closed socket's operations later: every packet is in the port now.
-            Completion c = new Completion();
-            while (port.poll(c, 0, TimeUnit.SECONDS)) {
-                record(c);
-            }
-            for (long o : expectOne) {
-                assertEquals(1, count(o), "packets for operation 0x" + Long.toHexString(o));
-            }
-            for (long o : expectNone) {
-                assertEquals(0, count(o), "packets for the call 0x" + Long.toHexString(o) + " that failed at once");
-            }
-            for (long o : packets.keySet()) {
-                assertTrue(expectOne.contains(o) || expectNone.contains(o), "a packet for no operation: 0x" + Long.toHexString(o));
-            }
-        } finally {
-            port.close();
+    void closeTheSockets() {
+        for (long h : handles) {
+            sockets.close(h); // -6 for those a test closed itself
         }
-    }
-
-    private int count(long overlapped) {
-        List<Packet> l = packets.get(overlapped);
-        return l == null ? 0 : l.size();
-    }
-
-    private void record(Completion c) {
-        packets.computeIfAbsent(c.overlappedAddress(), k -> new ArrayList<>())
-                .add(new Packet(c.key(), c.bytesTransferred(), c.errorCode()));
-    }
-
-    /** A fresh OVERLAPPED address for an operation that must post exactly one packet. */
-    private long op() {
-        long o = nextOverlapped;
-        nextOverlapped += 0x40;
-        expectOne.add(o);
-        return o;
-    }
-
-    /** For a call expected to fail at once: no packet may come for it. */
-    private void failedAtOnce(long overlapped) {
-        expectOne.remove(overlapped);
-        expectNone.add(overlapped);
-    }
-
-    /** The packet of {@code overlapped}, waiting for it if need be (and keeping the others that come meanwhile). */
-    private Packet await(long overlapped) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
-        Completion c = new Completion();
-        while (count(overlapped) == 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !port.poll(c, left, TimeUnit.NANOSECONDS)) {
-                fail("no packet for 0x" + Long.toHexString(overlapped) + " within " + WATCHDOG_SECONDS + " s");
-            }
-            record(c);
-        }
-        return packets.get(overlapped).get(0);
     }
 
     private Packet awaitSuccess(long overlapped) throws Exception {
         Packet p = await(overlapped);
-        assertEquals(0, p.error(), "error code of 0x" + Long.toHexString(overlapped));
+        assertEquals(0, p.error, "error code of 0x" + Long.toHexString(overlapped));
         return p;
     }
 
@@ -216,7 +103,7 @@ class PortableSocketsTest {
         long o = op();
         assertEquals(PENDING, sockets.connect(client, addressOf(listener), o));
         Packet p = awaitSuccess(o);
-        assertEquals(client, p.key());
+        assertEquals(client, p.key);
         assertEquals(0, sockets.finishConnect(client));
         return client;
     }
@@ -228,7 +115,7 @@ class PortableSocketsTest {
         long o = op();
         assertEquals(PENDING, sockets.accept(l, accepted, 0, o));
         long client = connect(l);
-        assertEquals(l, awaitSuccess(o).key(), "an accept's packet goes to the listener's port and key");
+        assertEquals(l, awaitSuccess(o).key, "an accept's packet goes to the listener's port and key");
         int[] error = new int[1];
         assertNotNull(sockets.finishAccept(l, accepted, 0, error), "finishAccept: " + error[0]);
         return new long[] {client, accepted};
@@ -244,17 +131,6 @@ class PortableSocketsTest {
         long o = op();
         assertEquals(PENDING, sockets.send(socket, buffers, 0, buffers.length, o));
         return o;
-    }
-
-    private static ByteBuffer direct(String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocateDirect(b.length).put(b).flip();
-    }
-
-    private static String text(ByteBuffer b, int bytes) {
-        byte[] out = new byte[bytes];
-        b.duplicate().get(out);
-        return new String(out, StandardCharsets.US_ASCII);
     }
 
     // ---- one packet per operation, cancel, close ----
@@ -306,8 +182,8 @@ class PortableSocketsTest {
         long r3 = recv(peer, ByteBuffer.allocateDirect(8));
         long z = recv(peer); // a zero-byte read
         assertEquals(0, sockets.cancel(peer, 0));
-        assertEquals(ABORTED, await(r3).error());
-        assertEquals(ABORTED, await(z).error());
+        assertEquals(ABORTED, await(r3).error);
+        assertEquals(ABORTED, await(z).error);
         assertEquals(-Win32Errors.ERROR_NOT_FOUND, sockets.cancel(peer, 0));
     }
 
@@ -333,7 +209,7 @@ class PortableSocketsTest {
             assertEquals(new Packet(l, 0, ABORTED), await(o));
         }
         long late = op();
-        failedAtOnce(late);
+        noPacketFor(late);
         assertEquals(-Win32Errors.ERROR_INVALID_HANDLE,
                 sockets.recv(peer, new ByteBuffer[] {ByteBuffer.allocateDirect(1)}, 0, 1, late));
         assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, sockets.close(peer), "closed once");
@@ -406,12 +282,12 @@ class PortableSocketsTest {
 
         long client1 = connect(l);
         Packet failed = await(a1);
-        assertEquals(l, failed.key());
-        assertTrue(failed.error() != 0, "an error code: " + failed);
+        assertEquals(l, failed.key);
+        assertTrue(failed.error != 0, "an error code: " + failed);
         // The connection it took was closed, not leaked: its client reads end of stream (or a reset).
         Packet end = await(recv(client1, ByteBuffer.allocateDirect(4)));
-        assertEquals(0, end.bytes());
-        assertTrue(end.error() == 0 || end.error() == Win32Errors.WSAECONNRESET, "end of stream or reset: " + end);
+        assertEquals(0, end.bytes);
+        assertTrue(end.error == 0 || end.error == Win32Errors.WSAECONNRESET, "end of stream or reset: " + end);
 
         long client2 = connect(l);
         awaitSuccess(a2);
@@ -496,10 +372,10 @@ class PortableSocketsTest {
         long s = send(client, ByteBuffer.allocateDirect(BIG));
         assertEquals(0, sockets.cancel(client, s), "the send is still pending");
         Packet p = await(s);
-        assertEquals(ABORTED, p.error());
-        assertTrue(p.bytes() > 0 && p.bytes() < BIG, "some bytes went, not all: " + p);
+        assertEquals(ABORTED, p.error);
+        assertTrue(p.bytes > 0 && p.bytes < BIG, "some bytes went, not all: " + p);
         assertEquals(0, sockets.close(client)); // end of stream after what went
-        assertEquals(p.bytes(), readToEnd(peer));
+        assertEquals(p.bytes, readToEnd(peer));
     }
 
     /** The same when a close aborts the send. */
@@ -511,9 +387,9 @@ class PortableSocketsTest {
         long s = send(client, ByteBuffer.allocateDirect(BIG));
         assertEquals(0, sockets.close(client));
         Packet p = await(s);
-        assertEquals(ABORTED, p.error());
-        assertTrue(p.bytes() > 0 && p.bytes() < BIG, "some bytes went, not all: " + p);
-        assertEquals(p.bytes(), readToEnd(peer));
+        assertEquals(ABORTED, p.error);
+        assertTrue(p.bytes > 0 && p.bytes < BIG, "some bytes went, not all: " + p);
+        assertEquals(p.bytes, readToEnd(peer));
     }
 
     /** Reads until end of stream: the byte count. */
@@ -522,11 +398,11 @@ class PortableSocketsTest {
         long total = 0;
         for (;;) {
             Packet p = await(recv(socket, in));
-            assertEquals(0, p.error());
-            if (p.bytes() == 0) {
+            assertEquals(0, p.error);
+            if (p.bytes == 0) {
                 return total;
             }
-            total += p.bytes();
+            total += p.bytes;
         }
     }
 
@@ -546,7 +422,7 @@ class PortableSocketsTest {
         assertEquals(0, sockets.bind(bound, LOOPBACK));
         for (long into : new long[] {client, bound, l}) {
             long o = op();
-            failedAtOnce(o);
+            noPacketFor(o);
             assertEquals(-Win32Errors.WSAEINVAL, sockets.accept(l, into, 0, o));
         }
         long other = connect(l); // a connection for the listener: no refused accept took it
