@@ -210,7 +210,9 @@ public final class JmhCharts {
             chart.series(impl, values, errors, notes);
         }
         describe(chart, first.benchmark(), impls);
-        chart.note("Whiskers: score \u00B1 JMH's error, the 99.9% confidence interval over the measured iterations.");
+        if (noError.size() < impls.size()) {
+            chart.note("Whiskers: score \u00B1 JMH's error, the 99.9% confidence interval over the measured iterations.");
+        }
         if (!noError.isEmpty()) {
             chart.note("No whisker on " + String.join(", ", noError) + ": JMH gave no error (a single measured"
                     + " iteration); such a bar is one measurement, not an estimate.");

@@ -110,7 +110,7 @@ final class BenchReport {
     private static void describeWays(SvgChart.Builder chart, Case c) {
         for (int k = 0; k < c.rows().size(); k++) {
             Row r = c.rows().get(k);
-            chart.describe(r.impl(), (k == 0 ? "measured: " : "baseline: ") + r.description());
+            chart.describe(r.impl(), (k == 0 ? "under test: " : "baseline: ") + r.description());
         }
     }
 

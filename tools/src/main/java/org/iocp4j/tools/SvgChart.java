@@ -454,7 +454,8 @@ public final class SvgChart {
 
             // The caption: a swatch and "name: what it is" per described series, then the notes.
             double cy = bottom + 62;
-            int columns = (int) Math.max(20, (width - 52) / CHAR_WIDTH);
+            // Caption text is mostly lower case: narrower than the legend's estimate, which must never overflow.
+            int columns = (int) Math.max(20, (width - 52) / (0.55 * FONT));
             for (String[] d : descriptions) {
                 Series ser = find(d[0]);
                 List<String> lines = wrap(d[0] + ": " + d[1], columns);

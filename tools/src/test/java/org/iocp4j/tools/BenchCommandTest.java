@@ -222,7 +222,7 @@ class BenchCommandTest {
                     .filter(g -> "caption-item".equals(g.getAttribute("class"))).collect(Collectors.toList()));
             assertEquals(impls.size(), captions.size(), captions::toString);
             for (int k = 0; k < impls.size(); k++) {
-                String expected = impls.get(k) + ": " + (k == 0 ? "measured: " : "baseline: ");
+                String expected = impls.get(k) + ": " + (k == 0 ? "under test: " : "baseline: ");
                 assertTrue(captions.get(k).startsWith(expected), () -> expected + " missing from the caption: " + captions);
             }
             List<String> ticks = Xhtml.texts(Xhtml.elements(chart, Xhtml.SVG, "text").stream()
