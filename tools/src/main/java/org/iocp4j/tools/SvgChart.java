@@ -401,8 +401,9 @@ public final class SvgChart {
                 }
             }
             if (log) {
-                // From the decade at or under the smallest bar to the one at or over the tallest whisker.
-                int lo = minPositive < Double.POSITIVE_INFINITY ? (int) Math.floor(Math.log10(minPositive) + 1e-9) : 0;
+                // From the decade under the smallest bar (strictly: a bar of exactly 1 µs stands on 100 ns, not
+                // on itself with no height) to the one at or over the tallest whisker.
+                int lo = minPositive < Double.POSITIVE_INFINITY ? (int) Math.ceil(Math.log10(minPositive) - 1e-9) - 1 : 0;
                 int hi = max > 0 ? (int) Math.ceil(Math.log10(max) - 1e-9) : lo + 1;
                 hi = Math.max(hi, lo + 1);
                 ticks = new double[hi - lo + 1];
@@ -602,8 +603,8 @@ public final class SvgChart {
         }
 
         /**
-         * Draws the value axis on a log scale: a labelled tick per decade (1, 10, 100 ...), from the decade at
-         * or under the smallest positive value, which is where the bars start. For latencies, whose tail is
+         * Draws the value axis on a log scale: a labelled tick per decade (1, 10, 100 ...), from the decade under
+         * the smallest positive value, which is where the bars start. For latencies, whose tail is
          * orders of magnitude above their median; throughputs stay linear.
          *
          * @return this

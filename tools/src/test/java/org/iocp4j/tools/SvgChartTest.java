@@ -173,6 +173,12 @@ class SvgChartTest {
         assertEquals(Math.log10(9000) * decade, number(bars.get(3), "height"), 0.2);
         List<String> texts = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "text"));
         assertTrue(texts.stream().anyMatch(t -> t.endsWith("(log scale)")), "the axis says it is logarithmic: " + texts);
+
+        // A smallest value right on a decade stands on the decade below: a bar, not a line.
+        Document onDecade = Xhtml.parse(SvgChart.groupedBars().categories(List.of("p50", "max")).logScale()
+                .axisFormat(AxisFormat.time("us")).series("s", new double[] {1.0, 50}).build().toSvg());
+        assertEquals(List.of("100 ns", "1 \u00B5s", "10 \u00B5s", "100 \u00B5s"), Xhtml.texts(withClass(onDecade, "text", "tick")));
+        assertTrue(number(withClass(onDecade, "rect", "bar").get(0), "height") > 50, "a third of the plot");
     }
 
     /** Value ± error: a whisker centred on the bar from value - error to value + error, with the axis room. */
