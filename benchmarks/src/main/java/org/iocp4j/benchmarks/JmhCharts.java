@@ -211,7 +211,8 @@ public final class JmhCharts {
         }
         describe(chart, first.benchmark(), impls);
         if (noError.size() < impls.size()) {
-            chart.note("Whiskers: score \u00B1 JMH's error, the 99.9% confidence interval over the measured iterations.");
+            chart.note("Whiskers: score \u00B1 JMH's error, the 99.9% confidence interval over the measured iterations"
+                    + " (one that would reach below 0 stops at the axis).");
         }
         if (!noError.isEmpty()) {
             chart.note("No whisker on " + String.join(", ", noError) + ": JMH gave no error (a single measured"

@@ -401,9 +401,10 @@ public final class SvgChart {
                 }
             }
             if (log) {
-                // From the decade under the smallest bar (strictly: a bar of exactly 1 µs stands on 100 ns, not
-                // on itself with no height) to the one at or over the tallest whisker.
-                int lo = minPositive < Double.POSITIVE_INFINITY ? (int) Math.ceil(Math.log10(minPositive) - 1e-9) - 1 : 0;
+                // From the decade at or under half the smallest bar, so every bar is at least a factor of 2 (0.3
+                // of a decade) tall: 1.2 µs stands on 100 ns, not as a sliver on 1 µs; to the decade at or over
+                // the tallest whisker.
+                int lo = minPositive < Double.POSITIVE_INFINITY ? (int) Math.floor(Math.log10(minPositive / 2) + 1e-9) : 0;
                 int hi = max > 0 ? (int) Math.ceil(Math.log10(max) - 1e-9) : lo + 1;
                 hi = Math.max(hi, lo + 1);
                 ticks = new double[hi - lo + 1];
@@ -603,8 +604,9 @@ public final class SvgChart {
         }
 
         /**
-         * Draws the value axis on a log scale: a labelled tick per decade (1, 10, 100 ...), from the decade under
-         * the smallest positive value, which is where the bars start. For latencies, whose tail is
+         * Draws the value axis on a log scale: a labelled tick per decade (1, 10, 100 ...), from the decade at or
+         * under half the smallest positive value, which is where the bars start (so the shortest bar is still a
+         * factor of 2 tall). For latencies, whose tail is
          * orders of magnitude above their median; throughputs stay linear.
          *
          * @return this

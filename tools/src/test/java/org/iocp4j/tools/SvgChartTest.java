@@ -141,9 +141,9 @@ class SvgChartTest {
     }
 
     /**
-     * A log scale: a labelled tick per decade from the decade under the smallest bar to the one over the
-     * largest, evenly spaced, and the bars start at that floor, so a 1.2 µs p50 beside a 4 ms p99.9 is still
-     * a bar of some height.
+     * A log scale: a labelled tick per decade from the decade under half the smallest bar to the one over
+     * the largest, evenly spaced, and the bars start at that floor, so a 1.2 µs p50 beside a 9 ms maximum is
+     * still a bar of some height.
      */
     @Test
     void aLogScaleHasDecadeTicksAndBarsFromItsFloor() {
@@ -154,13 +154,13 @@ class SvgChartTest {
                 .build();
         Document doc = Xhtml.parse(chart.toSvg());
         List<Element> tickTexts = withClass(doc, "text", "tick");
-        assertEquals(List.of("1 \u00B5s", "10 \u00B5s", "100 \u00B5s", "1 ms", "10 ms"), Xhtml.texts(tickTexts));
+        assertEquals(List.of("100 ns", "1 \u00B5s", "10 \u00B5s", "100 \u00B5s", "1 ms", "10 ms"), Xhtml.texts(tickTexts));
         double[] ys = tickTexts.stream().mapToDouble(t -> number(t, "y")).toArray();
         for (int i = 2; i < ys.length; i++) {
             assertEquals(ys[1] - ys[0], ys[i] - ys[i - 1], 0.2, "decades are evenly spaced");
         }
         assertTrue(ys[1] < ys[0], "values grow upwards");
-        assertEquals(8, withClass(doc, "line", "minor-tick").size(), "2x and 5x of each of the 4 decades");
+        assertEquals(10, withClass(doc, "line", "minor-tick").size(), "2x and 5x of each of the 5 decades");
 
         List<Element> bars = withClass(doc, "rect", "bar");
         double floor = ys[0] - 4; // the tick's text sits 4 px under its line
@@ -168,17 +168,20 @@ class SvgChartTest {
         for (Element bar : bars) {
             assertEquals(floor, number(bar, "y") + number(bar, "height"), 0.05, "every bar stands on the floor");
         }
-        // 1.2 us: log10(1.2) of a decade above the floor; 9 ms: 3.954 decades.
-        assertEquals(Math.log10(1.2) * decade, number(bars.get(0), "height"), 0.2);
-        assertEquals(Math.log10(9000) * decade, number(bars.get(3), "height"), 0.2);
+        // On a floor of 100 ns: 1.2 us is 1.079 decades above it; 9 ms 4.954 decades.
+        assertEquals((1 + Math.log10(1.2)) * decade, number(bars.get(0), "height"), 0.2);
+        assertEquals((1 + Math.log10(9000)) * decade, number(bars.get(3), "height"), 0.2);
         List<String> texts = Xhtml.texts(Xhtml.elements(doc, Xhtml.SVG, "text"));
         assertTrue(texts.stream().anyMatch(t -> t.endsWith("(log scale)")), "the axis says it is logarithmic: " + texts);
 
-        // A smallest value right on a decade stands on the decade below: a bar, not a line.
+        // A smallest value right on a decade stands on the decade below: a bar, not a line; 2.5 on 1.
         Document onDecade = Xhtml.parse(SvgChart.groupedBars().categories(List.of("p50", "max")).logScale()
                 .axisFormat(AxisFormat.time("us")).series("s", new double[] {1.0, 50}).build().toSvg());
         assertEquals(List.of("100 ns", "1 \u00B5s", "10 \u00B5s", "100 \u00B5s"), Xhtml.texts(withClass(onDecade, "text", "tick")));
         assertTrue(number(withClass(onDecade, "rect", "bar").get(0), "height") > 50, "a third of the plot");
+        Document twoAndAHalf = Xhtml.parse(SvgChart.groupedBars().categories(List.of("p50")).logScale()
+                .series("s", new double[] {2.5}).build().toSvg());
+        assertEquals(List.of("1", "10"), Xhtml.texts(withClass(twoAndAHalf, "text", "tick")));
     }
 
     /** Value ± error: a whisker centred on the bar from value - error to value + error, with the axis room. */
