@@ -19,14 +19,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import org.iocp4j.tools.AxisFormat;
 import org.iocp4j.tools.SvgChart;
 
 /**
  * Turns JMH's JSON results ({@code -rf json}) into the charts {@code iocp4j bench} draws: for each benchmark
  * method, grouped bars with one group per parameter combination and one bar per {@code impl} (iocp4j and its
- * baselines side by side); for {@code SampleTime} methods, one chart per combination with the percentiles as
- * groups. Writes an SVG per chart, an HTML page holding them all, and {@code results.md}, the table for a
- * README.
+ * baselines side by side), each with a whisker for JMH's error (score ± scoreError, none where JMH gives no
+ * error); for {@code SampleTime} methods, one chart per combination with the percentiles as groups, on a log
+ * scale. A benchmark with no parameters but {@code impl} gets one group named after the method. Each chart's
+ * caption says what every {@code impl} is ({@link SeriesDescriptions}). Writes an SVG per chart, an HTML page
+ * holding them all, and {@code results.md}, the table for a README.
  *
  * <pre>java -cp benchmarks.jar org.iocp4j.benchmarks.JmhCharts --out DIR [--machine TEXT] results.json...</pre>
  */
@@ -46,7 +49,10 @@ public final class JmhCharts {
     record Result(String benchmark, String mode, Map<String, String> params, String metric, double score,
                   double error, String unit, Map<String, Double> percentiles) {
 
-        /** The parameters other than {@code impl}, as "name=value, ...": the group a bar stands in. */
+        /**
+         * The parameters other than {@code impl}, as "name=value, ...": the group a bar stands in; "" when there
+         * are none.
+         */
         String group() {
             StringBuilder s = new StringBuilder();
             for (Map.Entry<String, String> e : new TreeMap<>(params).entrySet()) {
@@ -54,7 +60,17 @@ public final class JmhCharts {
                     s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
                 }
             }
-            return s.length() == 0 ? "(no parameters)" : s.toString();
+            return s.toString();
+        }
+
+        /** The group as a chart's category: with no parameters, the method and what it measured. */
+        String category() {
+            String g = group();
+            if (!g.isEmpty()) {
+                return g;
+            }
+            String method = benchmark.substring(benchmark.indexOf('.') + 1);
+            return method + (metric.equals("score") ? "" : ":" + metric);
         }
 
         String impl() {
@@ -135,7 +151,7 @@ public final class JmhCharts {
         Map<String, List<Result>> byChart = new LinkedHashMap<>();
         for (Result r : results) {
             String key = r.benchmark() + (r.metric().equals("score") ? "" : ":" + r.metric());
-            if (r.sampled() && !r.params().keySet().equals(Set.of("impl"))) {
+            if (r.sampled() && !r.group().isEmpty()) {
                 key += "@" + r.group();
             }
             byChart.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
@@ -160,29 +176,72 @@ public final class JmhCharts {
             impls.add(r.impl());
         }
         List<String> categories = List.copyOf(groups);
+        boolean parameters = !(categories.size() == 1 && categories.get(0).isEmpty());
         String metric = first.metric().equals("score") ? "" : ":" + first.metric();
         SvgChart.Builder chart = SvgChart.groupedBars()
                 .title(first.benchmark() + metric + " (" + first.unit() + ", " + direction(first.unit()) + ")")
-                .xLabel("parameters")
+                .xLabel(parameters ? "parameters" : "")
                 .yLabel(first.unit())
                 .unit(first.unit())
-                .categories(categories);
+                .axisFormat(axisFormat(first.unit()))
+                .categories(parameters ? categories : List.of(first.category()));
         if (!machine.isEmpty()) {
             chart.subtitle(machine);
         }
+        List<String> noError = new ArrayList<>();
         for (String impl : impls) {
             double[] values = new double[categories.size()];
+            double[] errors = new double[categories.size()];
             List<String> notes = new ArrayList<>();
             for (int g = 0; g < categories.size(); g++) {
                 Result r = find(rs, impl, categories.get(g));
                 values[g] = r == null ? Double.NaN : r.score();
-                notes.add(r == null ? impl + ", " + categories.get(g) + ": not run"
-                        : String.format(Locale.ROOT, "%s, %s: %s \u00B1 %s %s", impl, categories.get(g),
+                errors[g] = r == null ? Double.NaN : r.error();
+                String where = parameters ? categories.get(g) : first.category();
+                notes.add(r == null ? impl + ", " + where + ": not run"
+                        : Double.isNaN(r.error()) ? String.format(Locale.ROOT, "%s, %s: %s %s (no error: one iteration)",
+                        impl, where, format(r.score()), r.unit())
+                        : String.format(Locale.ROOT, "%s, %s: %s \u00B1 %s %s", impl, where,
                         format(r.score()), format(r.error()), r.unit()));
+                if (r != null && Double.isNaN(r.error()) && !noError.contains(impl)) {
+                    noError.add(impl);
+                }
             }
-            chart.series(impl, values, notes);
+            chart.series(impl, values, errors, notes);
+        }
+        describe(chart, first.benchmark(), impls);
+        if (noError.size() < impls.size()) {
+            chart.note("Whiskers: score \u00B1 JMH's error, the 99.9% confidence interval over the measured iterations"
+                    + " (one that would reach below 0 stops at the axis).");
+        }
+        if (!noError.isEmpty()) {
+            chart.note("No whisker on " + String.join(", ", noError) + ": JMH gave no error (a single measured"
+                    + " iteration); such a bar is one measurement, not an estimate.");
         }
         return chart.build();
+    }
+
+    /** Caption entries: what each impl is, from {@link SeriesDescriptions}. */
+    private static void describe(SvgChart.Builder chart, String benchmark, Iterable<String> impls) {
+        for (String impl : impls) {
+            String d = SeriesDescriptions.of(benchmark, impl);
+            chart.describe(impl, d != null ? d : "not described (no entry in SeriesDescriptions)");
+        }
+    }
+
+    /** Times per operation get time ticks (250 \u00B5s); rates, counts and bytes SI prefixes (40 M). */
+    static AxisFormat axisFormat(String unit) {
+        int slash = unit.indexOf('/');
+        String head = slash < 0 ? unit : unit.substring(0, slash);
+        switch (head) {
+            case "ns":
+            case "us":
+            case "ms":
+            case "s":
+                return AxisFormat.time(head);
+            default:
+                return AxisFormat.number();
+        }
     }
 
     /** One parameter combination of a SampleTime method: groups are percentiles, bars the impls. */
@@ -190,11 +249,13 @@ public final class JmhCharts {
         Result first = rs.get(0);
         List<String> categories = new ArrayList<>(first.percentiles().keySet());
         SvgChart.Builder chart = SvgChart.groupedBars()
-                .title(first.benchmark() + (first.params().keySet().equals(Set.of("impl")) ? "" : ", " + first.group())
+                .title(first.benchmark() + (first.group().isEmpty() ? "" : ", " + first.group())
                         + ": latency (" + first.unit() + ", lower is better)")
                 .xLabel("percentile")
                 .yLabel(first.unit())
                 .unit(first.unit())
+                .logScale()
+                .axisFormat(axisFormat(first.unit()))
                 .categories(categories)
                 .width(720);
         if (!machine.isEmpty()) {
@@ -210,6 +271,13 @@ public final class JmhCharts {
             }
             chart.series(r.impl(), values, notes);
         }
+        List<String> impls = new ArrayList<>();
+        for (Result r : rs) {
+            impls.add(r.impl());
+        }
+        describe(chart, first.benchmark(), impls);
+        chart.note("Percentiles of every sampled operation, all iterations pooled (JMH SampleTime); JMH gives no error"
+                + " for a percentile, so there are no whiskers.");
         return chart.build();
     }
 
@@ -247,7 +315,7 @@ public final class JmhCharts {
                     format(r.percentiles().getOrDefault("p99", Double.NaN)))
                     : format(r.score()) + (Double.isNaN(r.error()) ? "" : " \u00B1 " + format(r.error()));
             s.append("| ").append(r.benchmark()).append(r.metric().equals("score") ? "" : ":" + r.metric())
-                    .append(" | ").append(r.group()).append(" | ").append(r.impl()).append(" | ").append(score)
+                    .append(" | ").append(r.group().isEmpty() ? "-" : r.group()).append(" | ").append(r.impl()).append(" | ").append(score)
                     .append(" | ").append(r.unit()).append(" |\n");
         }
         return s.toString();
@@ -260,7 +328,12 @@ public final class JmhCharts {
                 .append("<meta charset=\"utf-8\"/>\n<title>iocp4j JMH results</title>\n")
                 .append("<style>body { font-family: sans-serif; margin: 2em; color: #222; } figure { margin: 1em 0; }")
                 .append(" pre { background: #f6f6f6; padding: 1em; }</style>\n</head>\n<body>\n")
-                .append("<h1>iocp4j JMH results</h1>\n");
+                .append("<h1>iocp4j JMH results</h1>\n")
+                .append("<p>Bars are JMH's scores, a group per parameter combination and a bar per <code>impl</code>;")
+                .append(" under each chart its caption says what each <code>impl</code> is and which are the baselines.")
+                .append(" Whiskers are score \u00B1 JMH's error (the 99.9% confidence interval over the measured")
+                .append(" iterations); a bar without one had a single measured iteration, so JMH gave no error.")
+                .append(" Percentile charts (SampleTime) are on a log scale and carry no error.</p>\n");
         if (!machine.isEmpty()) {
             h.append("<p>Machine: ").append(escape(machine)).append("</p>\n");
         }

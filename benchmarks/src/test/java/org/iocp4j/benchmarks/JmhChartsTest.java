@@ -93,16 +93,106 @@ class JmhChartsTest {
         assertEquals(List.of("PortBenchmark.handOff_received", "DispatcherBenchmark.onePoster",
                 "DispatcherBenchmark.onePoster_gc.alloc.rate.norm"), List.copyOf(charts.keySet()));
         List<String> handOff = texts(parse(charts.get("PortBenchmark.handOff_received").toSvg()).getDocumentElement(), "title");
-        assertTrue(handOff.contains("port-batch, (no parameters): 21,500,000 \u00B1 200,000 ops/s"), handOff.toString());
+        assertTrue(handOff.contains("port-batch, handOff:received: 21,500,000 \u00B1 200,000 ops/s"), handOff.toString());
         List<String> gc = texts(parse(charts.get("DispatcherBenchmark.onePoster_gc.alloc.rate.norm").toSvg())
                 .getDocumentElement(), "title");
-        assertTrue(gc.contains("ThreadPoolExecutor, (no parameters): 24.0 \u00B1 ? B/op"), gc.toString());
+        assertTrue(gc.contains("ThreadPoolExecutor, onePoster:gc.alloc.rate.norm: 24.0 B/op (no error: one iteration)"),
+                gc.toString());
 
         String md = JmhCharts.markdown(results, "");
-        assertTrue(md.contains("| PortBenchmark.handOff:received | (no parameters) | port-batch | 21,500,000 \u00B1 200,000 | ops/s |"), md);
-        assertTrue(md.contains("| DispatcherBenchmark.onePoster | (no parameters) | dispatcher-preallocated | 4,900,000 | ops/s |"),
+        assertTrue(md.contains("| PortBenchmark.handOff:received | - | port-batch | 21,500,000 \u00B1 200,000 | ops/s |"), md);
+        assertTrue(md.contains("| DispatcherBenchmark.onePoster | - | dispatcher-preallocated | 4,900,000 | ops/s |"),
                 "no error estimate, no \u00B1: " + md);
+        for (SvgChart chart : charts.values()) {
+            assertFalse(chart.toSvg().contains("no parameters"), chart.toSvg());
+        }
         assertFalse(md.contains("gc.count"), md);
+    }
+
+    private static List<Element> elements(Element root, String name, String cls) {
+        NodeList nodes = root.getElementsByTagNameNS(SVG, name);
+        List<Element> list = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            if (cls.equals(e.getAttribute("class"))) {
+                list.add(e);
+            }
+        }
+        return list;
+    }
+
+    private static Element titled(List<Element> elements, String prefix) {
+        for (Element e : elements) {
+            NodeList titles = e.getElementsByTagNameNS(SVG, "title");
+            if (titles.getLength() > 0 && titles.item(0).getTextContent().startsWith(prefix)) {
+                return e;
+            }
+        }
+        throw new AssertionError("nothing titled " + prefix);
+    }
+
+    private static double number(Element e, String attribute) {
+        return Double.parseDouble(e.getAttribute(attribute));
+    }
+
+    /**
+     * Score ± error as a whisker on its bar, at the right height relative to the score; a result without an
+     * error (one iteration) has no whisker, and the caption says why.
+     */
+    @Test
+    void errorsAreWhiskersAroundTheScore() throws Exception {
+        Map<String, SvgChart> charts = JmhCharts.charts(sample("secondary-sample.json"), "");
+        Element handOff = parse(charts.get("PortBenchmark.handOff_received").toSvg()).getDocumentElement();
+        Element bar = titled(elements(handOff, "rect", "bar"), "port-batch, ");
+        Element whisker = (Element) titled(elements(handOff, "g", "whisker"), "port-batch, ")
+                .getElementsByTagNameNS(SVG, "line").item(0);
+        double bottom = number(bar, "y") + number(bar, "height");
+        double pxPerOp = number(bar, "height") / 21_500_000.0;
+        assertEquals(bottom - 21_700_000 * pxPerOp, number(whisker, "y1"), 0.05, "top at score + error");
+        assertEquals(bottom - 21_300_000 * pxPerOp, number(whisker, "y2"), 0.05, "bottom at score - error");
+        assertEquals(number(bar, "x") + number(bar, "width") / 2, number(whisker, "x1"), 0.6, "centred on the bar");
+
+        Element onePoster = parse(charts.get("DispatcherBenchmark.onePoster").toSvg()).getDocumentElement();
+        int bars = elements(onePoster, "rect", "bar").size();
+        int whiskers = elements(onePoster, "g", "whisker").size();
+        List<String> notes = texts(onePoster, "text");
+        assertTrue(whiskers < bars, "no whisker where JMH gave no error: " + whiskers + " of " + bars);
+        assertTrue(String.join(" ", notes).contains("JMH gave no error (a single measured"), notes.toString());
+    }
+
+    /** Every impl has a caption entry saying what it is; a percentile chart is logarithmic, its ticks formatted. */
+    @Test
+    void everySeriesIsExplainedAndLatencyIsOnALogScale() throws Exception {
+        List<JmhCharts.Result> results = sample("echo-sample.json");
+        for (Map.Entry<String, SvgChart> e : JmhCharts.charts(results, "").entrySet()) {
+            Element svg = parse(e.getValue().toSvg()).getDocumentElement();
+            List<String> captions = new ArrayList<>();
+            for (Element item : elements(svg, "g", "caption-item")) {
+                captions.add(item.getTextContent());
+            }
+            assertEquals(3, captions.size(), captions.toString());
+            assertTrue(captions.get(0).startsWith("iocp4j: iocp4j: OverlappedServerSocket"), captions.toString());
+            assertTrue(captions.get(1).startsWith("nio-selector: baseline: a NIO Selector"), captions.toString());
+            assertTrue(captions.get(2).startsWith("nio2-async: baseline: NIO.2"), captions.toString());
+            List<String> ticks = new ArrayList<>();
+            for (Element t : elements(svg, "text", "tick")) {
+                ticks.add(t.getTextContent());
+            }
+            if (e.getKey().contains("latency")) {
+                assertTrue(texts(svg, "text").stream().anyMatch(t -> t.endsWith("(log scale)")), e.getKey());
+                assertTrue(ticks.stream().allMatch(t -> t.matches("1(0|00)? (ns|\u00B5s|ms|s)")), "decades: " + ticks);
+            } else {
+                assertTrue(ticks.stream().allMatch(t -> t.matches("0|[0-9.]+( k| M)?")), "SI prefixes: " + ticks);
+            }
+        }
+    }
+
+    @Test
+    void unitsPickTheirAxisFormat() {
+        assertEquals("250 \u00B5s", JmhCharts.axisFormat("us/op").format(250));
+        assertEquals("1.5 \u00B5s", JmhCharts.axisFormat("ns/op").format(1500));
+        assertEquals("40 M", JmhCharts.axisFormat("ops/s").format(40e6));
+        assertEquals("24", JmhCharts.axisFormat("B/op").format(24));
     }
 
     @Test

@@ -228,6 +228,7 @@ final class BenchCommand {
             out.println("  " + machine.load());
         }
         out.println("  " + settings);
+        out.println("  latency: " + Latencies.INTERVAL);
         out.println("  " + latencyNote);
         out.printf(Locale.ROOT, "  expected run time: about %d s%n%n", o.runs() * (o.warmupSeconds() + o.seconds() + 1));
         out.flush();

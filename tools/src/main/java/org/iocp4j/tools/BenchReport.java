@@ -16,15 +16,16 @@ import java.util.Map;
 
 import org.iocp4j.tools.BenchResults.Case;
 import org.iocp4j.tools.BenchResults.Row;
+import org.iocp4j.tools.bench.Latencies;
 
 /**
- * The bench report: per family (echo, files) a throughput chart over its cases, and per case a latency
- * chart; as one SVG file of stacked charts, or a self-contained HTML page with the charts and the tables.
+ * The bench report: per family (echo, files) a throughput chart over its cases (linear), and per case a
+ * latency chart of the percentiles and the maximum (log scale: the tail is orders of magnitude above the
+ * median); as one SVG file of stacked charts, or a self-contained HTML page with the charts and the tables.
+ * Each chart's caption says what every way is and which are the baselines; each latency chart says what
+ * interval its figures time.
  */
 final class BenchReport {
-
-    /** The latency chart leaves out the maximum: one outlier would flatten every other bar. */
-    private static final int CHARTED_PERCENTILES = BenchResults.LATENCY_COLUMNS.size() - 1;
 
     private final BenchResults results;
 
@@ -101,28 +102,42 @@ final class BenchReport {
             }
             chart.series(first.rows().get(k).impl(), values, notes);
         }
+        describeWays(chart, first);
         return chart.build();
     }
 
-    /** Latency percentiles of one case, one group per percentile, one bar per way. */
+    /** Caption entries: iocp4j first, then each baseline, with what it ran on. */
+    private static void describeWays(SvgChart.Builder chart, Case c) {
+        for (int k = 0; k < c.rows().size(); k++) {
+            Row r = c.rows().get(k);
+            chart.describe(r.impl(), (k == 0 ? "under test: " : "baseline: ") + r.description());
+        }
+    }
+
+    /** Latency percentiles and maximum of one case, one group per percentile, one bar per way; log scale. */
     SvgChart latencyChart(Case c) {
+        int columns = BenchResults.LATENCY_COLUMNS.size();
         SvgChart.Builder chart = SvgChart.groupedBars()
                 .title(familyName(c) + ", " + variant(c) + ": latency (lower is better)")
                 .subtitle(results.machine.toString())
                 .xLabel("percentile")
-                .yLabel("time of one " + (c.family().equals("echo") ? "round trip" : "read") + " (\u00B5s)")
+                .yLabel("time of one " + (c.family().equals("echo") ? "round trip" : "read"))
                 .unit("\u00B5s")
-                .categories(BenchResults.LATENCY_COLUMNS.subList(0, CHARTED_PERCENTILES))
+                .logScale()
+                .axisFormat(AxisFormat.time("us"))
+                .categories(BenchResults.LATENCY_COLUMNS)
                 .width(720);
         for (Row r : c.rows()) {
-            double[] values = Arrays.copyOf(r.latencyMicros(), CHARTED_PERCENTILES);
+            double[] values = Arrays.copyOf(r.latencyMicros(), columns);
             List<String> notes = new ArrayList<>();
-            for (int i = 0; i < CHARTED_PERCENTILES; i++) {
+            for (int i = 0; i < columns; i++) {
                 notes.add(r.error() != null ? r.impl() + ": failed: " + r.error() : String.format(Locale.ROOT,
                         "%s, %s: %,.1f \u00B5s", r.impl(), BenchResults.LATENCY_COLUMNS.get(i), values[i]));
             }
             chart.series(r.impl(), values, notes);
         }
+        describeWays(chart, c);
+        chart.note("Latency: " + Latencies.INTERVAL + ".");
         return chart.build();
     }
 
@@ -143,7 +158,9 @@ final class BenchReport {
         h.append("<p>Machine: ").append(Xml.escape(results.machine.toString()))
                 .append(results.machine.load().isEmpty() ? "" : "; " + Xml.escape(results.machine.load())).append(".</p>\n");
         h.append("<p>").append(Xml.escape(capitalized(results.settings))).append(".</p>\n");
+        h.append("<p>Latency: ").append(Xml.escape(Latencies.INTERVAL)).append(".</p>\n");
         h.append("<p>").append(Xml.escape(capitalized(results.latencyNote))).append(".</p>\n");
+        h.append("<p>").append(Xml.escape(capitalized(BenchResults.IN_FLIGHT_NOTE))).append(".</p>\n");
         h.append("<p>").append(Xml.escape(results.backendNote())).append("</p>\n");
         summary(h);
         for (List<Case> family : families().values()) {
@@ -191,11 +208,11 @@ final class BenchReport {
         for (String col : BenchResults.LATENCY_COLUMNS) {
             h.append("<th>").append(col).append(" \u00B5s</th>");
         }
-        h.append("</tr></thead>\n<tbody>\n");
+        h.append("<th>mean \u00B5s</th><th>in flight</th></tr></thead>\n<tbody>\n");
         for (Row r : c.rows()) {
             h.append("<tr><td class=\"text\">").append(Xml.escape(r.impl())).append("</td>");
             if (r.error() != null) {
-                h.append("<td class=\"failed text\" colspan=\"").append(2 + BenchResults.LATENCY_COLUMNS.size())
+                h.append("<td class=\"failed text\" colspan=\"").append(4 + BenchResults.LATENCY_COLUMNS.size())
                         .append("\">failed: ").append(Xml.escape(r.error())).append("</td></tr>\n");
                 continue;
             }
@@ -203,7 +220,7 @@ final class BenchReport {
             for (double v : r.latencyMicros()) {
                 h.append(String.format(Locale.ROOT, "<td>%,.1f</td>", v));
             }
-            h.append("</tr>\n");
+            h.append(String.format(Locale.ROOT, "<td>%,.1f</td><td>%.1f</td></tr>%n", r.meanMicros(), r.inFlight()));
         }
         h.append("</tbody>\n</table>\n");
     }

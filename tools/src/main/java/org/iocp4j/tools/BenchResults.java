@@ -14,6 +14,12 @@ final class BenchResults {
     /** The latency percentiles reported, then the maximum; {@link Row#latencyMicros} follows this order. */
     static final List<String> LATENCY_COLUMNS = List.of("p50", "p90", "p99", "p99.9", "max");
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
+    /** What the "in flight" column is, and why it is there. */
+    static final String IN_FLIGHT_NOTE = "\"in flight\" is operations per second \u00D7 mean latency (Little's"
+            + " law): how many operations were in progress on average as the latencies count them. It comes out near"
+            + " the connections or reads in flight only when every operation's waiting is in its latency; a figure"
+            + " far below would mean time the latencies leave out (it also sits a little below because each batch of"
+            + " operations drains before the next starts)";
 
     /** One technology on one case; {@code error} is null unless the run failed (its figures are then NaN). */
     static final class Row {
@@ -22,14 +28,17 @@ final class BenchResults {
         private final long operations;
         private final double seconds;
         private final double[] latencyMicros;
+        private final double meanMicros;
         private final String error;
 
-        Row(String impl, String description, long operations, double seconds, double[] latencyMicros, String error) {
+        Row(String impl, String description, long operations, double seconds, double[] latencyMicros, double meanMicros,
+                String error) {
             this.impl = impl;
             this.description = description;
             this.operations = operations;
             this.seconds = seconds;
             this.latencyMicros = latencyMicros;
+            this.meanMicros = meanMicros;
             this.error = error;
         }
 
@@ -39,13 +48,13 @@ final class BenchResults {
                 lat[i] = s.percentileMicros(PERCENTILES[i]);
             }
             lat[PERCENTILES.length] = s.maxMicros();
-            return new Row(impl, description, operations, seconds, lat, null);
+            return new Row(impl, description, operations, seconds, lat, s.meanMicros(), null);
         }
 
         static Row failed(String impl, String description, String error) {
             double[] lat = new double[LATENCY_COLUMNS.size()];
             Arrays.fill(lat, Double.NaN);
-            return new Row(impl, description, 0, 0, lat, error);
+            return new Row(impl, description, 0, 0, lat, Double.NaN, error);
         }
 
         double opsPerSecond() {
@@ -70,6 +79,15 @@ final class BenchResults {
 
         double[] latencyMicros() {
             return latencyMicros;
+        }
+
+        double meanMicros() {
+            return meanMicros;
+        }
+
+        /** Operations in progress on average, by Little's law: throughput times mean latency. */
+        double inFlight() {
+            return opsPerSecond() * meanMicros / 1e6;
         }
 
         String error() {
@@ -205,7 +223,7 @@ final class BenchResults {
         for (String col : LATENCY_COLUMNS) {
             out.printf(Locale.ROOT, " %10s", col + " us");
         }
-        out.println();
+        out.printf(Locale.ROOT, " %10s %9s%n", "mean us", "in flight");
         for (Row r : c.rows()) {
             if (r.error() != null) {
                 out.printf(Locale.ROOT, "  %-" + w + "s failed: %s%n", r.impl(), r.error());
@@ -215,7 +233,7 @@ final class BenchResults {
             for (double v : r.latencyMicros()) {
                 out.printf(Locale.ROOT, " %,10.1f", v);
             }
-            out.println();
+            out.printf(Locale.ROOT, " %,10.1f %9.1f%n", r.meanMicros(), r.inFlight());
         }
         out.println();
     }
@@ -247,6 +265,7 @@ final class BenchResults {
                     micros(iocp.latencyMicros()[0]), micros(best.latencyMicros()[0]));
         }
         out.println();
+        out.println(IN_FLIGHT_NOTE + ".");
         out.println(backendNote());
     }
 

@@ -47,8 +47,9 @@ final class Report {
                 .subtitle(String.format(Locale.ROOT, "port concurrency and pool size %d; ideal: waves of %d requests,"
                         + " %.0f ms each", results.threads, results.machine.cpus(), results.workMs))
                 .xLabel("requests, in the order they finished")
-                .yLabel("completed (ms since the batch started)")
+                .yLabel("completed (time since the batch started)")
                 .unit("ms")
+                .axisFormat(AxisFormat.time("ms"))
                 .categories(categories);
         for (Outcome o : results.outcomes) {
             double[] values = new double[n];
@@ -60,12 +61,14 @@ final class Report {
                         o.way().label, s.number(), s.thread(), s.completedMs(), ordinal(i + 1)));
             }
             chart.series(o.way().label, values, notes);
+            chart.describe(o.way().label, o.way().description(results.threads));
         }
         List<String> idealNotes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             idealNotes.add(String.format(Locale.ROOT, "ideal: the %s request done at %.0f ms", ordinal(i + 1), results.idealMs[i]));
         }
         chart.reference(idealName(), results.idealMs, idealNotes);
+        chart.describe(idealName(), idealDescription());
         return chart.build();
     }
 
@@ -87,14 +90,26 @@ final class Report {
                 .title("Mean and last completion per way")
                 .subtitle(results.machine.toString())
                 .xLabel("way")
-                .yLabel("completed (ms since the batch started)")
+                .yLabel("completed (time since the batch started)")
                 .unit("ms")
+                .axisFormat(AxisFormat.time("ms"))
                 .categories(categories)
                 .series("mean completion", mean)
                 .series("last completion", max)
                 .reference("ideal mean", ideal, null)
+                .describe("mean completion", "the mean of the way's completion times: what a request waited on average")
+                .describe("last completion", "when its last request finished: the batch's wall time")
+                .describe("ideal mean", "the mean completion of the ideal schedule, the same for every way: "
+                        + idealDescription())
                 .width(720)
                 .build();
+    }
+
+    /** The ideal schedule in words, for the charts' captions. */
+    private String idealDescription() {
+        return String.format(Locale.ROOT, "the requests finishing in waves of %d (one per CPU), a wave every %.0f ms"
+                + " (a request's median run time alone): no schedule on these CPUs can do better on average",
+                results.machine.cpus(), results.workMs);
     }
 
     private String idealName() {

@@ -121,7 +121,7 @@ class BenchCommandTest {
         assertEquals("svg", svg.getLocalName());
         // Nested in the document: the throughput chart, then a latency chart per case.
         assertEquals(3, Xhtml.elements(svg, Xhtml.SVG, "svg").size());
-        assertEverySeriesCharted(svg, EchoStack.IMPLS, 2 + 2 * 4);
+        assertEverySeriesCharted(svg, EchoStack.IMPLS, 2 + 2 * 5);
     }
 
     /** How the output names the backend this JVM runs (the portable one in Surefire, native in the Windows leg). */
@@ -146,7 +146,7 @@ class BenchCommandTest {
         assertEquals("html", doc.getDocumentElement().getLocalName());
         List<Element> svgs = Xhtml.elements(doc, Xhtml.SVG, "svg");
         assertEquals(3, svgs.size(), "a throughput chart and a latency chart per case");
-        assertEverySeriesCharted(doc.getDocumentElement(), FileReadStack.IMPLS, 2 + 2 * 4);
+        assertEverySeriesCharted(doc.getDocumentElement(), FileReadStack.IMPLS, 2 + 2 * 5);
         String text = doc.getDocumentElement().getTextContent();
         for (String impl : FileReadStack.IMPLS) {
             assertTrue(text.contains(impl), impl + " missing from the page");
@@ -154,6 +154,10 @@ class BenchCommandTest {
         assertTrue(text.contains(backendRan()), text);
         assertTrue(text.contains("Latencies not corrected for coordinated omission: " + BenchCommand.CLOSED_LOOPS), text);
         assertTrue(out().contains("  latencies not corrected for coordinated omission: "), out());
+        assertTrue(text.contains("Latency: " + Latencies.INTERVAL + "."), "the page says what a latency times");
+        assertTrue(out().contains("  latency: " + Latencies.INTERVAL), out());
+        assertTrue(out().contains(" in flight"), "the Little's law column: " + out());
+        assertTrue(text.contains(BenchResults.IN_FLIGHT_NOTE.substring(1)), "and what it means");
     }
 
     /** A run that failed is a row saying why, in the text and the report, and draws no bar. */
@@ -186,7 +190,7 @@ class BenchCommandTest {
                 .filter(r -> "bar".equals(r.getAttribute("class")))
                 .flatMap(r -> Xhtml.elements(r, Xhtml.SVG, "title").stream()).collect(Collectors.toList()));
         assertEquals(0, bars.stream().filter(t -> t.startsWith("nio-selector, ")).count(), bars.toString());
-        assertEquals(1 + 4, bars.stream().filter(t -> t.startsWith("nio2-async, ")).count(), bars.toString());
+        assertEquals(1 + 5, bars.stream().filter(t -> t.startsWith("nio2-async, ")).count(), bars.toString());
     }
 
     /** Each case's table has a row for every way, with a positive throughput. */
@@ -213,6 +217,24 @@ class BenchCommandTest {
             List<String> texts = Xhtml.texts(Xhtml.elements(chart, Xhtml.SVG, "text"));
             for (String impl : impls) {
                 assertTrue(texts.contains(impl), () -> impl + " missing from a legend: " + texts);
+            }
+            List<String> captions = Xhtml.texts(Xhtml.elements(chart, Xhtml.SVG, "g").stream()
+                    .filter(g -> "caption-item".equals(g.getAttribute("class"))).collect(Collectors.toList()));
+            assertEquals(impls.size(), captions.size(), captions::toString);
+            for (int k = 0; k < impls.size(); k++) {
+                String expected = impls.get(k) + ": " + (k == 0 ? "under test: " : "baseline: ");
+                assertTrue(captions.get(k).startsWith(expected), () -> expected + " missing from the caption: " + captions);
+            }
+            List<String> ticks = Xhtml.texts(Xhtml.elements(chart, Xhtml.SVG, "text").stream()
+                    .filter(t -> "tick".equals(t.getAttribute("class"))).collect(Collectors.toList()));
+            for (String tick : ticks) {
+                assertTrue(tick.matches("0|[0-9.]+( k| M| G| ns| \u00B5s| ms| s)?"), "a formatted tick: " + tick);
+                assertTrue(tick.replaceAll("[^0-9]", "").length() <= 3, "at most 3 digits: " + tick);
+            }
+            boolean latency = texts.stream().anyMatch(t -> t.endsWith(": latency (lower is better)"));
+            if (latency) {
+                assertTrue(texts.stream().anyMatch(t -> t.endsWith("(log scale)")), "a latency chart is logarithmic");
+                assertTrue(ticks.stream().allMatch(t -> t.matches("1(0|00)? (ns|\u00B5s|ms|s)")), "decade ticks: " + ticks);
             }
         }
         List<String> tooltips = Xhtml.texts(Xhtml.elements(root, Xhtml.SVG, "rect").stream()

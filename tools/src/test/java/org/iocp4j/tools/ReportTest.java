@@ -32,6 +32,16 @@ class ReportTest {
             assertTrue(texts.contains(way), () -> way + " missing from the legend: " + texts);
         }
         assertTrue(texts.stream().anyMatch(t -> t.startsWith("ideal")), texts::toString);
+        List<String> captions = Xhtml.texts(Xhtml.elements(svg, Xhtml.SVG, "g").stream()
+                .filter(g -> "caption-item".equals(g.getAttribute("class"))).collect(Collectors.toList()));
+        assertEquals(ways.size() + 1, captions.size(), "every way and the ideal explained: " + captions);
+        for (int k = 0; k < ways.size(); k++) {
+            assertTrue(captions.get(k).startsWith(ways.get(k) + ": "), captions::toString);
+        }
+        assertTrue(captions.get(ways.size()).startsWith("ideal (waves of "), captions::toString);
+        List<String> ticks = Xhtml.texts(Xhtml.elements(svg, Xhtml.SVG, "text").stream()
+                .filter(t -> "tick".equals(t.getAttribute("class"))).collect(Collectors.toList()));
+        assertTrue(ticks.size() > 1 && ticks.stream().allMatch(t -> t.matches("0|[0-9.]+ (ms|s)")), "times with units: " + ticks);
         List<String> titles = Xhtml.texts(Xhtml.elements(svg, Xhtml.SVG, "title"));
         for (String way : ways) {
             for (int i = 1; i <= requests; i++) {

@@ -19,8 +19,8 @@ public interface EchoStack extends AutoCloseable {
      * Runs {@code total} round trips spread over the connections (each connection one message at a time),
      * returning when all have completed.
      *
-     * @param latencies where each round trip's time goes (from the client's write to the last byte of its
-     *                  echo read), or null to record nothing
+     * @param latencies where each round trip's time goes (from the moment the client issues its write to the
+     *                  moment it has read the last byte of its echo), or null to record nothing
      */
     void roundTrips(int total, Latencies latencies) throws Exception;
 

@@ -27,7 +27,8 @@ public interface FileReadStack extends AutoCloseable {
     /**
      * Completes {@code total} reads, {@code inFlight} at a time, and returns.
      *
-     * @param latencies where each read's time goes (from its request to its completion), or null
+     * @param latencies where each read's time goes, or null; {@link Latencies#INTERVAL}: from the moment the
+     *                  read is issued (waiting for a thread or a slot included) to its completion
      */
     void reads(int total, Latencies latencies) throws Exception;
 

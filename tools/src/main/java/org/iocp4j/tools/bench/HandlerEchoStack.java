@@ -108,7 +108,7 @@ abstract class HandlerEchoStack implements EchoStack {
         void finished() {
             Latencies l = latencies;
             if (l != null) {
-                l.record(System.nanoTime() - startedAt);
+                l.recordSince(startedAt);
             }
             next();
         }
@@ -121,7 +121,8 @@ abstract class HandlerEchoStack implements EchoStack {
             out.clear();
             in.clear();
             parts.set(2);
-            startedAt = System.nanoTime();
+            Latencies l = latencies;
+            startedAt = l == null ? 0 : l.now();
             conn.read(in, read); // posted first, so the echo always finds a read waiting
             conn.write(out, wrote);
         }

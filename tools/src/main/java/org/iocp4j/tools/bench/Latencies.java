@@ -1,6 +1,7 @@
 package org.iocp4j.tools.bench;
 
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.AtomicHistogram;
@@ -19,7 +20,11 @@ import org.HdrHistogram.Histogram;
  * completes, has no such rate; its figures are left as measured, and {@link #correction()} says which.
  *
  * <p>Every technology in a comparison records through the same object the same way, so its cost (a few
- * atomic increments per operation) is the same for each.
+ * atomic increments per operation) is the same for each, and times the same interval, {@link #INTERVAL}: a
+ * workload reads the start with {@link #now()} at the moment it issues the operation and ends it with
+ * {@link #recordSince} where it learns of the completion. Queueing in between (behind other operations, for
+ * a free thread, for a CPU) is part of the figure, whichever API does the queueing. The clock is
+ * {@link NanoClock#SYSTEM} unless a test gives its own.
  */
 public final class Latencies {
 
@@ -27,16 +32,33 @@ public final class Latencies {
     public static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int SIGNIFICANT_DIGITS = 3;
 
+    /** What every workload's latency is the time of, in words for the reports. */
+    public static final String INTERVAL = "each operation is timed from the moment the workload issues it to the"
+            + " moment the workload sees it complete (the completion handler runs, or the blocking call returns, or"
+            + " the selector loop has read the whole echo): time queued behind other operations, waiting for a free"
+            + " thread or for a CPU is included";
+
     private final AtomicHistogram histogram = new AtomicHistogram(1, HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private final long expectedIntervalNanos;
+    private final NanoClock clock;
 
     /** Records each time as measured: for closed loops, with no intended rate. */
     public Latencies() {
-        this(0);
+        this(NanoClock.SYSTEM);
     }
 
-    private Latencies(long expectedIntervalNanos) {
+    /**
+     * Records each time as measured, read from {@code clock}.
+     *
+     * @param clock where {@link #now()} and {@link #recordSince} read the time
+     */
+    public Latencies(NanoClock clock) {
+        this(0, clock);
+    }
+
+    private Latencies(long expectedIntervalNanos, NanoClock clock) {
         this.expectedIntervalNanos = expectedIntervalNanos;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -51,7 +73,29 @@ public final class Latencies {
         if (nanos <= 0) {
             throw new IllegalArgumentException("an expected interval must be positive, not " + nanos);
         }
-        return new Latencies(nanos);
+        return new Latencies(nanos, NanoClock.SYSTEM);
+    }
+
+    /**
+     * The time to stamp an operation with when the workload issues it.
+     *
+     * @return the clock's reading in nanoseconds
+     */
+    public long now() {
+        return clock.nanoTime();
+    }
+
+    /**
+     * Records the time from {@code issuedAt} to now: call it where the workload learns that the operation
+     * completed.
+     *
+     * @param issuedAt what {@link #now()} returned when the operation was issued
+     * @return now, to chain from: a loop that issues its next operation at once can use it as that one's start
+     */
+    public long recordSince(long issuedAt) {
+        long now = clock.nanoTime();
+        record(now - issuedAt);
+        return now;
     }
 
     /**
@@ -145,6 +189,16 @@ public final class Latencies {
          */
         public double percentileMicros(double p) {
             return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p) / 1e3;
+        }
+
+        /**
+         * The mean of the samples in microseconds; NaN when there are none. With the throughput it gives, by
+         * Little's law, how many operations were in flight on average.
+         *
+         * @return the mean in microseconds
+         */
+        public double meanMicros() {
+            return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMean() / 1e3;
         }
 
         /**

@@ -126,7 +126,8 @@ final class SelectorEchoStack implements EchoStack {
             remaining--;
             out.clear();
             in.clear();
-            startedAt = System.nanoTime();
+            Latencies l = latencies;
+            startedAt = l == null ? 0 : l.now();
             channel.write(out);
             k.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             return true;
@@ -168,7 +169,7 @@ final class SelectorEchoStack implements EchoStack {
                         if (!c.in.hasRemaining() && !c.out.hasRemaining()) {
                             Latencies l = latencies;
                             if (l != null) {
-                                l.record(System.nanoTime() - c.startedAt);
+                                l.recordSince(c.startedAt);
                             }
                             if (!c.next(k) && --active == 0) {
                                 done.countDown();

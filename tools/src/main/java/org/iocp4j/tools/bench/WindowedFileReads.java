@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 abstract class WindowedFileReads extends FileReads {
 
-    /** One buffer's read in progress: its buffer and when the read was asked for. */
+    /** One buffer's read in progress: its buffer and when the read was issued (before the API was called). */
     static final class Slot {
         final ByteBuffer buffer;
         long startedAt;
@@ -68,14 +68,14 @@ abstract class WindowedFileReads extends FileReads {
                 return;
             }
             s.buffer.clear();
-            s.startedAt = System.nanoTime();
+            s.startedAt = latencies == null ? 0 : latencies.now();
             read(s, nextOffset(), this);
         }
 
         @Override
         public void completed(Integer n, Slot s) {
             if (latencies != null) {
-                latencies.record(System.nanoTime() - s.startedAt);
+                latencies.recordSince(s.startedAt);
             }
             if (n < 0) {
                 failed(new IllegalStateException("end of file inside the file: the file shrank"), s);
