@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.tools.bench.BenchFile;
@@ -18,7 +17,12 @@ import org.iocp4j.tools.bench.FileReadStack;
 import org.iocp4j.tools.bench.Latencies;
 import org.iocp4j.tools.BenchResults.Case;
 import org.iocp4j.tools.BenchResults.Row;
-import org.iocp4j.tools.CliArgs.UsageException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code iocp4j bench}: iocp4j beside the JDK's NIO, in this process, on a loopback echo and on random file
@@ -26,7 +30,20 @@ import org.iocp4j.tools.CliArgs.UsageException;
  * ({@code org.iocp4j.tools.bench}), for a fixed time after a warm-up; throughput counts the operations
  * finished in that time and the latency percentiles come from every one of them.
  */
-final class BenchCommand {
+@Command(name = "bench",
+        header = "measure iocp4j beside the JDK's NIO here: a loopback echo and random file reads, operations"
+                + " per second and latency percentiles side by side, optionally a report",
+        description = {
+            "Measures iocp4j beside the JDK's NIO on this machine, in this process, and prints operations"
+                    + " per second and latency percentiles side by side:",
+            "  echo   a TCP echo over loopback, server and clients in this process:",
+            "         iocp4j sockets, a NIO Selector, NIO.2 AsynchronousSocketChannel;",
+            "         1 connection, then many",
+            "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile,",
+            "         FileChannel, AsynchronousFileChannel; 1 read in flight, then many",
+            "Each way gets a warm-up, then a measured run. It says which backend and which NIO ran.",
+        })
+final class BenchCommand implements Callable<Integer> {
 
     static final int MAX_SECONDS = 600;
     static final int MAX_CONNECTIONS = 1_000;
@@ -148,71 +165,83 @@ final class BenchCommand {
         }
     }
 
-    private BenchCommand() {
+    /** {@code --only}'s values. */
+    enum Half { echo, files }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--only", paramLabel = "echo|files", description = "run one half (default: both)")
+    private Half only;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
+            description = "measured time of each run, 1 to " + MAX_SECONDS + " (default: ${DEFAULT-VALUE})")
+    private int seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
+            description = "warm-up before each run, not counted, 0 to " + MAX_SECONDS
+                    + " (default: ${DEFAULT-VALUE})")
+    private int warmup;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "64",
+            description = "connections in the many-connection echo, 1 to " + MAX_CONNECTIONS
+                    + " (default: ${DEFAULT-VALUE})")
+    private int connections;
+
+    @Option(names = "--message-size", paramLabel = "B", defaultValue = "64",
+            description = "echo message size in bytes, 1 to " + MAX_MESSAGE + " (default: ${DEFAULT-VALUE})")
+    private int messageSize;
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "32",
+            description = "reads in flight in the many-reads case, 1 to " + MAX_IN_FLIGHT
+                    + " (default: ${DEFAULT-VALUE})")
+    private int inFlight;
+
+    @Option(names = "--file-size", paramLabel = "MIB", defaultValue = "256",
+            description = "size of the file read, made for the run and deleted after, 1 to " + MAX_FILE_MIB
+                    + " (default: ${DEFAULT-VALUE})")
+    private int fileSize;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}",
+            description = "where that file goes (default: the temporary directory, ${DEFAULT-VALUE})")
+    private String dir;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "also write a report: FILE.svg gets the charts, any other name an HTML page;"
+                    + " a relative name is relative to the current folder (default: none)")
+    private String report;
+
+    @Option(names = "--no-progress", description = "no progress bar on stderr (default: a bar once the"
+            + " runs have taken 2 s)")
+    private boolean noProgress;
+
+    private final Streams streams;
+
+    BenchCommand(Streams streams) {
+        this.streams = streams;
     }
 
-    static String usage() {
-        return String.join("\n",
-                "usage: iocp4j bench [options]",
-                "",
-                "Measures iocp4j beside the JDK's NIO on this machine, in this process, and prints operations",
-                "per second and latency percentiles side by side:",
-                "  echo   a TCP echo over loopback, server and clients in this process: iocp4j sockets, a NIO",
-                "         Selector, NIO.2 AsynchronousSocketChannel; 1 connection, then many",
-                "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile, FileChannel,",
-                "         AsynchronousFileChannel; 1 read in flight, then many",
-                "Each way gets a warm-up, then a measured run. It says which backend and which NIO ran.",
-                "",
-                "options:",
-                "  --only echo|files    run one half (default: both)",
-                "  --seconds S          measured time of each run (default 2, at most " + MAX_SECONDS + ")",
-                "  --warmup S           warm-up before each run, not counted (default 1; 0 for none)",
-                "  --connections N      connections in the many-connection echo (default 64, at most " + MAX_CONNECTIONS + ")",
-                "  --message-size B     echo message size in bytes (default 64, at most " + MAX_MESSAGE + ")",
-                "  --in-flight N        reads in flight in the many-reads case (default 32, at most " + MAX_IN_FLIGHT + ")",
-                "  --file-size MIB      size of the file read, made for the run and deleted after (default 256)",
-                "  --dir DIR            where that file goes (default: the temporary directory)",
-                "  --report FILE        also write a report: FILE.svg gets the charts, any other name an HTML page",
-                "  --no-progress        no progress bar on stderr",
-                "  --help               show this help",
-                "");
+    /** @return 0 done, 1 a run failed (its row says why; the others are printed and reported) */
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        return bench(options(), streams.out(), streams.err(), streams.terminal()).anyFailed() ? 1 : 0;
     }
 
-    /**
-     * Runs {@code iocp4j bench}.
-     *
-     * @param args     the arguments after "bench"
-     * @param terminal whether {@code err} is a terminal (the progress bar then redraws in place)
-     * @return the exit status: 0 done, 1 a run failed, 2 bad arguments
-     */
-    static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
-        return CliArgs.run("bench", args, out, err, usage(), BenchCommand::parse,
-                o -> bench(o, out, err, terminal).anyFailed() ? 1 : 0);
-    }
-
-    static Options parse(List<String> args) throws UsageException {
-        Map<String, String> o = CliArgs.parse(args, Set.of("--only", "--seconds", "--warmup", "--connections",
-                "--message-size", "--in-flight", "--file-size", "--dir", "--report"), Set.of("--no-progress"));
-        boolean echo = true;
-        boolean files = true;
-        if (o.containsKey("--only")) {
-            switch (o.get("--only")) {
-                case "echo": files = false; break;
-                case "files": echo = false; break;
-                default: throw new UsageException("--only takes echo or files, not '" + o.get("--only") + "'");
-            }
-        }
-        return new Options(echo, files,
-                (int) CliArgs.number("--warmup", o.getOrDefault("--warmup", "1"), 0, MAX_SECONDS),
-                CliArgs.positive("--seconds", o.getOrDefault("--seconds", "2"), MAX_SECONDS),
-                CliArgs.positive("--connections", o.getOrDefault("--connections", "64"), MAX_CONNECTIONS),
-                CliArgs.positive("--message-size", o.getOrDefault("--message-size", "64"), MAX_MESSAGE),
-                CliArgs.positive("--in-flight", o.getOrDefault("--in-flight", "32"), MAX_IN_FLIGHT),
-                CliArgs.positive("--file-size", o.getOrDefault("--file-size", "256"), MAX_FILE_MIB) * (1L << 20),
-                o.containsKey("--dir") ? CliArgs.directory("--dir", o.get("--dir"))
-                        : Path.of(System.getProperty("java.io.tmpdir")),
-                o.containsKey("--report") ? CliArgs.reportFile(o.get("--report")) : null,
-                !o.containsKey("--no-progress"));
+    /** The options as given, checked beyond their types. */
+    Options options() {
+        return new Options(only != Half.files, only != Half.echo,
+                CliValues.between(spec, "--warmup", warmup, 0, MAX_SECONDS),
+                CliValues.between(spec, "--seconds", seconds, 1, MAX_SECONDS),
+                CliValues.between(spec, "--connections", connections, 1, MAX_CONNECTIONS),
+                CliValues.between(spec, "--message-size", messageSize, 1, MAX_MESSAGE),
+                CliValues.between(spec, "--in-flight", inFlight, 1, MAX_IN_FLIGHT),
+                CliValues.between(spec, "--file-size", fileSize, 1, MAX_FILE_MIB) * (1L << 20),
+                CliValues.directory(spec, "--dir", dir),
+                report == null ? null : CliValues.reportFile(spec, report),
+                !noProgress);
     }
 
     private static BenchResults bench(Options o, PrintStream out, PrintStream err, boolean terminal)
@@ -270,7 +299,7 @@ final class BenchCommand {
         if (o.report() != null) {
             new BenchReport(results).write(o.report());
             out.println();
-            out.println("report written to " + CliArgs.shown(o.report()));
+            out.println("report written to " + CliValues.shown(o.report()));
         }
         out.flush();
         return results;

@@ -6,17 +6,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import org.iocp4j.tools.CliArgs.UsageException;
 import org.iocp4j.tools.Experiment.Outcome;
 import org.iocp4j.tools.Experiment.Way;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 /** {@code iocp4j demo}: its options, and the seeds' experiment run end to end. */
-final class DemoCommand {
+@Command(name = "demo", defaultValueProvider = DemoCommand.CpuCount.class,
+        header = "serve CPU-bound requests four ways (one thread, a thread per request, an I/O completion"
+                + " port, a thread pool), compare when they finish, optionally write a report",
+        description = {
+            "Serves N CPU-bound requests four ways and shows when each one finished:",
+            "  (a) one thread, in sequence     (b) a new thread per request",
+            "  (c) an I/O completion port      (d) a thread pool",
+            "The port lets only as many requests run at once as there are CPUs, so they finish in waves,"
+                    + " close to the ideal schedule; a thread per request shares the CPUs among all of them,"
+                    + " so they all finish near the end.",
+            "",
+            "iocp4j demo --walkthrough shows a port's basics instead, on whichever backend this machine has.",
+        })
+final class DemoCommand implements Callable<Integer> {
 
     static final int MAX_REQUESTS = 10_000;
     static final int MAX_WORK_MS = 600_000;
@@ -92,64 +113,74 @@ final class DemoCommand {
         }
     }
 
-    private DemoCommand() {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "10",
+            description = "requests in the batch, 1 to " + MAX_REQUESTS + " (default: ${DEFAULT-VALUE})")
+    private int requests;
+
+    @Option(names = "--work-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "CPU time of one request, calibrated at start-up, 1 to " + MAX_WORK_MS
+                    + " (default: ${DEFAULT-VALUE})")
+    private int workMs;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "the port's concurrency and the pool's size, 1 to " + MAX_THREADS
+                    + " (default: the CPUs, ${DEFAULT-VALUE} here)")
+    private int threads;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "also write a report: FILE.svg gets a chart, any other name an HTML page;"
+                    + " a relative name is relative to the current folder (default: none)")
+    private String report;
+
+    @Option(names = "--no-progress", description = "no progress bar on stderr (default: a bar once a batch"
+            + " has run 2 s)")
+    private boolean noProgress;
+
+    @Option(names = "--walkthrough", description = "walk through a completion port instead: post, poll, time"
+            + " out, close; takes no other option (default: the experiment)")
+    private boolean walkthrough;
+
+    private final Streams streams;
+
+    DemoCommand(Streams streams) {
+        this.streams = streams;
     }
 
-    static String usage() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return String.join("\n",
-                "usage: iocp4j demo [options]",
-                "       iocp4j demo --walkthrough",
-                "",
-                "Serves N CPU-bound requests four ways and shows when each one finished:",
-                "  (a) one thread, in sequence     (b) a new thread per request",
-                "  (c) an I/O completion port      (d) a thread pool",
-                "The port lets only as many requests run at once as there are CPUs, so they finish in waves,",
-                "close to the ideal schedule; a thread per request shares the CPUs among all of them, so they",
-                "all finish near the end.",
-                "",
-                "options:",
-                "  --requests N     requests in the batch (default 10, at most " + MAX_REQUESTS + ")",
-                "  --work-ms MS     CPU time of one request, calibrated at start-up (default 1000)",
-                "  --threads N      the port's concurrency and the pool's size (default: the CPUs, " + cpus + " here)",
-                "  --report FILE    also write a report: FILE.svg gets a chart, any other name an HTML page",
-                "  --no-progress    no progress bar on stderr",
-                "  --walkthrough    walk through a completion port instead: post, poll, time out, close",
-                "  --help           show this help",
-                "");
-    }
-
-    /**
-     * Runs {@code iocp4j demo}.
-     *
-     * @param args     the arguments after "demo"
-     * @param terminal whether {@code err} is a terminal (the progress bar then redraws in place)
-     * @return the exit status: 0 done, 1 failed, 2 bad arguments
-     */
-    static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
-        return CliArgs.run("demo", args, out, err, usage(), DemoCommand::parse, o -> {
-            if (o.walkthrough()) {
-                PortWalkthrough.run(out);
-            } else {
-                experiment(o, out, err, terminal);
-            }
-            return 0;
-        });
-    }
-
-    static Options parse(List<String> args) throws UsageException {
-        Map<String, String> o = CliArgs.parse(args, Set.of("--requests", "--work-ms", "--threads", "--report"),
-                Set.of("--no-progress", "--walkthrough"));
-        boolean walkthrough = o.containsKey("--walkthrough");
-        if (walkthrough && o.size() > 1) {
-            throw new UsageException("--walkthrough takes no other options");
+    /** The default of {@code --threads}: this machine's CPU count, shown in the help as it is here. */
+    static final class CpuCount implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg.isOption() && ((OptionSpec) arg).longestName().equals("--threads")
+                    ? Integer.toString(Runtime.getRuntime().availableProcessors()) : null;
         }
-        int requests = o.containsKey("--requests") ? CliArgs.positive("--requests", o.get("--requests"), MAX_REQUESTS) : 10;
-        int workMs = o.containsKey("--work-ms") ? CliArgs.positive("--work-ms", o.get("--work-ms"), MAX_WORK_MS) : 1000;
-        int threads = o.containsKey("--threads") ? CliArgs.positive("--threads", o.get("--threads"), MAX_THREADS)
-                : Runtime.getRuntime().availableProcessors();
-        Path report = o.containsKey("--report") ? CliArgs.reportFile(o.get("--report")) : null;
-        return new Options(requests, workMs, threads, report, !o.containsKey("--no-progress"), walkthrough);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Options o = options();
+        if (o.walkthrough()) {
+            PortWalkthrough.run(streams.out());
+        } else {
+            experiment(o, streams.out(), streams.err(), streams.terminal());
+        }
+        return 0;
+    }
+
+    /** The options as given, checked beyond their types. */
+    Options options() {
+        if (walkthrough && spec.commandLine().getParseResult().matchedOptions().size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--walkthrough takes no other option");
+        }
+        return new Options(CliValues.between(spec, "--requests", requests, 1, MAX_REQUESTS),
+                CliValues.between(spec, "--work-ms", workMs, 1, MAX_WORK_MS),
+                CliValues.between(spec, "--threads", threads, 1, MAX_THREADS),
+                report == null ? null : CliValues.reportFile(spec, report), !noProgress, walkthrough);
     }
 
     private static void experiment(Options o, PrintStream out, PrintStream err, boolean terminal)
@@ -186,7 +217,7 @@ final class DemoCommand {
         if (o.report() != null) {
             new Report(results).write(o.report());
             out.println();
-            out.println("report written to " + CliArgs.shown(o.report()));
+            out.println("report written to " + CliValues.shown(o.report()));
         }
         out.flush();
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,32 +22,34 @@ import org.iocp4j.IoDispatcher;
 import org.iocp4j.NativeOverlapped;
 import org.iocp4j.ProcessTelemetry;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 /**
  * {@code iocp4j diagnose}: samples a process (this one, or another by pid) at an interval and prints a
  * table of its handles, memory, pool quotas, the system's nonpaged pool and (for this process) the
  * operations outstanding in its dispatchers, each with its rate, and flags what grows steadily.
  * {@code --workload leak|flood} runs a misbehaving dispatcher in this process, to see what that looks like.
  */
-final class Diagnose {
-
-    static final String USAGE = String.join("\n",
-            "usage: iocp4j diagnose [--pid N] [--interval MS] [--samples N] [--workload leak|flood]",
+@Command(name = "diagnose",
+        header = "watch a process's handles, pool quotas and outstanding operations over time",
+        description = {
+            "Samples a process and prints, per interval: handles (file descriptors on Linux), resident"
+                    + " memory, paged and nonpaged pool quota and the system's nonpaged pool (Windows), the"
+                    + " operations outstanding in iocp4j dispatchers (another JVM's through the attach API,"
+                    + " which needs a JDK), each with its rate per second. A value that grew at every one of"
+                    + " the last " + Diagnose.Growth.WINDOW + " intervals is flagged GROWING.",
             "",
-            "Samples a process and prints, per interval: handles (file descriptors on Linux), resident memory,",
-            "paged and nonpaged pool quota and the system's nonpaged pool (Windows), the operations outstanding in",
-            "iocp4j dispatchers (another JVM's through the attach API, which needs a JDK), each with its rate per",
-            "second. A value that grew at every one",
-            "of the last " + Growth.WINDOW + " intervals is flagged GROWING.",
-            "",
-            "options:",
-            "  --pid N             the process to watch (default: this one; Windows needs the right to query it)",
-            "  --interval MS       milliseconds between samples (default 1000)",
-            "  --samples N         how many samples (default 10)",
-            "  --workload KIND     run a workload in this process while watching it:",
-            "                        leak   each interval, opens 8 files and allocates 50 OVERLAPPEDs, never freed",
-            "                        flood  posts 100,000 tasks per interval to a dispatcher nobody drains,",
-            "                               bounded at 1,000 (the rest are rejected and counted)",
-            "  --help              show this help");
+            "--workload runs something misbehaving in this process, to see what that looks like:",
+            "  leak   each interval, opens 8 files and allocates 50 OVERLAPPEDs, never freed",
+            "  flood  posts 100,000 tasks per interval to a dispatcher nobody drains,",
+            "         bounded at 1,000 (the rest are rejected and counted)",
+        })
+final class Diagnose implements Callable<Integer> {
 
     /** Counting, per metric, how many intervals in a row it grew. */
     static final class Growth {
@@ -67,83 +70,50 @@ final class Diagnose {
         }
     }
 
-    private Diagnose() {
+    /** {@code --workload}'s values: none is the default, not offered. */
+    enum Kind { none, leak, flood }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--pid", paramLabel = "N", description = "the process to watch (default: this one;"
+            + " Windows needs the right to query it)")
+    private Integer pid;
+
+    @Option(names = "--interval", paramLabel = "MS", defaultValue = "1000",
+            description = "milliseconds between samples (default: ${DEFAULT-VALUE})")
+    private long interval;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "10",
+            description = "how many samples (default: ${DEFAULT-VALUE})")
+    private int samples;
+
+    @Option(names = "--workload", paramLabel = "KIND", defaultValue = "none",
+            description = "run a workload in this process while watching it: leak or flood, as above"
+                    + " (default: none)")
+    private Kind workload;
+
+    private final Streams streams;
+
+    Diagnose(Streams streams) {
+        this.streams = streams;
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        long pid = ProcessHandle.current().pid();
-        long interval = 1000;
-        int samples = 10;
-        String workload = "none";
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--help":
-                    case "-h":
-                        out.println(USAGE);
-                        return 0;
-                    case "--pid":
-                        pid = positive(a, value(args, ++i, a));
-                        break;
-                    case "--interval":
-                        interval = positive(a, value(args, ++i, a));
-                        break;
-                    case "--samples":
-                        samples = (int) Math.min(Integer.MAX_VALUE, positive(a, value(args, ++i, a)));
-                        break;
-                    case "--workload":
-                        workload = value(args, ++i, a);
-                        if (!workload.equals("leak") && !workload.equals("flood")) {
-                            throw new IllegalArgumentException("--workload must be leak or flood, not '" + workload + "'");
-                        }
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("iocp4j diagnose: " + e.getMessage() + "\n");
-            err.println(USAGE);
-            return 2;
-        }
-        boolean self = pid == ProcessHandle.current().pid();
-        if (!self && !workload.equals("none")) {
-            err.println("iocp4j diagnose: --workload runs in this process; it cannot go with --pid\n");
-            err.println(USAGE);
-            return 2;
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        long self = ProcessHandle.current().pid();
+        long watched = pid == null ? self : CliValues.between(spec, "--pid", pid, 1, Integer.MAX_VALUE);
+        CliValues.positive(spec, "--interval", interval);
+        CliValues.positive(spec, "--samples", samples);
+        if (watched != self && workload != Kind.none) {
+            throw new ParameterException(spec.commandLine(), "--workload runs in this process; it cannot go with --pid");
         }
         try (Workload w = Workload.start(workload)) {
-            watch(pid, self, interval, samples, w, out);
+            watch(watched, watched == self, interval, samples, w, streams.out());
             return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("iocp4j diagnose: " + e.getMessage());
-            return 1;
-        } catch (IOException | RuntimeException e) {
-            err.println("iocp4j diagnose failed: " + e);
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static long positive(String option, String text) {
-        try {
-            long v = Long.parseLong(text);
-            if (v <= 0) {
-                throw new IllegalArgumentException(option + " must be positive, not " + text);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number, not '" + text + "'");
         }
     }
 
@@ -247,11 +217,11 @@ final class Diagnose {
     /** Something misbehaving in this process, for the table to show. */
     private abstract static class Workload implements AutoCloseable {
 
-        static Workload start(String kind) throws IOException {
+        static Workload start(Kind kind) throws IOException {
             switch (kind) {
-                case "leak":
+                case leak:
                     return new Leak();
-                case "flood":
+                case flood:
                     return new Flood();
                 default:
                     return new Workload() {

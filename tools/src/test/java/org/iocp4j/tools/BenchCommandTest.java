@@ -50,10 +50,11 @@ class BenchCommandTest {
     @Test
     void helpIsPrintedBothWays() {
         assertEquals(0, run("bench", "--help"));
-        assertTrue(out().startsWith("usage: iocp4j bench"), out());
+        assertTrue(out().startsWith("usage: iocp4j bench "), out());
+        String help = out();
         outBytes.reset();
         assertEquals(0, run("help", "bench"));
-        assertTrue(out().startsWith("usage: iocp4j bench"), out());
+        assertEquals(help, out());
         outBytes.reset();
         assertEquals(0, run("--help"));
         assertTrue(out().contains("  bench "), "the command list names bench: " + out());
@@ -68,13 +69,15 @@ class BenchCommandTest {
     void badArgumentsPrintTheUsageAndExit2(String line) {
         assertEquals(2, run(("bench " + line).split(" ")));
         assertTrue(err().startsWith("iocp4j bench: "), err());
-        assertTrue(err().contains("usage: iocp4j bench"), err());
+        assertEquals(1, err().lines().filter(l -> l.startsWith("iocp4j bench: ")).count(), "one message: " + err());
+        assertTrue(err().contains("usage: iocp4j bench "), err());
+        assertTrue(err().endsWith("Try 'iocp4j bench --help' for more information." + System.lineSeparator()), err());
         assertEquals("", out(), "nothing runs on a bad command line");
     }
 
     @Test
-    void optionsParseInBothFormsWithDefaults() throws CliArgs.UsageException {
-        BenchCommand.Options d = BenchCommand.parse(List.of());
+    void optionsParseInBothFormsWithDefaults() {
+        BenchCommand.Options d = options();
         assertTrue(d.echo() && d.files());
         assertEquals(1, d.warmupSeconds());
         assertEquals(2, d.seconds());
@@ -82,13 +85,14 @@ class BenchCommandTest {
         assertEquals(64, d.messageSize());
         assertEquals(32, d.inFlight());
         assertEquals(256L << 20, d.fileSize());
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir")), d.dir());
         assertEquals(null, d.report());
         assertTrue(d.progress());
         assertEquals(12, d.runs());
 
-        BenchCommand.Options o = BenchCommand.parse(List.of("--only=echo", "--seconds", "3", "--warmup=0",
+        BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
-                "--dir", dir.toString(), "--report", dir.resolve("r.svg").toString(), "--no-progress"));
+                "--dir", dir.toString(), "--report", dir.resolve("r.svg").toString(), "--no-progress");
         assertTrue(o.echo());
         assertFalse(o.files());
         assertEquals(0, o.warmupSeconds());
@@ -101,7 +105,13 @@ class BenchCommandTest {
         assertEquals(dir.resolve("r.svg"), o.report());
         assertFalse(o.progress());
         assertEquals(6, o.runs());
-        assertFalse(BenchCommand.parse(List.of("--only", "files")).echo());
+        assertFalse(options("--only", "files").echo());
+        assertTrue(options("--only", "files").files());
+    }
+
+    /** bench's options as the command line the user runs parses and checks them, without running bench. */
+    private static BenchCommand.Options options(String... args) {
+        return ((BenchCommand) MainTest.parse("bench", args)).options();
     }
 
     /** The echo half, for real, with an SVG report: every way measured, charted and named. */

@@ -31,7 +31,7 @@ class DiagnoseRemoteTest {
             assertEquals("ready", first, "the watched JVM did not start");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = Diagnose.run(new String[] {"--pid", Long.toString(child.pid()), "--samples", "2", "--interval", "100"},
+            int code = Main.run(new String[] {"diagnose", "--pid", Long.toString(child.pid()), "--samples", "2", "--interval", "100"},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             String text = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
@@ -60,7 +60,7 @@ class DiagnoseRemoteTest {
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = Diagnose.run(new String[] {"--pid", Long.toString(sleeper.pid()), "--samples", "1"},
+            int code = Main.run(new String[] {"diagnose", "--pid", Long.toString(sleeper.pid()), "--samples", "1"},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
                             StandardCharsets.UTF_8));
             String text = out.toString(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class JarIT {
             assertEquals(null, j.getManifest().getMainAttributes().getValue("Class-Path"), "nothing beside the jar");
             assertEquals("ALL-UNNAMED", j.getManifest().getMainAttributes().getValue("Enable-Native-Access"));
             for (String entry : List.of("org/iocp4j/IoDispatcher.class", "org/slf4j/LoggerFactory.class",
-                    "org/HdrHistogram/Histogram.class", "org/iocp4j/tools/Main.class")) {
+                    "org/HdrHistogram/Histogram.class", "picocli/CommandLine.class", "org/iocp4j/tools/Main.class")) {
                 assertNotNull(j.getEntry(entry), entry);
             }
             // The DLL is there whenever the library was built with it (not with -Diocp4j.native.skip=true).
@@ -93,11 +94,48 @@ class JarIT {
         assertEquals("", r.err, "nothing on stderr, SLF4J's notices included");
     }
 
+    /**
+     * The thin jar Maven installs names picocli in its pom, as it names the library: a user of the artifact
+     * gets it, and the runnable jar above carries it.
+     */
+    @Test
+    void theThinJarDeclaresPicocli() throws IOException {
+        String thin = System.getProperty("iocp4j.tools.thin.jar");
+        assertNotNull(thin, "iocp4j.tools.thin.jar names the installed jar (set by the pom)");
+        try (JarFile j = new JarFile(thin)) {
+            assertEquals(null, j.getEntry("picocli/CommandLine.class"), "thin: picocli beside it, not in it");
+            String pom = new String(j.getInputStream(j.getEntry("META-INF/maven/org.iocp4j/iocp4j-tools/pom.xml"))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(pom.contains("<groupId>info.picocli</groupId>") && pom.contains("<artifactId>picocli</artifactId>"),
+                    pom);
+        }
+    }
+
+    @Test
+    void versionNamesTheToolsAndTheLibraryAsBuilt() throws Exception {
+        Command r = java("--version");
+        assertEquals(0, r.status, r::toString);
+        assertEquals("iocp4j-tools " + System.getProperty("iocp4j.tools.version"), r.first(), r::toString);
+        assertTrue(r.out.get(1).startsWith("iocp4j " + System.getProperty("iocp4j.version") + ", "), r::toString);
+        assertTrue(r.last().startsWith("Java "), r::toString);
+        assertEquals("", r.err, "nothing on stderr, SLF4J's notices included");
+    }
+
     @Test
     void benchHelpPrintsItsUsage() throws Exception {
         Command r = java("bench", "--help");
         assertEquals(0, r.status, r::toString);
-        assertEquals("usage: iocp4j bench [options]", r.first(), r::toString);
+        assertTrue(r.first().startsWith("usage: iocp4j bench [-h] [--only=echo|files] [--seconds=S]"), r::toString);
+        assertTrue(r.out.stream().anyMatch(l -> l.trim().startsWith("--seconds=S ") && l.contains("(default: 2)")),
+                r::toString);
+    }
+
+    @Test
+    void aMistypedCommandGetsASuggestion() throws Exception {
+        Command r = java("bnch");
+        assertEquals(2, r.status, r::toString);
+        assertTrue(r.err.contains("Did you mean: iocp4j bench?"), r::toString);
+        assertEquals(List.of(), r.out, r::toString);
     }
 
     /** The shortest bench (one half, a second per run): HdrHistogram and the workloads are in the jar. */
@@ -131,6 +169,7 @@ class JarIT {
     void aBadArgumentExitsWith2() throws Exception {
         Command r = java("bench", "--seconds", "0");
         assertEquals(2, r.status, r::toString);
-        assertTrue(r.err.contains("--seconds"), r::toString);
+        assertTrue(r.err.startsWith("iocp4j bench: Invalid value for option '--seconds': must be between 1 and"),
+                r::toString);
     }
 }

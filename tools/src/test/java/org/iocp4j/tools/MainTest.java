@@ -11,8 +11,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
+import org.iocp4j.Iocp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,31 +110,140 @@ class MainTest {
     @Test
     void helpForTheCommandAndForDemo() {
         assertEquals(0, run("--help"));
-        assertTrue(out().startsWith("usage: iocp4j <command>"), out());
-        assertTrue(out().contains("demo"), out());
-        out.reset();
-        assertEquals(0, run("demo", "--help"));
-        assertTrue(out().startsWith("usage: iocp4j demo"), out());
-        for (String option : List.of("--requests N", "--work-ms MS", "--threads N", "--report FILE", "--no-progress",
-                "--walkthrough", "--help")) {
-            assertTrue(out().contains(option), () -> option + " undocumented:\n" + out());
+        assertTrue(out().startsWith("usage: iocp4j <command> [options]" + System.lineSeparator()), out());
+        for (String line : List.of("  demo ", "  bench ", "  diagnose ", "  help ", "-V, --version", "-h, --help",
+                "exit status:", "2   bad arguments")) {
+            assertTrue(out().contains(line), () -> line + " missing:\n" + out());
         }
         out.reset();
+        assertEquals(0, run("demo", "--help"));
+        assertTrue(out().startsWith("usage: iocp4j demo "), out());
+        out.reset();
         assertEquals(0, run("demo", "--requests", "x", "--help"), "help wins over a bad value");
+        assertTrue(out().startsWith("usage: iocp4j demo "), out());
+        out.reset();
         assertEquals(0, run("help", "demo"));
+        assertTrue(out().startsWith("usage: iocp4j demo "), out());
         assertEquals(0, run("-h"));
+        assertEquals(0, run("help"));
         assertEquals("", err());
+    }
+
+    /**
+     * Each subcommand's help names every option a user types today (README, docs/cli.md), each with its
+     * default, and {@code help <command>} prints the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "demo --requests=N --work-ms=MS --threads=N --report=FILE --no-progress --walkthrough --help",
+        "bench --only=echo|files --seconds=S --warmup=S --connections=N --message-size=B --in-flight=N"
+                + " --file-size=MIB --dir=DIR --report=FILE --no-progress --help",
+        "diagnose --pid=N --interval=MS --samples=N --workload=KIND --help",
+    })
+    void everyOptionIsInItsCommandsHelpWithItsDefault(String line) {
+        List<String> words = List.of(line.split(" "));
+        String command = words.get(0);
+        assertEquals(0, run(command, "--help"));
+        String help = out();
+        out.reset();
+        assertEquals(0, run("help", command));
+        assertEquals(help, out(), "help " + command + " prints the same");
+        assertTrue(help.startsWith("usage: iocp4j " + command + " "), help);
+        String options = help.substring(help.indexOf("options:")).replace(System.lineSeparator(), "\n");
+        for (String option : words.subList(1, words.size())) {
+            int at = options.indexOf(" " + option + " ");
+            assertTrue(at >= 0, () -> option + " undocumented:\n" + help);
+            // Its description runs to the next option's line.
+            String described = options.substring(at + option.length() + 1).split("\n\\s*-")[0];
+            assertTrue(described.trim().length() > 10, () -> option + " has no description:\n" + help);
+            assertTrue(option.equals("--help") || described.contains("(default: "),
+                    () -> option + " gives no default:\n" + described);
+        }
+        if (command.equals("demo")) {
+            assertTrue(options.contains("(default: 10)"), help);
+            assertTrue(options.contains("(default: the CPUs, " + Runtime.getRuntime().availableProcessors() + " here)"), help);
+        }
+    }
+
+    @Test
+    void versionNamesTheToolsTheLibraryTheBackendAndTheJvm() {
+        assertEquals(0, run("--version"), err());
+        String[] lines = out().split("\\R");
+        assertEquals(3, lines.length, out());
+        assertTrue(lines[0].matches("iocp4j-tools \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), "filtered by Maven: " + lines[0]);
+        assertTrue(lines[1].matches("iocp4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?, "
+                + Iocp.backend().name().toLowerCase(Locale.ROOT) + " backend.*"), lines[1]);
+        assertTrue(lines[2].startsWith("Java " + System.getProperty("java.version") + " ("), lines[2]);
+        String version = out();
+        out.reset();
+        assertEquals(0, run("-V"));
+        assertEquals(version, out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void aMistypedCommandGetsASuggestion() {
+        assertEquals(2, run("bnch"));
+        List<String> lines = List.of(err().split("\\R"));
+        assertEquals("iocp4j: Unmatched argument at index 0: 'bnch'", lines.get(0), err());
+        assertEquals("Did you mean: iocp4j bench?", lines.get(1), err());
+        assertTrue(err().contains("usage: iocp4j <command> [options]") && err().contains("  bench "),
+                "then the commands: " + err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void aMistypedOptionGetsASuggestionAndTheShortUsage() {
+        assertEquals(2, run("bench", "--secnds", "3"));
+        List<String> lines = List.of(err().split("\\R"));
+        assertTrue(lines.get(0).startsWith("iocp4j bench: Unknown option"), err());
+        assertTrue(lines.get(0).contains("'--secnds'"), err());
+        assertEquals("Possible solutions: --seconds", lines.get(1), err());
+        assertTrue(lines.get(2).startsWith("usage: iocp4j bench [-h] [--only=echo|files] [--seconds=S]"), err());
+        assertEquals("Try 'iocp4j bench --help' for more information.", lines.get(lines.size() - 1), err());
+        assertFalse(err().contains("show this help"), "the short usage, not the whole help: " + err());
+        assertEquals("", out());
+        err.reset();
+        assertEquals(2, run("demo", "--request", "3"));
+        assertTrue(err().contains("Possible solutions: --requests"), err());
+        err.reset();
+        assertEquals(0, run("demo", "--request", "3", "--help"), "help wins");
+        assertTrue(out().startsWith("usage: iocp4j demo "), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void aValueOutOfRangeIsOneLineThenTheShortUsage() {
+        assertEquals(2, run("bench", "--seconds", "0"));
+        List<String> lines = List.of(err().split("\\R"));
+        assertEquals("iocp4j bench: Invalid value for option '--seconds': must be between 1 and "
+                + BenchCommand.MAX_SECONDS + ", not 0", lines.get(0));
+        assertTrue(lines.get(1).startsWith("usage: iocp4j bench "), err());
+        assertEquals("Try 'iocp4j bench --help' for more information.", lines.get(lines.size() - 1), err());
+        assertEquals("", out(), "nothing ran");
+    }
+
+    /** A failure while running is status 1 and a message saying why, without a stack trace. */
+    @Test
+    void aFailureWhileRunningExits1WithAMessage() {
+        String pid = Integer.toString(Integer.MAX_VALUE); // above any real process id
+        assertEquals(1, run("diagnose", "--pid", pid, "--samples", "1"), out() + err());
+        assertTrue(err().startsWith("iocp4j diagnose failed: java.lang.IllegalArgumentException: "), err());
+        assertTrue(err().contains(pid), err());
+        assertFalse(err().contains("\tat "), "no stack trace: " + err());
     }
 
     @Test
     void noArgumentsOrAnUnknownCommandIsAUsageError() {
         assertEquals(2, run());
-        assertTrue(err().startsWith("usage: iocp4j"), err());
+        assertTrue(err().startsWith("iocp4j: Missing required subcommand"), err());
+        assertTrue(err().contains("usage: iocp4j <command> [options]") && err().contains("  bench "), err());
         err.reset();
         assertEquals(2, run("frobnicate"));
-        assertTrue(err().contains("unknown command 'frobnicate'") && err().contains("usage: iocp4j"), err());
+        assertTrue(err().contains("'frobnicate'") && err().contains("usage: iocp4j"), err());
         err.reset();
         assertEquals(2, run("help", "frobnicate"));
+        assertTrue(err().startsWith("iocp4j: Unknown subcommand 'frobnicate'"), err());
         assertEquals("", out());
     }
 
@@ -159,26 +271,42 @@ class MainTest {
         String[] args = ("demo " + line).split(" ");
         assertEquals(2, run(args), () -> line + " accepted: " + out());
         assertTrue(err().startsWith("iocp4j demo: "), err());
-        assertTrue(err().contains("usage: iocp4j demo"), err());
+        assertTrue(err().contains(System.lineSeparator() + "usage: iocp4j demo "), err());
+        assertTrue(err().endsWith("Try 'iocp4j demo --help' for more information." + System.lineSeparator()), err());
         assertEquals("", out(), "nothing ran");
     }
 
     @Test
-    void optionsParseInBothForms() throws CliArgs.UsageException {
-        DemoCommand.Options o = DemoCommand.parse(List.of("--requests", "7", "--work-ms=30", "--threads", "3",
-                "--no-progress", "--report", dir.resolve("r.svg").toString()));
+    void optionsParseInBothForms() {
+        DemoCommand.Options o = demoOptions("--requests", "7", "--work-ms=30", "--threads", "3",
+                "--no-progress", "--report", dir.resolve("r.svg").toString());
         assertEquals(7, o.requests());
         assertEquals(30, o.workMs());
         assertEquals(3, o.threads());
         assertFalse(o.progress());
         assertEquals(dir.resolve("r.svg"), o.report());
-        DemoCommand.Options defaults = DemoCommand.parse(List.of());
+        DemoCommand.Options defaults = demoOptions();
         assertEquals(10, defaults.requests());
         assertEquals(1000, defaults.workMs());
         assertEquals(Runtime.getRuntime().availableProcessors(), defaults.threads());
         assertTrue(defaults.progress());
         assertNull(defaults.report());
         assertFalse(defaults.walkthrough());
+        assertTrue(demoOptions("--walkthrough").walkthrough());
+    }
+
+    /** demo's options as the command line the user runs parses and checks them, without running demo. */
+    static DemoCommand.Options demoOptions(String... args) {
+        return ((DemoCommand) parse("demo", args)).options();
+    }
+
+    /** The command object iocp4j's command line fills for {@code command args}, without running it. */
+    static Object parse(String command, String... args) {
+        List<String> line = new ArrayList<>(List.of(command));
+        line.addAll(List.of(args));
+        PrintStream none = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return Main.commandLine(new Streams(none, none, false)).parseArgs(line.toArray(new String[0]))
+                .subcommand().commandSpec().userObject();
     }
 
     @Test
@@ -188,8 +316,14 @@ class MainTest {
         assertEquals(2, run("diagnose", "--interval", "0"));
         assertEquals(2, run("diagnose", "--workload", "explode"));
         assertEquals(2, run("diagnose", "--frobnicate"));
+        assertEquals(2, run("diagnose", "--pid", "0"));
+        assertEquals(2, run("diagnose", "--pid", "99999999999"));
+        assertEquals(2, run("diagnose", "--samples", "-1"));
+        err.reset();
         assertEquals(2, run("diagnose", "--pid", "1", "--workload", "leak"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: iocp4j diagnose"));
+        assertTrue(err().startsWith("iocp4j diagnose: --workload runs in this process; it cannot go with --pid"), err());
+        assertTrue(err().contains("usage: iocp4j diagnose"), err());
+        assertEquals("", out(), "nothing ran");
         assertEquals(0, run("diagnose", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--workload"));
     }
