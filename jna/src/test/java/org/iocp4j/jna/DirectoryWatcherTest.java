@@ -146,6 +146,7 @@ class DirectoryWatcherTest {
             expect(Kind.RENAMED_TO, "top.txt");
             Files.delete(dir.resolve("top.txt"));
             expect(Kind.DELETED, "top.txt");
+            assertEquals(0, w.listenerFailures());
         }
     }
 
@@ -156,6 +157,7 @@ class DirectoryWatcherTest {
         try (DirectoryWatcher w = watch(DirectoryWatcher.on(dispatcher, dir).subtree(true))) {
             Files.write(sub.resolve("inner.txt"), new byte[1]);
             expect(Kind.CREATED, "sub\\deeper\\inner.txt");
+            assertFalse(w.isClosed());
         }
     }
 
@@ -167,6 +169,7 @@ class DirectoryWatcherTest {
             Files.write(sub.resolve("inner.txt"), new byte[1]);
             Files.write(dir.resolve("marker"), new byte[1]);
             expect(Kind.CREATED, "marker"); // after the change below, so that one would have come first
+            assertFalse(w.isClosed());
         }
     }
 
@@ -281,6 +284,7 @@ class DirectoryWatcherTest {
             assertEquals("", first.name());
             assertEquals(dir.toAbsolutePath(), first.path());
             release.countDown();
+            assertFalse(w.isClosed(), "an overflow does not end the watch");
         }
     }
 
