@@ -127,6 +127,7 @@ int main(int argc, char **argv) {
     test_file();
     test_socket();
     test_pipe();
+    test_memory();
 
     summary();
     return failed == 0 ? 0 : 1;

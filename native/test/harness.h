@@ -33,5 +33,6 @@ void test_diag(void);
 void test_file(void);
 void test_socket(void);
 void test_pipe(void);
+void test_memory(void);
 
 #endif

@@ -2,9 +2,10 @@ package org.iocp4j;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Win32Layout;
 
 /**
@@ -18,7 +19,9 @@ import org.iocp4j.internal.Win32Layout;
  *
  * <p>A batch is used by one thread at a time. Polling into a batch another thread is filling, or
  * closing a batch while a poll fills it, cannot corrupt memory: the first throws
- * {@link IllegalStateException}, the second frees the memory only once the poll has returned.
+ * {@link IllegalStateException}, the second takes effect once the poll has returned. The memory is a
+ * direct buffer the batch holds: the JDK frees it once the batch is unreachable, so no poll, not even one
+ * racing a close, can write freed memory.
  */
 public final class CompletionBatch implements AutoCloseable {
 
@@ -40,22 +43,23 @@ public final class CompletionBatch implements AutoCloseable {
     }
 
     private final int capacity;
-    private final long address;
-    private final Cleaner.Cleanable memory;
+    private final NativeRegion region;
+    /** The entries: {@link #region}'s buffer, kept in a field of its own for the accessors (hot). */
+    private final ByteBuffer entries;
     private volatile int state;
     private int size;
 
     private CompletionBatch(int capacity) {
         this.capacity = capacity;
-        this.address = NativeMemory.allocateZeroed((long) capacity * Win32Layout.ENTRY_SIZE);
-        this.memory = NativeMemory.freeWhenUnreachable(this, address);
+        this.region = NativeRegion.allocate(capacity * Win32Layout.ENTRY_SIZE);
+        this.entries = region.memory();
     }
 
     /**
      * Allocates a batch of {@code capacity} entries off-heap.
      *
      * @param capacity the most packets one poll can return, 1 to {@link #MAX_CAPACITY}
-     * @return the batch; close it to free its memory (a GC backstop frees it otherwise)
+     * @return the batch; close it when done (its memory goes with it once unreachable)
      * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public static CompletionBatch allocate(int capacity) {
@@ -91,7 +95,7 @@ public final class CompletionBatch implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
      */
     public long key(int i) {
-        return NativeMemory.getLong(entry(i) + Win32Layout.ENTRY_KEY);
+        return NativeMemory.getLong(entries, entry(i) + Win32Layout.ENTRY_KEY);
     }
 
     /**
@@ -102,7 +106,7 @@ public final class CompletionBatch implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
      */
     public long overlappedAddress(int i) {
-        return NativeMemory.getLong(entry(i) + Win32Layout.ENTRY_OVERLAPPED);
+        return NativeMemory.getLong(entries, entry(i) + Win32Layout.ENTRY_OVERLAPPED);
     }
 
     /**
@@ -113,7 +117,7 @@ public final class CompletionBatch implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
      */
     public int bytesTransferred(int i) {
-        return NativeMemory.getInt(entry(i) + Win32Layout.ENTRY_BYTES);
+        return NativeMemory.getInt(entries, entry(i) + Win32Layout.ENTRY_BYTES);
     }
 
     /**
@@ -124,7 +128,7 @@ public final class CompletionBatch implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
      */
     public int errorCode(int i) {
-        return (int) NativeMemory.getLong(entry(i) + Win32Layout.ENTRY_STATUS);
+        return (int) NativeMemory.getLong(entries, entry(i) + Win32Layout.ENTRY_STATUS);
     }
 
     /**
@@ -139,8 +143,9 @@ public final class CompletionBatch implements AutoCloseable {
     }
 
     /**
-     * Frees the memory. Harmless to call twice. If a poll is filling the batch, the memory is freed when
-     * that poll returns.
+     * Closes the batch: no poll fills it again, and its memory goes once the batch is unreachable.
+     * Harmless to call twice. If a poll is filling the batch, the close takes effect when that poll
+     * returns.
      */
     @Override
     public void close() {
@@ -151,7 +156,6 @@ public final class CompletionBatch implements AutoCloseable {
             }
             if (s == IDLE && STATE.compareAndSet(this, IDLE, CLOSED)) {
                 size = 0;
-                memory.clean();
                 return;
             }
             if (s == FILLING && STATE.compareAndSet(this, FILLING, CLOSE_PENDING)) {
@@ -160,31 +164,34 @@ public final class CompletionBatch implements AutoCloseable {
         }
     }
 
-    private long entry(int i) {
+    /** The offset of entry {@code i}. */
+    private int entry(int i) {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("entry " + i + " of a batch holding " + size);
         }
-        return address + (long) i * Win32Layout.ENTRY_SIZE;
+        return i * Win32Layout.ENTRY_SIZE;
     }
 
-    /** Claims the batch for a poll (a port, through {@link PortHolders}); pair with {@link #endFill}. */
-    long beginFill() {
+    /**
+     * Claims the batch for a poll (a port, through {@link PortHolders}), returning its memory; pair with
+     * {@link #endFill}.
+     */
+    NativeRegion beginFill() {
         if (!STATE.compareAndSet(this, IDLE, FILLING)) {
             throw new IllegalStateException(state == FILLING
                     ? "another thread is polling into this batch" : "the batch is closed");
         }
         size = 0;
-        return address;
+        return region;
     }
 
-    /** Publishes {@code filled} entries and releases the claim, freeing the memory if close() came meanwhile. */
+    /** Publishes {@code filled} entries and releases the claim, closing the batch if close() came meanwhile. */
     void endFill(int filled) {
         size = filled;
         if (!STATE.compareAndSet(this, FILLING, IDLE)) {
-            // close() was called during the poll: the poll is over, so the memory can go now.
+            // close() was called during the poll: the poll is over, so it takes effect now.
             size = 0;
             state = CLOSED;
-            memory.clean();
         }
     }
 }

@@ -4,7 +4,6 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 
-import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
 import org.iocp4j.internal.dispatch.LeakTrace;
 import org.iocp4j.internal.dispatch.OverlappedAccess;
@@ -156,9 +155,8 @@ public class NativeOverlapped {
      */
     public final long offset() {
         status("offset");
-        long at = pool.address(slot);
-        return Integer.toUnsignedLong(NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET))
-                | (long) NativeMemory.getInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH) << 32;
+        return Integer.toUnsignedLong(pool.overlappedInt(slot, Win32Layout.OVERLAPPED_OFFSET))
+                | (long) pool.overlappedInt(slot, Win32Layout.OVERLAPPED_OFFSET_HIGH) << 32;
     }
 
     /**
@@ -173,9 +171,8 @@ public class NativeOverlapped {
             throw new IllegalArgumentException("position must be >= 0: " + position);
         }
         requireNotSubmitted("setOffset");
-        long at = pool.address(slot);
-        NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET, (int) position);
-        NativeMemory.putInt(at + Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
+        pool.setOverlappedInt(slot, Win32Layout.OVERLAPPED_OFFSET, (int) position);
+        pool.setOverlappedInt(slot, Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
     }
 
     /**
@@ -186,7 +183,7 @@ public class NativeOverlapped {
      */
     public final long eventHandle() {
         status("eventHandle");
-        return NativeMemory.getLong(pool.address(slot) + Win32Layout.OVERLAPPED_HEVENT);
+        return pool.overlappedLong(slot, Win32Layout.OVERLAPPED_HEVENT);
     }
 
     /**
@@ -197,7 +194,7 @@ public class NativeOverlapped {
      */
     public final void setEventHandle(long event) {
         requireNotSubmitted("setEventHandle");
-        NativeMemory.putLong(pool.address(slot) + Win32Layout.OVERLAPPED_HEVENT, event);
+        pool.setOverlappedLong(slot, Win32Layout.OVERLAPPED_HEVENT, event);
     }
 
     /**

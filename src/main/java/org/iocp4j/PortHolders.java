@@ -1,5 +1,6 @@
 package org.iocp4j;
 
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.PortSupport;
 
 /** The ports' way into {@link Completion} and {@link CompletionBatch}, installed by {@link CompletionPort}. */
@@ -14,7 +15,7 @@ final class PortHolders implements PortSupport.Holders {
     }
 
     @Override
-    public long beginFill(CompletionBatch batch) {
+    public NativeRegion beginFill(CompletionBatch batch) {
         return batch.beginFill();
     }
 

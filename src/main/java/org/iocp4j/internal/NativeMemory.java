@@ -1,108 +1,100 @@
 package org.iocp4j.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
-import java.lang.reflect.Field;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
-
-import sun.misc.Unsafe;
+import java.nio.ByteOrder;
 
 /**
- * The one place iocp4j touches raw off-heap memory (Agrona's {@code UnsafeBuffer} idea), so that a move
- * to the JDK's foreign-memory API later changes this file only.
+ * The one place iocp4j reads and writes off-heap memory (as Agrona's buffers are), so that a
+ * move to the JDK's foreign-memory API later changes this file and {@link NativeRegion} only.
  *
- * <p>Addresses are plain {@code long}s. Nothing here checks bounds: callers own the layout and check
- * indices before computing an address. Memory from {@link #allocateZeroed} is 8-byte aligned (malloc).
+ * <p>Every off-heap block is a direct {@link ByteBuffer} (a {@link NativeRegion}), read and written at byte
+ * offsets from its start through the JDK's {@code byteBufferViewVarHandle}s in native byte order: plain,
+ * volatile and compare-and-set access, with no {@code sun.misc.Unsafe} (terminally deprecated; JDK 24 and
+ * later warn on its first use). The view handles ignore the buffer's own byte order and position, and
+ * check the offset against the buffer's limit: a wrong offset is an {@link IndexOutOfBoundsException},
+ * never a write into someone else's memory. Volatile and CAS access need an offset whose address is
+ * aligned to the access's size; every layout here keeps its 8-byte words 8-byte aligned.
+ *
+ * <p>The handles are {@code static final}, and callers keep their buffer in a {@code final} field: the JIT
+ * then compiles an access to the buffer's address plus the offset, behind one bounds check
+ * ({@code DispatcherBenchmark} and {@code PortBenchmark} watch the hot paths that go through here).
  */
 public final class NativeMemory {
 
-    private static final Unsafe UNSAFE = loadUnsafe();
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.nativeOrder());
+    private static final VarHandle CHAR = MethodHandles.byteBufferViewVarHandle(char[].class, ByteOrder.nativeOrder());
     private static final Cleaner CLEANER = Cleaner.create();
 
     private NativeMemory() {
     }
 
-    private static Unsafe loadUnsafe() {
-        try {
-            Field f = Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (Unsafe) f.get(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError(
-                    "iocp4j needs sun.misc.Unsafe (module jdk.unsupported) for off-heap memory: " + e);
-        }
+    public static long getLong(ByteBuffer memory, int offset) {
+        return (long) LONG.get(memory, offset);
     }
 
-    /** Where {@code java.nio.Buffer} keeps a direct buffer's base address. */
-    private static final long BUFFER_ADDRESS_OFFSET = bufferAddressOffset();
-
-    private static long bufferAddressOffset() {
-        try {
-            return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("java.nio.Buffer has no address field: " + e);
-        }
+    public static void putLong(ByteBuffer memory, int offset, long value) {
+        LONG.set(memory, offset, value);
     }
 
-    /**
-     * The base address of a direct buffer's memory (its element 0, not its position). The caller keeps
-     * the buffer reachable for as long as the address is used.
-     */
-    public static long addressOf(ByteBuffer direct) {
-        if (!direct.isDirect()) {
-            throw new IllegalArgumentException("not a direct buffer");
-        }
-        return UNSAFE.getLong(direct, BUFFER_ADDRESS_OFFSET);
+    /** A volatile read of the 8-byte-aligned long at {@code offset}. */
+    public static long getLongVolatile(ByteBuffer memory, int offset) {
+        return (long) LONG.getVolatile(memory, offset);
     }
 
-    /** Writes {@code s} as UTF-16 with a terminating NUL at {@code address} ({@code 2 * (length + 1)} bytes). */
-    public static void putUtf16z(long address, String s) {
+    /** A volatile write of the 8-byte-aligned long at {@code offset}. */
+    public static void putLongVolatile(ByteBuffer memory, int offset, long value) {
+        LONG.setVolatile(memory, offset, value);
+    }
+
+    /** An atomic compare-and-set of the 8-byte-aligned long at {@code offset}, with volatile semantics. */
+    public static boolean compareAndSetLong(ByteBuffer memory, int offset, long expected, long value) {
+        return LONG.compareAndSet(memory, offset, expected, value);
+    }
+
+    public static int getInt(ByteBuffer memory, int offset) {
+        return (int) INT.get(memory, offset);
+    }
+
+    public static void putInt(ByteBuffer memory, int offset, int value) {
+        INT.set(memory, offset, value);
+    }
+
+    public static short getShort(ByteBuffer memory, int offset) {
+        return (short) SHORT.get(memory, offset);
+    }
+
+    public static void putShort(ByteBuffer memory, int offset, short value) {
+        SHORT.set(memory, offset, value);
+    }
+
+    public static byte getByte(ByteBuffer memory, int offset) {
+        return memory.get(offset);
+    }
+
+    public static void putByte(ByteBuffer memory, int offset, byte value) {
+        memory.put(offset, value);
+    }
+
+    /** Writes {@code s} as UTF-16 with a terminating NUL at {@code offset} ({@code 2 * (length + 1)} bytes). */
+    public static void putUtf16z(ByteBuffer memory, int offset, String s) {
         for (int i = 0; i < s.length(); i++) {
-            UNSAFE.putChar(address + 2L * i, s.charAt(i));
+            CHAR.set(memory, offset + 2 * i, s.charAt(i));
         }
-        UNSAFE.putChar(address + 2L * s.length(), (char) 0);
+        CHAR.set(memory, offset + 2 * s.length(), (char) 0);
     }
 
-    public static byte getByte(long address) {
-        return UNSAFE.getByte(address);
-    }
-
-    public static void putByte(long address, byte value) {
-        UNSAFE.putByte(address, value);
-    }
-
-    public static short getShort(long address) {
-        return UNSAFE.getShort(address);
-    }
-
-    public static void putShort(long address, short value) {
-        UNSAFE.putShort(address, value);
-    }
-
-    /** Allocates {@code bytes} of zeroed off-heap memory; release it with {@link #free}. */
-    public static long allocateZeroed(long bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("bytes must be positive: " + bytes);
+    /** Reads {@code length} UTF-16 code units starting at {@code offset}. */
+    public static String getUtf16(ByteBuffer memory, int offset, int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = (char) CHAR.get(memory, offset + 2 * i);
         }
-        long address = UNSAFE.allocateMemory(bytes);
-        UNSAFE.setMemory(address, bytes, (byte) 0);
-        return address;
-    }
-
-    /** Frees memory from {@link #allocateZeroed}; {@code 0} is ignored. */
-    public static void free(long address) {
-        if (address != 0) {
-            UNSAFE.freeMemory(address);
-        }
-    }
-
-    /**
-     * Frees {@code address} when {@code owner} becomes unreachable, or earlier through the returned
-     * {@code clean()}, whichever comes first: exactly once either way. Only for memory the kernel never
-     * writes on its own (an OVERLAPPED that may be pending is never freed this way).
-     */
-    public static Cleaner.Cleanable freeWhenUnreachable(Object owner, long address) {
-        return CLEANER.register(owner, () -> free(address));
+        return new String(chars);
     }
 
     /**
@@ -111,45 +103,5 @@ public final class NativeMemory {
      */
     public static Cleaner.Cleanable whenUnreachable(Object owner, Runnable action) {
         return CLEANER.register(owner, action);
-    }
-
-    /** A volatile read of the 8-byte-aligned long at {@code address}. */
-    public static long getLongVolatile(long address) {
-        return UNSAFE.getLongVolatile(null, address);
-    }
-
-    /** A volatile write of the 8-byte-aligned long at {@code address}. */
-    public static void putLongVolatile(long address, long value) {
-        UNSAFE.putLongVolatile(null, address, value);
-    }
-
-    /** An atomic compare-and-set of the 8-byte-aligned long at {@code address}, with volatile semantics. */
-    public static boolean compareAndSetLong(long address, long expected, long value) {
-        return UNSAFE.compareAndSwapLong(null, address, expected, value);
-    }
-
-    public static long getLong(long address) {
-        return UNSAFE.getLong(address);
-    }
-
-    public static void putLong(long address, long value) {
-        UNSAFE.putLong(address, value);
-    }
-
-    public static int getInt(long address) {
-        return UNSAFE.getInt(address);
-    }
-
-    public static void putInt(long address, int value) {
-        UNSAFE.putInt(address, value);
-    }
-
-    /** Reads {@code length} UTF-16 code units starting at {@code address}. */
-    public static String getUtf16(long address, int length) {
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = UNSAFE.getChar(address + 2L * i);
-        }
-        return new String(chars);
     }
 }

@@ -30,12 +30,12 @@ public final class PortSupport {
         void fill(Completion into, long key, int bytesTransferred, long overlappedAddress, int errorCode);
 
         /**
-         * Claims a batch for one poll, returning the address of its first {@code OVERLAPPED_ENTRY}; pair
+         * Claims a batch for one poll, returning its memory ({@code OVERLAPPED_ENTRY[capacity]}); pair
          * with {@link #endFill} in a {@code finally}.
          *
          * @throws IllegalStateException if the batch is closed or another thread is filling it
          */
-        long beginFill(CompletionBatch batch);
+        NativeRegion beginFill(CompletionBatch batch);
 
         /** Ends a poll's claim on a batch, publishing how many entries it filled. */
         void endFill(CompletionBatch batch, int filled);

@@ -5,12 +5,13 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 
 import org.iocp4j.internal.windows.Win32Socket;
 
 /**
- * {@code SOCKADDR_IN} / {@code SOCKADDR_IN6} in native memory, to and from {@link InetSocketAddress}:
+ * {@code SOCKADDR_IN} / {@code SOCKADDR_IN6} in native memory (at an offset into a region's buffer), to and from {@link InetSocketAddress}:
  * <pre>
  * struct sockaddr_in  { u16 sin_family; u16 sin_port (big-endian); u8 sin_addr[4]; u8 zero[8]; }     16 bytes
  * struct sockaddr_in6 { u16 family; u16 port (big-endian); u32 flowinfo; u8 addr[16]; u32 scope_id; } 28 bytes
@@ -27,41 +28,44 @@ public final class SocketAddresses {
         return address.getAddress() instanceof Inet6Address ? Win32Socket.AF_INET6 : Win32Socket.AF_INET;
     }
 
-    /** Writes {@code address} at {@code out} ({@link Win32Socket#SOCKADDR_CAPACITY} bytes): its length. */
-    public static int write(InetSocketAddress address, long out) {
+    /**
+     * Writes {@code address} at offset {@code out} of {@code memory} ({@link Win32Socket#SOCKADDR_CAPACITY}
+     * bytes): its length.
+     */
+    public static int write(InetSocketAddress address, ByteBuffer memory, int out) {
         InetAddress ip = address.getAddress();
         if (ip == null) {
             throw new UnresolvedAddressException();
         }
         for (int i = 0; i < Win32Socket.SOCKADDR_CAPACITY; i += 8) {
-            NativeMemory.putLong(out + i, 0);
+            NativeMemory.putLong(memory, out + i, 0);
         }
         short port = Short.reverseBytes((short) address.getPort()); // network order on a little-endian machine
         byte[] raw = ip.getAddress();
         if (ip instanceof Inet4Address) {
-            NativeMemory.putShort(out + Win32Socket.SOCKADDR_FAMILY, (short) Win32Socket.AF_INET);
-            NativeMemory.putShort(out + Win32Socket.SOCKADDR_PORT, port);
-            putBytes(out + Win32Socket.SOCKADDR_IN_ADDR, raw);
+            NativeMemory.putShort(memory, out + Win32Socket.SOCKADDR_FAMILY, (short) Win32Socket.AF_INET);
+            NativeMemory.putShort(memory, out + Win32Socket.SOCKADDR_PORT, port);
+            putBytes(memory, out + Win32Socket.SOCKADDR_IN_ADDR, raw);
             return Win32Socket.SOCKADDR_IN_SIZE;
         }
-        NativeMemory.putShort(out + Win32Socket.SOCKADDR_FAMILY, (short) Win32Socket.AF_INET6);
-        NativeMemory.putShort(out + Win32Socket.SOCKADDR_PORT, port);
-        putBytes(out + Win32Socket.SOCKADDR_IN6_ADDR, raw);
-        NativeMemory.putInt(out + Win32Socket.SOCKADDR_IN6_SCOPE_ID, ((Inet6Address) ip).getScopeId());
+        NativeMemory.putShort(memory, out + Win32Socket.SOCKADDR_FAMILY, (short) Win32Socket.AF_INET6);
+        NativeMemory.putShort(memory, out + Win32Socket.SOCKADDR_PORT, port);
+        putBytes(memory, out + Win32Socket.SOCKADDR_IN6_ADDR, raw);
+        NativeMemory.putInt(memory, out + Win32Socket.SOCKADDR_IN6_SCOPE_ID, ((Inet6Address) ip).getScopeId());
         return Win32Socket.SOCKADDR_IN6_SIZE;
     }
 
-    /** Reads the address at {@code in}. */
-    public static InetSocketAddress read(long in) {
-        int family = NativeMemory.getShort(in + Win32Socket.SOCKADDR_FAMILY);
-        int port = Short.toUnsignedInt(Short.reverseBytes(NativeMemory.getShort(in + Win32Socket.SOCKADDR_PORT)));
+    /** Reads the address at offset {@code in} of {@code memory}. */
+    public static InetSocketAddress read(ByteBuffer memory, int in) {
+        int family = NativeMemory.getShort(memory, in + Win32Socket.SOCKADDR_FAMILY);
+        int port = Short.toUnsignedInt(Short.reverseBytes(NativeMemory.getShort(memory, in + Win32Socket.SOCKADDR_PORT)));
         try {
             if (family == Win32Socket.AF_INET) {
-                return new InetSocketAddress(InetAddress.getByAddress(getBytes(in + Win32Socket.SOCKADDR_IN_ADDR, 4)), port);
+                return new InetSocketAddress(InetAddress.getByAddress(getBytes(memory, in + Win32Socket.SOCKADDR_IN_ADDR, 4)), port);
             }
             if (family == Win32Socket.AF_INET6) {
-                byte[] raw = getBytes(in + Win32Socket.SOCKADDR_IN6_ADDR, 16);
-                int scope = NativeMemory.getInt(in + Win32Socket.SOCKADDR_IN6_SCOPE_ID);
+                byte[] raw = getBytes(memory, in + Win32Socket.SOCKADDR_IN6_ADDR, 16);
+                int scope = NativeMemory.getInt(memory, in + Win32Socket.SOCKADDR_IN6_SCOPE_ID);
                 return new InetSocketAddress(Inet6Address.getByAddress(null, raw, scope), port);
             }
         } catch (UnknownHostException e) {
@@ -70,16 +74,16 @@ public final class SocketAddresses {
         throw new IllegalArgumentException("unknown address family " + family);
     }
 
-    private static void putBytes(long at, byte[] bytes) {
+    private static void putBytes(ByteBuffer memory, int at, byte[] bytes) {
         for (int i = 0; i < bytes.length; i++) {
-            NativeMemory.putByte(at + i, bytes[i]);
+            NativeMemory.putByte(memory, at + i, bytes[i]);
         }
     }
 
-    private static byte[] getBytes(long at, int n) {
+    private static byte[] getBytes(ByteBuffer memory, int at, int n) {
         byte[] out = new byte[n];
         for (int i = 0; i < n; i++) {
-            out[i] = NativeMemory.getByte(at + i);
+            out[i] = NativeMemory.getByte(memory, at + i);
         }
         return out;
     }

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.FileBackend;
-import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.windows.Win32File;
@@ -368,10 +367,11 @@ public final class OverlappedFile extends HandleChannel {
             throw new IllegalArgumentException("negative position: " + position);
         }
         if (unbuffered) {
-            long address = NativeMemory.addressOf(buffer) + buffer.position();
+            // The address of the buffer's position modulo the sector size, from the JDK (a power of two).
+            int misaligned = buffer.alignmentOffset(buffer.position(), sectorSize);
             String wrong = position % sectorSize != 0 ? "position " + position
                     : buffer.remaining() % sectorSize != 0 ? "length " + buffer.remaining()
-                    : address % sectorSize != 0 ? "buffer address 0x" + Long.toHexString(address)
+                    : misaligned != 0 ? "buffer address (at its position, " + misaligned + " bytes past a boundary)"
                     : null;
             if (wrong != null) {
                 throw new IllegalArgumentException("unbuffered I/O on " + path + ": the " + wrong + " is not a multiple"

@@ -21,7 +21,7 @@ import org.iocp4j.IoDispatcher;
 import org.iocp4j.Win32Error;
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.LogLimiter;
-import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 import org.iocp4j.internal.Win32Errors;
@@ -442,7 +442,8 @@ public final class OverlappedServerSocket extends HandleChannel {
     private static final class Accept extends PendingIo<OverlappedSocket> {
         private final OverlappedServerSocket server;
         private long acceptedHandle = -1;
-        private long addresses;
+        /** The AcceptEx address block: the kernel writes it until the packet, so the operation holds it. */
+        private NativeRegion addresses;
 
         Accept(OverlappedServerSocket server) {
             super(server, (CompletionHandler<OverlappedSocket, Object>) null, null);
@@ -461,19 +462,19 @@ public final class OverlappedServerSocket extends HandleChannel {
                 return s;
             }
             acceptedHandle = s;
-            addresses = NativeMemory.allocateZeroed(Win32Socket.ACCEPT_ADDRESSES_SIZE);
-            return server.sockets.accept(server.handle, acceptedHandle, addresses, overlappedAddress);
+            addresses = NativeRegion.allocate(Win32Socket.ACCEPT_ADDRESSES_SIZE);
+            return server.sockets.accept(server.handle, acceptedHandle, addresses.address(), overlappedAddress);
         }
 
         @Override
         OverlappedSocket succeeded(int bytes) throws IOException {
             int[] error = new int[1];
-            InetSocketAddress[] ends = server.sockets.finishAccept(server.handle, acceptedHandle, addresses, error);
+            InetSocketAddress[] ends = server.sockets.finishAccept(server.handle, acceptedHandle, addresses.address(),
+                    error);
             if (ends == null) {
                 throw Errors.ioException("SO_UPDATE_ACCEPT_CONTEXT/GetAcceptExSockaddrs", error[0], false, null);
             }
-            NativeMemory.free(addresses);
-            addresses = 0;
+            addresses = null;
             OverlappedSocket s = new OverlappedSocket(server.dispatcher, acceptedHandle, server.sockets, ends[0], ends[1]);
             acceptedHandle = -1; // the socket owns it now
             return s;
@@ -481,8 +482,7 @@ public final class OverlappedServerSocket extends HandleChannel {
 
         @Override
         void failedCleanup() {
-            NativeMemory.free(addresses);
-            addresses = 0;
+            addresses = null; // the packet came (or never will): the kernel is done with it
             if (acceptedHandle != -1) {
                 server.sockets.close(acceptedHandle);
                 acceptedHandle = -1;

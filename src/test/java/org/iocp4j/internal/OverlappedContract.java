@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,15 @@ public abstract class OverlappedContract {
     /** Operations that must post exactly one packet, and calls that failed at once (or skipped the port). */
     private final Set<Long> expectOne = new LinkedHashSet<>();
     private final Set<Long> expectNone = new LinkedHashSet<>();
-    private final List<Long> overlappeds = new ArrayList<>();
+    /** The OVERLAPPEDs made for the test, by address. */
+    private final Map<Long, NativeRegion> overlappeds = new LinkedHashMap<>();
     /** Memory an operation's call writes besides its OVERLAPPED (AcceptEx's addresses): freed with it. */
-    private final Map<Long, Long> memoryOf = new HashMap<>();
+    private final Map<Long, NativeRegion> memoryOf = new HashMap<>();
+    /**
+     * Memory of operations whose packet never came: the kernel may still write it, so it stays reachable for
+     * the life of the test JVM (a failing test must not turn into a corrupted heap).
+     */
+    private static final List<NativeRegion> KEPT = new ArrayList<>();
     /** Every packet taken from the port so far, by OVERLAPPED address. */
     private final Map<Long, List<Packet>> packets = new HashMap<>();
 
@@ -123,12 +130,15 @@ public abstract class OverlappedContract {
             }
         } finally {
             port.close();
-            for (long o : overlappeds) {
-                if (count(o) > 0 || expectNone.contains(o)) {
-                    NativeMemory.free(o);
-                    Long m = memoryOf.get(o);
-                    if (m != null) {
-                        NativeMemory.free(m);
+            for (Map.Entry<Long, NativeRegion> e : overlappeds.entrySet()) {
+                long o = e.getKey();
+                if (count(o) == 0 && !expectNone.contains(o)) {
+                    synchronized (KEPT) {
+                        KEPT.add(e.getValue());
+                        NativeRegion m = memoryOf.get(o);
+                        if (m != null) {
+                            KEPT.add(m);
+                        }
                     }
                 }
             }
@@ -152,19 +162,20 @@ public abstract class OverlappedContract {
 
     /** A fresh OVERLAPPED whose offset is {@code position}, for a file operation. */
     protected long op(long position) {
-        long o = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
-        NativeMemory.putInt(o + Win32Layout.OVERLAPPED_OFFSET, (int) position);
-        NativeMemory.putInt(o + Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
-        overlappeds.add(o);
+        NativeRegion region = NativeRegion.allocate(Win32Layout.OVERLAPPED_SIZE);
+        NativeMemory.putInt(region.memory(), Win32Layout.OVERLAPPED_OFFSET, (int) position);
+        NativeMemory.putInt(region.memory(), Win32Layout.OVERLAPPED_OFFSET_HIGH, (int) (position >>> 32));
+        long o = region.address();
+        overlappeds.put(o, region);
         expectOne.add(o);
         return o;
     }
 
     /** {@code bytes} of zeroed native memory the operation of {@code overlapped} may write, freed with it. */
     protected long memoryFor(long overlapped, int bytes) {
-        long m = NativeMemory.allocateZeroed(bytes);
+        NativeRegion m = NativeRegion.allocate(bytes);
         memoryOf.put(overlapped, m);
-        return m;
+        return m.address();
     }
 
     /** For a call that failed at once, or completed at once on a handle that skips the port: no packet. */

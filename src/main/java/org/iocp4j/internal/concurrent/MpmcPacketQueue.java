@@ -2,6 +2,7 @@ package org.iocp4j.internal.concurrent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
@@ -199,11 +200,11 @@ public final class MpmcPacketQueue extends MpmcPacketQueueL3Pad {
     }
 
     /**
-     * Takes up to {@code max} packets, oldest first, into {@code OVERLAPPED_ENTRY}s at {@code entries}.
+     * Takes up to {@code max} packets, oldest first, into the {@code OVERLAPPED_ENTRY}s of {@code entries}.
      *
      * @return how many were taken; 0 if none is published at the head
      */
-    public int drainTo(long entries, int max) {
+    public int drainTo(ByteBuffer entries, int max) {
         for (;;) {
             long pos = lvConsumerIndex();
             int n = published(pos, max);
@@ -216,11 +217,11 @@ public final class MpmcPacketQueue extends MpmcPacketQueueL3Pad {
             if (casConsumerIndex(pos, pos + n)) {
                 for (int i = 0; i < n; i++) {
                     int cell = (int) (pos + i) & mask;
-                    long entry = entries + (long) i * Win32Layout.ENTRY_SIZE;
-                    NativeMemory.putLong(entry + Win32Layout.ENTRY_KEY, keys[cell]);
-                    NativeMemory.putLong(entry + Win32Layout.ENTRY_OVERLAPPED, overlappeds[cell]);
-                    NativeMemory.putLong(entry + Win32Layout.ENTRY_STATUS, errors[cell]);
-                    NativeMemory.putInt(entry + Win32Layout.ENTRY_BYTES, bytes[cell]);
+                    int entry = i * Win32Layout.ENTRY_SIZE;
+                    NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_KEY, keys[cell]);
+                    NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_OVERLAPPED, overlappeds[cell]);
+                    NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_STATUS, errors[cell]);
+                    NativeMemory.putInt(entries, entry + Win32Layout.ENTRY_BYTES, bytes[cell]);
                     soSequence(cell, pos + i + capacity);
                 }
                 return n;

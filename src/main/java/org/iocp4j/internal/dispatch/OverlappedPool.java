@@ -145,6 +145,26 @@ public final class OverlappedPool {
         return slab.address(slot);
     }
 
+    /** @return the 32-bit field at {@code field} of the slot's OVERLAPPED ({@code Win32Layout}'s offsets) */
+    public int overlappedInt(int slot, int field) {
+        return slab.overlappedInt(slot, field);
+    }
+
+    /** Writes the 32-bit field at {@code field} of the slot's OVERLAPPED. */
+    public void setOverlappedInt(int slot, int field, int value) {
+        slab.setOverlappedInt(slot, field, value);
+    }
+
+    /** @return the 64-bit field at {@code field} of the slot's OVERLAPPED */
+    public long overlappedLong(int slot, int field) {
+        return slab.overlappedLong(slot, field);
+    }
+
+    /** Writes the 64-bit field at {@code field} of the slot's OVERLAPPED. */
+    public void setOverlappedLong(int slot, int field, long value) {
+        slab.setOverlappedLong(slot, field, value);
+    }
+
     /** @return the user's state object of the slot's current use */
     public Object userState(int slot) {
         return slab.userState(slot);

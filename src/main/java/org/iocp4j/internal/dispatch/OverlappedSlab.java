@@ -2,11 +2,15 @@ package org.iocp4j.internal.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Win32Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *   +40  INT64  state word           generation &lt;&lt; 2 | state (CAS)
  *   +48  (padding to the line)
  * </pre>
+ *
+ * <p>The block is one direct buffer ({@link NativeRegion}): slot words and fields are read and written at
+ * offsets into it, and {@link #address(int)} (the buffer's address, real where the kernel writes it,
+ * synthetic on the portable backend) is only handed to the platform and mapped back.
  *
  * <p>The memory outlives {@link #close()}: it is freed once the slab itself is unreachable, so a reader
  * that still holds the slab (a late {@code stats()}, a {@code NativeOverlapped} freed after its dispatcher
@@ -55,10 +63,12 @@ public final class OverlappedSlab {
     private static final Logger LOG = LoggerFactory.getLogger(OverlappedSlab.class);
     private static final AtomicLong RELEASED = new AtomicLong();
     private static final AtomicLong KEPT = new AtomicLong();
+    /** The memory of slabs that became unreachable with a slot submitted: reachable from here, forever. */
+    private static final List<ByteBuffer> KEPT_MEMORY = new ArrayList<>();
 
     private final int capacity;
-    /** What was allocated (for free); {@link #base} is it rounded up to a cache line. */
-    private final long raw;
+    /** The slots, cache-line aligned; {@link #base} is its address. */
+    private final ByteBuffer memory;
     private final long base;
     private final int[] nextFree;
     /**
@@ -91,8 +101,9 @@ public final class OverlappedSlab {
             throw new IllegalArgumentException("capacity must be between 1 and 2^24: " + capacity);
         }
         this.capacity = capacity;
-        this.raw = NativeMemory.allocateZeroed((long) capacity * STRIDE + STRIDE - 1);
-        this.base = (raw + STRIDE - 1) & -STRIDE;
+        NativeRegion region = NativeRegion.allocate(capacity * STRIDE, STRIDE);
+        this.memory = region.memory();
+        this.base = region.address();
         this.nextFree = new int[capacity];
         this.owners = new Object[capacity];
         this.userStates = new Object[capacity];
@@ -103,30 +114,32 @@ public final class OverlappedSlab {
         for (int i = 0; i < STRIPES; i++) {
             heads.set(returned(i), INDEX_MASK);
         }
-        NativeMemory.whenUnreachable(this, new Release(raw, base, capacity));
+        NativeMemory.whenUnreachable(this, new Release(memory, capacity));
     }
 
     /**
-     * Frees the memory of an unreachable slab, unless a slot is still submitted (then the kernel may write it
-     * at any time, and it must stay). An allocated or completed slot does not hold the memory: once the slab
-     * is unreachable, no {@code NativeOverlapped} or dispatcher is left to touch it.
+     * Lets the memory of an unreachable slab go, unless a slot is still submitted (then the kernel may write
+     * it at any time, and it must stay: the buffer goes to {@link #KEPT_MEMORY}). An allocated or completed
+     * slot does not hold the memory: once the slab is unreachable, no {@code NativeOverlapped} or
+     * dispatcher is left to touch it. Until this runs, the cleaner holds the action and so the buffer.
      */
     private static final class Release implements Runnable {
-        private final long raw;
-        private final long base;
+        private final ByteBuffer memory;
         private final int capacity;
 
-        Release(long raw, long base, int capacity) {
-            this.raw = raw;
-            this.base = base;
+        Release(ByteBuffer memory, int capacity) {
+            this.memory = memory;
             this.capacity = capacity;
         }
 
         @Override
         public void run() {
             for (int slot = 0; slot < capacity; slot++) {
-                if (SlotWord.state(NativeMemory.getLongVolatile(base + (long) slot * STRIDE + TRAILER_STATE))
+                if (SlotWord.state(NativeMemory.getLongVolatile(memory, slot * STRIDE + TRAILER_STATE))
                         == SlotWord.SUBMITTED) {
+                    synchronized (KEPT_MEMORY) {
+                        KEPT_MEMORY.add(memory);
+                    }
                     KEPT.incrementAndGet();
                     LOG.error("an unreachable slab still has an OVERLAPPED submitted (slot {}), which the kernel may"
                             + " still write: keeping its {} bytes for the life of the process", slot,
@@ -134,8 +147,7 @@ public final class OverlappedSlab {
                     return;
                 }
             }
-            NativeMemory.free(raw);
-            RELEASED.incrementAndGet();
+            RELEASED.incrementAndGet(); // the buffer is garbage once this action is: the JDK frees it
         }
     }
 
@@ -192,6 +204,31 @@ public final class OverlappedSlab {
     /** The address of the slot's OVERLAPPED. */
     public long address(int slot) {
         return base + (long) slot * STRIDE;
+    }
+
+    /** The 32-bit field at {@code field} of the slot's OVERLAPPED ({@link Win32Layout}'s offsets). */
+    public int overlappedInt(int slot, int field) {
+        return NativeMemory.getInt(memory, slot * STRIDE + field);
+    }
+
+    /** Writes the 32-bit field at {@code field} of the slot's OVERLAPPED. */
+    public void setOverlappedInt(int slot, int field, int value) {
+        NativeMemory.putInt(memory, slot * STRIDE + field, value);
+    }
+
+    /** The 64-bit field at {@code field} of the slot's OVERLAPPED. */
+    public long overlappedLong(int slot, int field) {
+        return NativeMemory.getLong(memory, slot * STRIDE + field);
+    }
+
+    /** Writes the 64-bit field at {@code field} of the slot's OVERLAPPED. */
+    public void setOverlappedLong(int slot, int field, long value) {
+        NativeMemory.putLong(memory, slot * STRIDE + field, value);
+    }
+
+    /** The slot's memory, for tests that play the kernel: the slot's OVERLAPPED starts at {@code slot * STRIDE}. */
+    ByteBuffer memory() {
+        return memory;
     }
 
     /** The slot at {@code address}, or -1 if the address is not the start of one of this slab's slots. */
@@ -263,7 +300,7 @@ public final class OverlappedSlab {
      * I/O threads read the callback from).
      */
     public void setSubmittedAt(int slot, long nanos) {
-        NativeMemory.putLong(address(slot) + TRAILER_SUBMITTED, nanos & ~POSTED_BIT);
+        NativeMemory.putLong(memory, slot * STRIDE + TRAILER_SUBMITTED, nanos & ~POSTED_BIT);
     }
 
     /**
@@ -272,8 +309,8 @@ public final class OverlappedSlab {
      * packets still in flight without the posting thread counting anything per post.
      */
     public void markPosted(int slot) {
-        long at = address(slot) + TRAILER_SUBMITTED;
-        NativeMemory.putLong(at, NativeMemory.getLong(at) | POSTED_BIT);
+        int at = slot * STRIDE + TRAILER_SUBMITTED;
+        NativeMemory.putLong(memory, at, NativeMemory.getLong(memory, at) | POSTED_BIT);
     }
 
     /** Slots submitted now whose submission is a posted packet ({@link #markPosted}): a scan. */
@@ -281,7 +318,7 @@ public final class OverlappedSlab {
         long n = 0;
         for (int slot = 0; slot < capacity; slot++) {
             if (SlotWord.state(word(slot)) == SlotWord.SUBMITTED
-                    && (NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & POSTED_BIT) != 0) {
+                    && (NativeMemory.getLong(memory, slot * STRIDE + TRAILER_SUBMITTED) & POSTED_BIT) != 0) {
                 n++;
             }
         }
@@ -290,20 +327,20 @@ public final class OverlappedSlab {
 
     /** What {@link #setSubmittedAt} recorded last (to within a nanosecond), 0 if nothing. */
     public long submittedAt(int slot) {
-        return NativeMemory.getLong(address(slot) + TRAILER_SUBMITTED) & ~POSTED_BIT;
+        return NativeMemory.getLong(memory, slot * STRIDE + TRAILER_SUBMITTED) & ~POSTED_BIT;
     }
 
     /** The slot's state word ({@link SlotWord}), a volatile read. */
     public long word(int slot) {
-        return NativeMemory.getLongVolatile(address(slot) + TRAILER_STATE);
+        return NativeMemory.getLongVolatile(memory, slot * STRIDE + TRAILER_STATE);
     }
 
     private void setWord(int slot, long word) {
-        NativeMemory.putLongVolatile(address(slot) + TRAILER_STATE, word);
+        NativeMemory.putLongVolatile(memory, slot * STRIDE + TRAILER_STATE, word);
     }
 
     private boolean casWord(int slot, long expected, long word) {
-        return NativeMemory.compareAndSetLong(address(slot) + TRAILER_STATE, expected, word);
+        return NativeMemory.compareAndSetLong(memory, slot * STRIDE + TRAILER_STATE, expected, word);
     }
 
     /**
@@ -340,11 +377,11 @@ public final class OverlappedSlab {
                     pushFree(slot);
                     return -1;
                 }
-                long at = address(slot);
+                int at = slot * STRIDE;
                 for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
-                    NativeMemory.putLong(at + off, 0);
+                    NativeMemory.putLong(memory, at + off, 0);
                 }
-                NativeMemory.putLong(at + TRAILER_SUBMITTED, 0);
+                NativeMemory.putLong(memory, at + TRAILER_SUBMITTED, 0);
                 return slot;
             }
         }

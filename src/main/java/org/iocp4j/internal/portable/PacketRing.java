@@ -1,5 +1,7 @@
 package org.iocp4j.internal.portable;
 
+import java.nio.ByteBuffer;
+
 import org.iocp4j.internal.NativeMemory;
 import org.iocp4j.internal.Win32Layout;
 
@@ -67,15 +69,18 @@ final class PacketRing {
         size--;
     }
 
-    /** Moves up to {@code max} packets into {@code OVERLAPPED_ENTRY}s at {@code entries}; returns how many. */
-    int drainTo(long entries, int max) {
+    /**
+     * Moves up to {@code max} packets into the {@code OVERLAPPED_ENTRY}s of {@code entries}, from entry
+     * {@code first} on; returns how many.
+     */
+    int drainTo(ByteBuffer entries, int first, int max) {
         int n = Math.min(max, size);
         for (int i = 0; i < n; i++) {
-            long entry = entries + (long) i * Win32Layout.ENTRY_SIZE;
-            NativeMemory.putLong(entry + Win32Layout.ENTRY_KEY, keys[head]);
-            NativeMemory.putLong(entry + Win32Layout.ENTRY_OVERLAPPED, overlappeds[head]);
-            NativeMemory.putLong(entry + Win32Layout.ENTRY_STATUS, errors[head]);
-            NativeMemory.putInt(entry + Win32Layout.ENTRY_BYTES, bytes[head]);
+            int entry = (first + i) * Win32Layout.ENTRY_SIZE;
+            NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_KEY, keys[head]);
+            NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_OVERLAPPED, overlappeds[head]);
+            NativeMemory.putLong(entries, entry + Win32Layout.ENTRY_STATUS, errors[head]);
+            NativeMemory.putInt(entries, entry + Win32Layout.ENTRY_BYTES, bytes[head]);
             removeHead();
         }
         return n;

@@ -1,5 +1,6 @@
 package org.iocp4j.internal.portable;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -16,7 +17,6 @@ import org.iocp4j.PortClosedException;
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.PortSupport;
-import org.iocp4j.internal.Win32Layout;
 import org.iocp4j.internal.concurrent.MpmcPacketQueue;
 
 /**
@@ -206,7 +206,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 return true;
             }
             me.single = into;
-            me.batchAddress = 0;
+            me.batchEntries = null;
             if (pushAndReleaseSelf(me)) {
                 return true;
             }
@@ -218,7 +218,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     public int poll(CompletionBatch into, long timeout, TimeUnit unit) throws PortClosedException {
         Objects.requireNonNull(into, "into");
         long nanos = PortSupport.timeoutNanos(timeout, unit);
-        long entries = holders.beginFill(into);
+        ByteBuffer entries = holders.beginFill(into).memory();
         int filled = 0;
         try {
             ThreadState me = enter();
@@ -235,7 +235,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                     return filled;
                 }
                 me.single = null;
-                me.batchAddress = entries;
+                me.batchEntries = entries;
                 me.batchCapacity = into.capacity();
                 if (pushAndReleaseSelf(me)) {
                     filled = me.outcome;
@@ -367,7 +367,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     }
 
     /** Lock-free batch take for a running thread; with {@code spin}, looks again a little before giving up. */
-    private int drainFast(long entries, int max, boolean spin) {
+    private int drainFast(ByteBuffer entries, int max, boolean spin) {
         int n = queue.drainTo(entries, max);
         for (int i = 0; n == 0 && spin && i < SPINS && !overflowing; i++) {
             Thread.onSpinWait();
@@ -438,10 +438,10 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     }
 
     /** Under the lock: up to {@code max} of the oldest packets, the ring's first, then the overflow's. */
-    private int drain(long entries, int max) {
+    private int drain(ByteBuffer entries, int max) {
         int n = queue.drainTo(entries, max);
         if (n < max && overflowing) {
-            n += overflow.drainTo(entries + (long) n * Win32Layout.ENTRY_SIZE, max - n);
+            n += overflow.drainTo(entries, n, max - n);
             overflowing = overflow.size() > 0;
         }
         return n;
@@ -489,7 +489,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         }
         // Packets go straight into the waiter's holder: it is parked (or queued on this lock), so nobody
         // else touches that memory, and a woken thread never finds its packet gone.
-        int handed = w.batchAddress != 0 ? drain(w.batchAddress, w.batchCapacity) : takeOne(w.single) ? 1 : 0;
+        int handed = w.batchEntries != null ? drain(w.batchEntries, w.batchCapacity) : takeOne(w.single) ? 1 : 0;
         if (handed == 0) {
             return null;
         }
@@ -641,7 +641,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         boolean waiting;
         ThreadState next;
         Completion single;
-        long batchAddress;
+        ByteBuffer batchEntries;
         int batchCapacity;
         volatile int outcome;
     }

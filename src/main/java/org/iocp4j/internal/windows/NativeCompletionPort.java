@@ -2,6 +2,7 @@ package org.iocp4j.internal.windows;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.iocp4j.IocpException;
 import org.iocp4j.PortClosedException;
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Platform;
 import org.iocp4j.internal.PortSupport;
 import org.iocp4j.internal.Win32Errors;
@@ -56,8 +58,12 @@ public final class NativeCompletionPort extends CompletionPort implements Platfo
     private static final long CLOSED = Long.MIN_VALUE;
     private static final long HANDED_OFF = 1L << 62;
     private static final long COUNT = HANDED_OFF - 1;
-    /** The OVERLAPPED of wake-up packets: a real allocation, so no caller's address can equal it. */
-    private static final long WAKE_UP = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
+    /**
+     * The OVERLAPPED of wake-up packets: a real allocation, so no caller's address can equal it (held here,
+     * so it lives as long as the class).
+     */
+    private static final NativeRegion WAKE_UP_OVERLAPPED = NativeRegion.allocate(Win32Layout.OVERLAPPED_SIZE);
+    private static final long WAKE_UP = WAKE_UP_OVERLAPPED.address();
     private static final Logger LOG = LoggerFactory.getLogger(NativeCompletionPort.class);
     private static final VarHandle STATE;
 
@@ -179,20 +185,21 @@ public final class NativeCompletionPort extends CompletionPort implements Platfo
     public boolean poll(Completion into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
         long nanos = PortSupport.timeoutNanos(timeout, unit);
-        long result = RESULT.get().address;
+        ResultBlock result = RESULT.get();
         enterWaiting("GetQueuedCompletionStatus");
         try {
             long deadline = System.nanoTime() + nanos;
             for (;;) {
-                int r = Win32Port.dequeue0(handle, result, millisFor(nanos, deadline));
+                int r = Win32Port.dequeue0(handle, result.address, millisFor(nanos, deadline));
                 if (r == Win32Port.DEQUEUE_PACKET || r == Win32Port.DEQUEUE_FAILED_PACKET) {
-                    long overlapped = NativeMemory.getLong(result + Win32Layout.RESULT_OVERLAPPED);
+                    ByteBuffer m = result.memory;
+                    long overlapped = NativeMemory.getLong(m, Win32Layout.RESULT_OVERLAPPED);
                     if (overlapped == WAKE_UP) {
                         throw Errors.portAbandoned("GetQueuedCompletionStatus");
                     }
-                    holders.fill(into, NativeMemory.getLong(result + Win32Layout.RESULT_KEY),
-                            NativeMemory.getInt(result + Win32Layout.RESULT_BYTES), overlapped,
-                            r == Win32Port.DEQUEUE_PACKET ? 0 : NativeMemory.getInt(result + Win32Layout.RESULT_ERROR));
+                    holders.fill(into, NativeMemory.getLong(m, Win32Layout.RESULT_KEY),
+                            NativeMemory.getInt(m, Win32Layout.RESULT_BYTES), overlapped,
+                            r == Win32Port.DEQUEUE_PACKET ? 0 : NativeMemory.getInt(m, Win32Layout.RESULT_ERROR));
                     return true;
                 }
                 if (r == Win32Port.DEQUEUE_TIMEOUT) {
@@ -213,16 +220,17 @@ public final class NativeCompletionPort extends CompletionPort implements Platfo
     public int poll(CompletionBatch into, long timeout, TimeUnit unit) throws IocpException {
         Objects.requireNonNull(into, "into");
         long nanos = PortSupport.timeoutNanos(timeout, unit);
-        long entries = holders.beginFill(into);
+        NativeRegion entries = holders.beginFill(into);
         int filled = 0;
         try {
             enterWaiting("GetQueuedCompletionStatusEx");
             try {
                 long deadline = System.nanoTime() + nanos;
                 for (;;) {
-                    int r = Win32Port.dequeueBatch0(handle, entries, into.capacity(), millisFor(nanos, deadline), false);
+                    int r = Win32Port.dequeueBatch0(handle, entries.address(), into.capacity(), millisFor(nanos, deadline),
+                            false);
                     if (r > 0) {
-                        filled = state < 0 ? dropWakeUps(entries, r) : r;
+                        filled = state < 0 ? dropWakeUps(entries.memory(), r) : r;
                         if (filled == 0) {
                             throw Errors.portAbandoned("GetQueuedCompletionStatusEx");
                         }
@@ -372,17 +380,17 @@ public final class NativeCompletionPort extends CompletionPort implements Platfo
     }
 
     /** Removes wake-up entries a batch took after close began; returns the real packets left. */
-    private static int dropWakeUps(long entries, int count) {
+    private static int dropWakeUps(ByteBuffer entries, int count) {
         int kept = 0;
         for (int i = 0; i < count; i++) {
-            long from = entries + (long) i * Win32Layout.ENTRY_SIZE;
-            if (NativeMemory.getLong(from + Win32Layout.ENTRY_OVERLAPPED) == WAKE_UP) {
+            int from = i * Win32Layout.ENTRY_SIZE;
+            if (NativeMemory.getLong(entries, from + Win32Layout.ENTRY_OVERLAPPED) == WAKE_UP) {
                 continue;
             }
             if (kept != i) {
-                long to = entries + (long) kept * Win32Layout.ENTRY_SIZE;
+                int to = kept * Win32Layout.ENTRY_SIZE;
                 for (int off = 0; off < Win32Layout.ENTRY_SIZE; off += 8) {
-                    NativeMemory.putLong(to + off, NativeMemory.getLong(from + off));
+                    NativeMemory.putLong(entries, to + off, NativeMemory.getLong(entries, from + off));
                 }
             }
             kept++;
@@ -406,12 +414,10 @@ public final class NativeCompletionPort extends CompletionPort implements Platfo
         return nanos == Long.MAX_VALUE || (nanos > 0 && deadline - System.nanoTime() > 0);
     }
 
-    /** An off-heap {@code iocp4j_dequeue_result}, one per polling thread. */
+    /** An off-heap {@code iocp4j_dequeue_result}, one per polling thread: freed with the thread's map entry. */
     private static final class ResultBlock {
-        final long address = NativeMemory.allocateZeroed(Win32Layout.RESULT_SIZE);
-
-        ResultBlock() {
-            NativeMemory.freeWhenUnreachable(this, address);
-        }
+        final NativeRegion region = NativeRegion.allocate(Win32Layout.RESULT_SIZE);
+        final ByteBuffer memory = region.memory();
+        final long address = region.address();
     }
 }

@@ -1,10 +1,12 @@
 package org.iocp4j.internal.windows;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.iocp4j.internal.FileBackend;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 
 /** {@link FileBackend} over the Win32 natives of {@code native/Win32File.c}. */
 public final class NativeFiles implements FileBackend {
@@ -24,12 +26,13 @@ public final class NativeFiles implements FileBackend {
 
     @Override
     public long open(String path, int access, int shareMode, int disposition, int flags, boolean sparse) {
-        long name = utf16z(forWin32Calls(path));
+        NativeRegion name = utf16z(forWin32Calls(path));
         long h;
         try {
-            h = Win32File.createFile0(name, access, shareMode, disposition, flags | Win32File.FILE_FLAG_OVERLAPPED);
+            h = Win32File.createFile0(name.address(), access, shareMode, disposition,
+                    flags | Win32File.FILE_FLAG_OVERLAPPED);
         } finally {
-            NativeMemory.free(name);
+            Reference.reachabilityFence(name); // the memory must outlive the call
         }
         if (h >= 0 && sparse) {
             // As the JDK: after opening, and a failure (FAT, a read-only handle) leaves the file as it was.
@@ -61,21 +64,24 @@ public final class NativeFiles implements FileBackend {
         return "\\\\?\\" + resolved;
     }
 
-    /** A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller frees it. */
-    public static long utf16z(String s) {
-        long address = NativeMemory.allocateZeroed(2L * (s.length() + 1));
-        NativeMemory.putUtf16z(address, s);
-        return address;
+    /**
+     * A NUL-terminated UTF-16 copy of {@code s} in native memory; the caller keeps it reachable until the
+     * call that reads it has returned ({@link Reference#reachabilityFence}).
+     */
+    public static NativeRegion utf16z(String s) {
+        NativeRegion region = NativeRegion.allocate(2 * (s.length() + 1));
+        NativeMemory.putUtf16z(region.memory(), 0, s);
+        return region;
     }
 
     @Override
     public long read(long handle, ByteBuffer dst, long position, long overlapped) {
-        return Win32File.read0(handle, NativeMemory.addressOf(dst) + dst.position(), dst.remaining(), overlapped);
+        return Win32File.read0(handle, Win32Memory.addressOf(dst) + dst.position(), dst.remaining(), overlapped);
     }
 
     @Override
     public long write(long handle, ByteBuffer src, long position, long overlapped) {
-        return Win32File.write0(handle, NativeMemory.addressOf(src) + src.position(), src.remaining(), overlapped);
+        return Win32File.write0(handle, Win32Memory.addressOf(src) + src.position(), src.remaining(), overlapped);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.iocp4j.internal.windows;
 
-import org.iocp4j.internal.NativeMemory;
+import java.lang.ref.Reference;
+
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.PipeBackend;
 
 /** {@link PipeBackend} over the named-pipe natives of {@code native/Win32Pipe.c}. */
@@ -14,16 +16,16 @@ public final class NativePipes implements PipeBackend {
 
     @Override
     public long create(String name, boolean firstInstance, boolean messageMode, int maxInstances, int bufferSize) {
-        long n = NativeFiles.utf16z(name);
+        NativeRegion n = NativeFiles.utf16z(name);
         try {
             int openMode = Win32Pipe.PIPE_ACCESS_DUPLEX | Win32File.FILE_FLAG_OVERLAPPED
                     | (firstInstance ? Win32Pipe.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
             int pipeMode = Win32Pipe.PIPE_REJECT_REMOTE_CLIENTS | (messageMode
                     ? Win32Pipe.PIPE_TYPE_MESSAGE | Win32Pipe.PIPE_READMODE_MESSAGE
                     : Win32Pipe.PIPE_TYPE_BYTE | Win32Pipe.PIPE_READMODE_BYTE);
-            return Win32Pipe.createNamedPipe0(n, openMode, pipeMode, maxInstances, bufferSize, bufferSize, 0);
+            return Win32Pipe.createNamedPipe0(n.address(), openMode, pipeMode, maxInstances, bufferSize, bufferSize, 0);
         } finally {
-            NativeMemory.free(n);
+            Reference.reachabilityFence(n); // the memory must outlive the call
         }
     }
 
@@ -63,11 +65,11 @@ public final class NativePipes implements PipeBackend {
 
     @Override
     public int waitFor(String name, int timeoutMillis) {
-        long n = NativeFiles.utf16z(name);
+        NativeRegion n = NativeFiles.utf16z(name);
         try {
-            return Win32Pipe.waitNamedPipe0(n, timeoutMillis);
+            return Win32Pipe.waitNamedPipe0(n.address(), timeoutMillis);
         } finally {
-            NativeMemory.free(n);
+            Reference.reachabilityFence(n);
         }
     }
 }

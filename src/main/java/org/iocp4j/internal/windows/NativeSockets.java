@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.SocketAddresses;
 import org.iocp4j.internal.SocketBackend;
 
@@ -25,27 +26,34 @@ public final class NativeSockets implements SocketBackend {
 
     private static final int SCRATCH_WSABUFS = 64;
 
-    /** Scratch memory of one thread: two socket addresses, then WSABUFs. Freed when the thread is gone. */
+    /** Offsets in a {@link Scratch}: two socket addresses, then WSABUFs. */
+    private static final int SOCKADDR = 0;
+    private static final int SOCKADDR2 = Win32Socket.SOCKADDR_CAPACITY;
+    private static final int WSABUFS = 2 * Win32Socket.SOCKADDR_CAPACITY;
+
+    /** Scratch memory of one thread (see the offsets above). Freed when the thread is gone. */
     private static final class Scratch {
+        final ByteBuffer memory;
         final long address;
         final int wsabufs;
 
         Scratch(int wsabufs) {
+            NativeRegion region = NativeRegion.allocate(WSABUFS + wsabufs * Win32Socket.WSABUF_SIZE);
             this.wsabufs = wsabufs;
-            this.address = NativeMemory.allocateZeroed(2L * Win32Socket.SOCKADDR_CAPACITY + (long) wsabufs * Win32Socket.WSABUF_SIZE);
-            NativeMemory.freeWhenUnreachable(this, address);
+            this.memory = region.memory();
+            this.address = region.address();
         }
 
         long sockaddr() {
-            return address;
+            return address + SOCKADDR;
         }
 
         long sockaddr2() {
-            return address + Win32Socket.SOCKADDR_CAPACITY;
+            return address + SOCKADDR2;
         }
 
         long wsabufs() {
-            return address + 2L * Win32Socket.SOCKADDR_CAPACITY;
+            return address + WSABUFS;
         }
     }
 
@@ -80,7 +88,7 @@ public final class NativeSockets implements SocketBackend {
     @Override
     public int bind(long socket, InetSocketAddress local) {
         Scratch s = scratch(0);
-        int length = SocketAddresses.write(local, s.sockaddr());
+        int length = SocketAddresses.write(local, s.memory, SOCKADDR);
         return Win32Socket.bind0(socket, s.sockaddr(), length);
     }
 
@@ -105,13 +113,13 @@ public final class NativeSockets implements SocketBackend {
             errors[0] = -r;
             return null;
         }
-        return new InetSocketAddress[] {SocketAddresses.read(s.sockaddr()), SocketAddresses.read(s.sockaddr2())};
+        return new InetSocketAddress[] {SocketAddresses.read(s.memory, SOCKADDR), SocketAddresses.read(s.memory, SOCKADDR2)};
     }
 
     @Override
     public int connect(long socket, InetSocketAddress remote, long overlapped) {
         Scratch s = scratch(0);
-        int length = SocketAddresses.write(remote, s.sockaddr());
+        int length = SocketAddresses.write(remote, s.memory, SOCKADDR);
         return Win32Socket.connectEx0(socket, s.sockaddr(), length, overlapped);
     }
 
@@ -124,22 +132,21 @@ public final class NativeSockets implements SocketBackend {
      * typedef struct _WSABUF { ULONG len; CHAR *buf; } WSABUF;   (len at 0, buf at 8, 16 bytes)
      */
     private static long wsabufs(Scratch s, ByteBuffer[] buffers, int offset, int length) {
-        long at = s.wsabufs();
         for (int i = 0; i < length; i++) {
             ByteBuffer b = buffers[offset + i];
-            long entry = at + (long) i * Win32Socket.WSABUF_SIZE;
-            NativeMemory.putInt(entry + Win32Socket.WSABUF_LEN, b.remaining());
-            NativeMemory.putLong(entry + Win32Socket.WSABUF_BUF, NativeMemory.addressOf(b) + b.position());
+            int entry = WSABUFS + i * Win32Socket.WSABUF_SIZE;
+            NativeMemory.putInt(s.memory, entry + Win32Socket.WSABUF_LEN, b.remaining());
+            NativeMemory.putLong(s.memory, entry + Win32Socket.WSABUF_BUF, Win32Memory.addressOf(b) + b.position());
         }
-        return at;
+        return s.wsabufs();
     }
 
     @Override
     public long recv(long socket, ByteBuffer[] buffers, int offset, int length, long overlapped) {
         Scratch s = scratch(Math.max(length, 1));
         if (length == 0) { // a zero-byte read with no buffer at all: one empty WSABUF
-            NativeMemory.putInt(s.wsabufs() + Win32Socket.WSABUF_LEN, 0);
-            NativeMemory.putLong(s.wsabufs() + Win32Socket.WSABUF_BUF, 0);
+            NativeMemory.putInt(s.memory, WSABUFS + Win32Socket.WSABUF_LEN, 0);
+            NativeMemory.putLong(s.memory, WSABUFS + Win32Socket.WSABUF_BUF, 0);
             return Win32Socket.recv0(socket, s.wsabufs(), 1, overlapped);
         }
         return Win32Socket.recv0(socket, wsabufs(s, buffers, offset, length), length, overlapped);
@@ -179,7 +186,7 @@ public final class NativeSockets implements SocketBackend {
             errors[0] = -r;
             return null;
         }
-        return SocketAddresses.read(s.sockaddr());
+        return SocketAddresses.read(s.memory, SOCKADDR);
     }
 
     @Override
@@ -190,7 +197,7 @@ public final class NativeSockets implements SocketBackend {
             errors[0] = -r;
             return null;
         }
-        return SocketAddresses.read(s.sockaddr());
+        return SocketAddresses.read(s.memory, SOCKADDR);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.iocp4j.internal.windows;
 
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.OptionalLong;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -100,7 +103,9 @@ public final class ProcessCounters {
      */
     public static Windows windows(int pid) {
         Reading handles = handles(pid);
-        long out = NativeMemory.allocateZeroed(8L * Math.max(Win32Diag.MEMORY_LONGS, Win32Diag.PERF_LONGS));
+        NativeRegion region = NativeRegion.allocate(8 * Math.max(Win32Diag.MEMORY_LONGS, Win32Diag.PERF_LONGS));
+        long out = region.address();
+        ByteBuffer longs = region.memory();
         try {
             Reading resident;
             Reading paged;
@@ -112,22 +117,22 @@ public final class ProcessCounters {
                 paged = Reading.unavailable("paged pool quota", why);
                 nonPaged = Reading.unavailable("nonpaged pool quota", why);
             } else {
-                resident = positive("resident bytes", NativeMemory.getLong(out + 8L * Win32Diag.MEMORY_WORKING_SET),
+                resident = positive("resident bytes", NativeMemory.getLong(longs, 8 * Win32Diag.MEMORY_WORKING_SET),
                         "GetProcessMemoryInfo WorkingSetSize");
-                paged = positive("paged pool quota", NativeMemory.getLong(out + 8L * Win32Diag.MEMORY_PAGED_POOL_QUOTA),
+                paged = positive("paged pool quota", NativeMemory.getLong(longs, 8 * Win32Diag.MEMORY_PAGED_POOL_QUOTA),
                         "GetProcessMemoryInfo QuotaPagedPoolUsage");
                 nonPaged = positive("nonpaged pool quota",
-                        NativeMemory.getLong(out + 8L * Win32Diag.MEMORY_NONPAGED_POOL_QUOTA),
+                        NativeMemory.getLong(longs, 8 * Win32Diag.MEMORY_NONPAGED_POOL_QUOTA),
                         "GetProcessMemoryInfo QuotaNonPagedPoolUsage");
             }
             Reading system;
             r = Win32Diag.performanceInfo0(out);
             system = r < 0 ? Reading.unavailable("system nonpaged pool", "GetPerformanceInfo failed: error " + -r)
-                    : positive("system nonpaged pool", NativeMemory.getLong(out + 8L * Win32Diag.PERF_KERNEL_NONPAGED_BYTES),
+                    : positive("system nonpaged pool", NativeMemory.getLong(longs, 8 * Win32Diag.PERF_KERNEL_NONPAGED_BYTES),
                             "GetPerformanceInfo KernelNonpaged x PageSize");
             return new Windows(handles, resident, paged, nonPaged, system);
         } finally {
-            NativeMemory.free(out);
+            Reference.reachabilityFence(region); // the memory must outlive the calls
         }
     }
 

@@ -1,6 +1,9 @@
 package org.iocp4j.internal.windows;
 
+import java.lang.ref.Reference;
+
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -19,12 +22,12 @@ public final class SystemMessages {
         if (!NativeLibraryLoader.isLoaded()) {
             return null;
         }
-        long buffer = NativeMemory.allocateZeroed(2L * MESSAGE_CAPACITY_CHARS);
+        NativeRegion buffer = NativeRegion.allocate(2 * MESSAGE_CAPACITY_CHARS);
         try {
-            int length = Win32Port.formatMessage0(errorCode, buffer, MESSAGE_CAPACITY_CHARS);
-            return length > 0 ? NativeMemory.getUtf16(buffer, length) : null;
+            int length = Win32Port.formatMessage0(errorCode, buffer.address(), MESSAGE_CAPACITY_CHARS);
+            return length > 0 ? NativeMemory.getUtf16(buffer.memory(), 0, length) : null;
         } finally {
-            NativeMemory.free(buffer);
+            Reference.reachabilityFence(buffer); // the memory must outlive the call
         }
     }
 }

@@ -14,7 +14,7 @@ import org.iocp4j.internal.Win32Layout;
 public final class Win32Port {
 
     /** Bumped whenever a signature or layout here changes; the DLL reports the value it was built with. */
-    @Native public static final int ABI_VERSION = 5; // 5: batch entries succeed on any NT_SUCCESS status
+    @Native public static final int ABI_VERSION = 6; // 6: Win32Memory.address0, direct buffers own the memory
 
     /** {@link #dequeue0}: a packet of a successful operation or a posted packet. */
     @Native public static final int DEQUEUE_PACKET = 0;

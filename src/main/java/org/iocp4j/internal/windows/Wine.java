@@ -1,8 +1,10 @@
 package org.iocp4j.internal.windows;
 
+import java.lang.ref.Reference;
 import java.util.Optional;
 
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 
 /**
  * Whether the DLL runs under Wine, and which. Wine carries the Win32 API faithfully for most of what
@@ -32,19 +34,19 @@ public final class Wine {
         if (!NativeLibraryLoader.isLoaded()) {
             return Optional.empty();
         }
-        long buffer = NativeMemory.allocateZeroed(CAPACITY);
+        NativeRegion buffer = NativeRegion.allocate(CAPACITY);
         try {
-            int n = Win32Diag.wineVersion0(buffer, CAPACITY);
+            int n = Win32Diag.wineVersion0(buffer.address(), CAPACITY);
             if (n <= 0) {
                 return Optional.empty();
             }
             StringBuilder sb = new StringBuilder(n);
             for (int i = 0; i < n; i++) {
-                sb.append((char) (NativeMemory.getByte(buffer + i) & 0xFF));
+                sb.append((char) (NativeMemory.getByte(buffer.memory(), i) & 0xFF));
             }
             return Optional.of(sb.toString());
         } finally {
-            NativeMemory.free(buffer);
+            Reference.reachabilityFence(buffer); // the memory must outlive the call
         }
     }
 }

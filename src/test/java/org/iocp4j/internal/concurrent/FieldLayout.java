@@ -1,16 +1,23 @@
 package org.iocp4j.internal.concurrent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 /**
- * The field offsets the running JVM gave a class, its superclasses' fields included, read with
- * {@code sun.misc.Unsafe.objectFieldOffset} (reached reflectively: test code only).
+ * The field offsets the running JVM gave a class, its superclasses' fields included. Each offset is the
+ * one a field {@link VarHandle} of the JDK carries for its own accesses (its private {@code fieldOffset},
+ * read reflectively: test code only, with {@code --add-opens java.base/java.lang.invoke=ALL-UNNAMED}, which
+ * the surefire and Windows-leg command lines pass). No {@code sun.misc.Unsafe}: JDK 24+ warns on its use,
+ * and iocp4j keeps its test runs free of that warning too.
  *
  * <p>A field is padding if its name is a letter and digits ({@code p01}, {@code b017}), cold if it is
  * final, hot otherwise: a field some thread writes after construction.
@@ -18,23 +25,10 @@ import java.util.regex.Pattern;
 final class FieldLayout {
 
     private static final Pattern PADDING = Pattern.compile("[a-z]\\d+");
-    private static final Object UNSAFE;
-    private static final Method OBJECT_FIELD_OFFSET;
-    private static final int REFERENCE_SIZE;
-
-    static {
-        try {
-            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-            Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
-            theUnsafe.setAccessible(true);
-            UNSAFE = theUnsafe.get(null);
-            OBJECT_FIELD_OFFSET = unsafeClass.getMethod("objectFieldOffset", Field.class);
-            REFERENCE_SIZE = (int) unsafeClass.getMethod("arrayIndexScale", Class.class)
-                    .invoke(UNSAFE, Object[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** A reference field's size: 4 bytes with compressed oops (the default below 32 GiB of heap), else 8. */
+    private static final int REFERENCE_SIZE = ManagementFactory.getPlatformMXBean(
+            HotSpotDiagnosticMXBean.class).getVMOption("UseCompressedOops").getValue()
+            .equals("true") ? 4 : 8;
 
     /** One instance field where the JVM put it. */
     static final class Slot {
@@ -153,9 +147,21 @@ final class FieldLayout {
 
     private static long offset(Field f) {
         try {
-            return (long) OBJECT_FIELD_OFFSET.invoke(UNSAFE, f);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+            VarHandle handle = MethodHandles.privateLookupIn(f.getDeclaringClass(), MethodHandles.lookup())
+                    .unreflectVarHandle(f);
+            for (Class<?> c = handle.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    Field offset = c.getDeclaredField("fieldOffset");
+                    offset.setAccessible(true);
+                    return offset.getLong(handle);
+                } catch (NoSuchFieldException notHere) {
+                    // a superclass of the handle's class declares it
+                }
+            }
+            throw new IllegalStateException("this JDK's field VarHandles carry no fieldOffset: " + handle.getClass());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the offset of " + f + " (run with --add-opens"
+                    + " java.base/java.lang.invoke=ALL-UNNAMED)", e);
         }
     }
 

@@ -99,14 +99,14 @@ class OverlappedSlabTest {
     void aSlotsOverlappedIsZeroedAtEachAllocation() {
         OverlappedSlab slab = new OverlappedSlab(1);
         int slot = slab.acquire();
-        long at = slab.address(slot);
+        int at = slot * OverlappedSlab.STRIDE; // where the kernel would write the slot's OVERLAPPED
         for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
-            NativeMemory.putLong(at + off, -1L);
+            NativeMemory.putLong(slab.memory(), at + off, -1L);
         }
         assertEquals(-1, slab.release(slot, 1));
         assertEquals(slot, slab.acquire());
         for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
-            assertEquals(0, NativeMemory.getLong(at + off), "offset " + off);
+            assertEquals(0, NativeMemory.getLong(slab.memory(), at + off), "offset " + off);
         }
         assertEquals(SlotWord.of(2, SlotWord.ALLOCATED), slab.word(slot), "the zeroing reached the trailer");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.iocp4j.IoDispatcher;
 import org.iocp4j.IocpException;
 import org.iocp4j.NativeOverlapped;
 import org.iocp4j.internal.NativeMemory;
+import org.iocp4j.internal.NativeRegion;
 import org.iocp4j.internal.Win32Errors;
 import org.iocp4j.internal.Win32Layout;
 import org.junit.jupiter.api.Test;
@@ -89,14 +91,16 @@ class NativeHandleAssociationTest {
     void aFileReadsPacketArrivesWithItsKeyBytesAndOverlapped(@TempDir Path dir) throws Exception {
         byte[] data = new byte[1000];
         WinNT.HANDLE h = overlappedFileOf(dir.resolve("data.bin"), data.length, 7, data);
-        long buffer = NativeMemory.allocateZeroed(4096);
-        long overlapped = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
+        NativeRegion bufferRegion = NativeRegion.allocate(4096);
+        NativeRegion overlappedRegion = NativeRegion.allocate(Win32Layout.OVERLAPPED_SIZE);
+        long buffer = bufferRegion.address();
+        long overlapped = overlappedRegion.address();
         try (NativeCompletionPort port = NativeCompletionPort.open(1)) {
             port.associate(value(h), 0xC0FFEE_0000_0001L);
             IocpException twice = assertThrows(IocpException.class, () -> port.associate(value(h), 2));
             assertEquals(Win32Errors.ERROR_INVALID_PARAMETER, twice.errorCode());
 
-            NativeMemory.putInt(overlapped + Win32Layout.OVERLAPPED_OFFSET, 100);
+            NativeMemory.putInt(overlappedRegion.memory(), Win32Layout.OVERLAPPED_OFFSET, 100);
             boolean done = Kernel32.K.ReadFile(h, new Pointer(buffer), 200, null, new Pointer(overlapped));
             assertTrue(done || Native.getLastError() == ERROR_IO_PENDING, "ReadFile: " + Native.getLastError());
 
@@ -107,18 +111,19 @@ class NativeHandleAssociationTest {
             assertEquals(200, c.bytesTransferred());
             assertEquals(overlapped, c.overlappedAddress());
             for (int i = 0; i < 200; i++) {
-                assertEquals(data[100 + i], (byte) NativeMemory.getInt(buffer + i), "byte " + i);
+                assertEquals(data[100 + i], NativeMemory.getByte(bufferRegion.memory(), i), "byte " + i);
             }
         } finally {
             Kernel32.K.CloseHandle(h);
-            NativeMemory.free(buffer);
-            NativeMemory.free(overlapped);
+            Reference.reachabilityFence(bufferRegion); // the kernel wrote them until the packet came
+            Reference.reachabilityFence(overlappedRegion);
         }
     }
 
     @Test
     void aCancelledOperationsPacketIsAFailedOperationNotAnError() throws Exception {
-        long overlapped = NativeMemory.allocateZeroed(Win32Layout.OVERLAPPED_SIZE);
+        NativeRegion overlappedRegion = NativeRegion.allocate(Win32Layout.OVERLAPPED_SIZE);
+        long overlapped = overlappedRegion.address();
         String name = "\\\\.\\pipe\\iocp4j-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         WinNT.HANDLE pipe = Kernel32.K.CreateNamedPipe(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, 0, 1, 4096, 4096,
                 0, null);
@@ -143,7 +148,7 @@ class NativeHandleAssociationTest {
             }
         } finally {
             Kernel32.K.CloseHandle(pipe);
-            NativeMemory.free(overlapped);
+            Reference.reachabilityFence(overlappedRegion);
         }
     }
 

@@ -1,0 +1,40 @@
+package org.iocp4j.internal.windows;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI native of {@code native/Win32Memory.c}: the address of a direct buffer, as the JVM itself
+ * reports it ({@code GetDirectBufferAddress}), so that Java never reads {@code java.nio.Buffer}'s private
+ * {@code address} field.
+ *
+ * <p>The one native that takes an object. Asked once per {@link org.iocp4j.internal.NativeRegion}, and per
+ * user buffer per operation on the native backend (one JNI call next to a system call); the C layer's
+ * other functions keep taking addresses as {@code long}s.
+ */
+public final class Win32Memory {
+
+    private Win32Memory() {
+    }
+
+    /** {@code GetDirectBufferAddress(buffer)}: the address of element 0, or 0 if it is not a direct buffer. */
+    static native long address0(ByteBuffer buffer);
+
+    /**
+     * The address of {@code direct}'s element 0 (not its position). The caller keeps the buffer reachable
+     * for as long as the address is used.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct (a heap buffer moves with the GC)
+     * @throws UnsatisfiedLinkError     if the DLL is not loaded
+     */
+    public static long addressOf(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer: native I/O needs memory the GC never moves"
+                    + " (ByteBuffer.allocateDirect)");
+        }
+        long address = address0(direct);
+        if (address == 0) {
+            throw new IllegalArgumentException("the JVM gives no address for this direct buffer");
+        }
+        return address;
+    }
+}
