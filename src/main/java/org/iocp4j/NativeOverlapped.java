@@ -99,7 +99,9 @@ public class NativeOverlapped {
 
     /**
      * The address of the {@code OVERLAPPED}, for Win32 calls made by hand (through JNA, say). Prefer the
-     * value {@link #submit()} returns, which also marks the operation as started.
+     * value {@link #submit()} returns, which also marks the operation as started. Where iocp4j's DLL is not
+     * loaded (the portable backend, off Windows) the value is an identity with no memory behind it, unique
+     * while the overlapped lives: packets name it, but no native code may dereference it.
      *
      * @return the address
      * @throws IllegalStateException if the overlapped was freed

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import org.iocp4j.Iocp;
 import org.iocp4j.IocpException;
 import org.iocp4j.NativeOverlapped;
 
@@ -45,9 +46,26 @@ public final class JnaOverlapped {
      * @param overlapped the overlapped
      * @return a pointer whose value is {@link NativeOverlapped#address()}
      * @throws IllegalStateException if the overlapped was freed
+     * @throws UnsupportedOperationException where iocp4j's DLL is not loaded (off Windows): the address is then
+     *                       synthetic, an identity that no native code may dereference
      */
     public static Pointer pointer(NativeOverlapped overlapped) {
-        return new Pointer(Objects.requireNonNull(overlapped, "overlapped").address());
+        Objects.requireNonNull(overlapped, "overlapped");
+        requireRealAddresses();
+        return new Pointer(overlapped.address());
+    }
+
+    /**
+     * Refuses to make a pointer of an address that is not memory. Without the DLL (the portable backend, off
+     * Windows) iocp4j's off-heap blocks carry synthetic addresses, in a range no process can map; with it,
+     * every block has its real address from the first allocation on, so the DLL's presence is the test.
+     */
+    private static void requireRealAddresses() {
+        if (!Iocp.isAvailable()) {
+            throw new UnsupportedOperationException("an OVERLAPPED's address is memory native code may use only where"
+                    + " iocp4j's DLL is loaded (Windows); here it is an identity with no memory behind it ("
+                    + System.getProperty("os.name") + ", iocp4j backend " + Iocp.backend() + ")");
+        }
     }
 
     /**
@@ -57,6 +75,7 @@ public final class JnaOverlapped {
      * @param overlapped the overlapped
      * @return the view
      * @throws IllegalStateException if the overlapped was freed
+     * @throws UnsupportedOperationException where iocp4j's DLL is not loaded (off Windows), as {@link #pointer}
      */
     public static OverlappedView view(NativeOverlapped overlapped) {
         return new OverlappedView(Objects.requireNonNull(overlapped, "overlapped"));
@@ -82,6 +101,7 @@ public final class JnaOverlapped {
      * @throws IllegalStateException if the overlapped cannot be submitted (already submitted, completed and
      *                       not pre-allocated, or freed)
      * @throws java.util.concurrent.RejectedExecutionException if its dispatcher has shut down
+     * @throws UnsupportedOperationException where iocp4j's DLL is not loaded (off Windows), as {@link #pointer}
      */
     public static void start(NativeOverlapped overlapped, String operation, OverlappedCall call) throws IocpException {
         run(overlapped, operation, call, false);
@@ -101,6 +121,7 @@ public final class JnaOverlapped {
      * @throws IocpException as {@link #start}
      * @throws IllegalStateException as {@link #start}
      * @throws java.util.concurrent.RejectedExecutionException as {@link #start}
+     * @throws UnsupportedOperationException as {@link #start}
      */
     public static boolean startSkippingPortOnSuccess(NativeOverlapped overlapped, String operation, OverlappedCall call)
             throws IocpException {
@@ -109,8 +130,10 @@ public final class JnaOverlapped {
 
     private static boolean run(NativeOverlapped overlapped, String operation, OverlappedCall call, boolean skips)
             throws IocpException {
+        Objects.requireNonNull(overlapped, "overlapped");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(call, "call");
+        requireRealAddresses();
         Pointer p = new Pointer(overlapped.submit());
         // From here the kernel may own the OVERLAPPED: an exception from call leaves it submitted (see start).
         boolean done = call.call(p);
