@@ -10,17 +10,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Blocking NIO: positional {@link FileChannel} reads; with one read in flight on the calling thread, with
- * more on as many threads, each doing its share. This is what a thread-per-request server does.
+ * more on as many threads: each thread's first read is issued when the batch is handed to the pool, and
+ * each later one by whichever thread's read has just returned, so every thread has a read in flight until
+ * the batch runs dry. This is what a thread-per-request server does. (Fixed shares per thread would leave
+ * a thread that finished its share idle while the others still queue for a CPU: fewer reads in flight
+ * than the figure claims.)
  *
- * <p>Timed like the completion APIs, from the moment a read is issued: each thread issues its next read the
- * moment its last one returns, so a read's time runs from that return (the first one's from when its share
- * was handed to the pool, waiting for a thread included) to its own. Timing only the {@code read} call
- * would leave out the time a thread waits for a CPU between two calls, which is where 32 threads on 2 CPUs
- * do their queueing.
+ * <p>Timed like the completion APIs, from the moment a read is issued: a thread's first read from when the
+ * batch was handed to the pool (waiting for a thread included), each later one from the return of the read
+ * before it on that thread. Timing only the {@code read} call would leave out the time a thread waits for a
+ * CPU between two calls, which is where 32 threads on 2 CPUs do their queueing.
  */
 final class FileChannelReads extends FileReads {
 
@@ -51,20 +55,25 @@ final class FileChannelReads extends FileReads {
 
     @Override
     public void reads(int total, Latencies latencies) throws Exception {
+        // What is left to issue once the first reads are: each thread's first read is issued when the batch is
+        // handed to it, every later one by whichever thread's read has just returned.
+        AtomicInteger unissued = new AtomicInteger(total);
         if (readers == null) {
-            readShare(buffers[0], total, latencies, latencies == null ? 0 : latencies.now());
+            if (unissued.getAndDecrement() > 0) {
+                readFrom(buffers[0], unissued, latencies, latencies == null ? 0 : latencies.now());
+            }
             return;
         }
-        int n = buffers.length;
+        int n = Math.min(buffers.length, total);
         CountDownLatch done = new CountDownLatch(n);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int k = 0; k < n; k++) {
             ByteBuffer b = buffers[k];
-            int share = total / n + (k < total % n ? 1 : 0);
-            long submitted = latencies == null ? 0 : latencies.now();
+            unissued.decrementAndGet(); // this thread's first read, issued now
+            long issued = latencies == null ? 0 : latencies.now();
             readers.execute(() -> {
                 try {
-                    readShare(b, share, latencies, submitted);
+                    readFrom(b, unissued, latencies, issued);
                 } catch (IOException | RuntimeException e) {
                     failure.compareAndSet(null, e);
                 } finally {
@@ -80,10 +89,14 @@ final class FileChannelReads extends FileReads {
         }
     }
 
-    /** {@code count} reads in a row, the first issued at {@code issuedAt}, each next one as the last returns. */
-    private void readShare(ByteBuffer b, int count, Latencies latencies, long issuedAt) throws IOException {
+    /**
+     * One read issued at {@code issuedAt}, then, as each returns, the batch's next while it has one: the thread
+     * stays busy until the batch runs dry, and each read is timed from when it was issued.
+     */
+    private void readFrom(ByteBuffer b, AtomicInteger unissued, Latencies latencies, long issuedAt)
+            throws IOException {
         long start = issuedAt;
-        for (int i = 0; i < count; i++) {
+        do {
             b.clear();
             if (channel.read(b, nextOffset()) < 0) {
                 throw new IOException("end of file inside the file: the file shrank");
@@ -91,14 +104,14 @@ final class FileChannelReads extends FileReads {
             if (latencies != null) {
                 start = latencies.recordSince(start);
             }
-        }
+        } while (unissued.getAndDecrement() > 0);
     }
 
     @Override
     public String describe() {
         return "NIO FileChannel, positional blocking reads (1 in flight: on the calling thread; more: a thread"
-                + " per read in flight, each read timed from when its thread issues it, right after the last one"
-                + " returned, so waiting for a CPU counts)";
+                + " per read in flight, each taking the next read as its last returns, each read timed from when"
+                + " its thread issues it, right after the last one returned, so waiting for a CPU counts)";
     }
 
     @Override

@@ -83,6 +83,55 @@ class FileReadTimingTest {
         assertAllSamples(latencies, 2, WAIT_NANOS / 1e3);
     }
 
+    /**
+     * N reads in flight means N threads each with a read outstanding until the batch runs dry: with the second
+     * of 2 threads held back, the first does its own read and then every read not yet issued, while the held
+     * one's read waits for it. With fixed shares (as this workload once did) the first stopped after its half,
+     * and the batch waited on the idle thread: fewer reads in flight than the figure claims.
+     */
+    @Test
+    void fileChannelThreadsTakeTheNextReadUntilTheBatchRunsDry() throws Exception {
+        AtomicLong readings = new AtomicLong();
+        Latencies latencies = new Latencies(readings::incrementAndGet); // one reading per hand-off and per read
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicLong made = new AtomicLong();
+        ThreadFactory secondHeldBack = r -> {
+            boolean held = made.incrementAndGet() == 2;
+            Thread t = new Thread(() -> {
+                try {
+                    if (held) {
+                        gate.await();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                r.run();
+            }, held ? "held-back-reader" : "reader");
+            t.setDaemon(true);
+            return t;
+        };
+        int total = 10;
+        try (FileChannelReads reads = new FileChannelReads(secondHeldBack)) {
+            reads.open(file(), 2);
+            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+                try {
+                    reads.reads(total, latencies);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (readings.get() < 2 + total - 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            long seen = readings.get();
+            gate.countDown();
+            run.get(10, TimeUnit.SECONDS);
+            assertEquals(2 + total - 1, seen, "2 hand-offs, then every read but the held thread's, by the free one");
+        }
+        assertEquals(total, latencies.snapshot().size());
+    }
+
     /** On the calling thread the first read starts when {@code reads} is called; the next when it returned. */
     @Test
     void fileChannelChainsEachReadFromTheLastOnesReturn() throws Exception {
