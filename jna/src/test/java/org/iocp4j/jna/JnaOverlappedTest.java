@@ -105,8 +105,9 @@ class JnaOverlappedTest {
     void aCallUnderWayCompletesThroughTheCallback() throws Exception {
         CompletableFuture<String> done = new CompletableFuture<>();
         NativeOverlapped o = dispatcher.allocate((e, b, x) -> {
-            done.complete(e + "/" + b + "/" + x.status());
-            x.free();
+            String seen = e + "/" + b + "/" + x.status();
+            x.free(); // before the future completes, so the test goes on with the operation over
+            done.complete(seen);
         }, null);
         long[] passed = new long[1];
         JnaOverlapped.start(o, "ReadFile", p -> {
