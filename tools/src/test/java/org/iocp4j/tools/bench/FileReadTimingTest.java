@@ -32,6 +32,17 @@ class FileReadTimingTest {
         return BenchFile.create(dir.resolve("reads.bin"), 1 << 20, null);
     }
 
+    /** {@code reads.reads(total, latencies)} on another thread, so the test can hold it back and let it go. */
+    private static CompletableFuture<Void> readInBackground(FileReadStack reads, int total, Latencies latencies) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                reads.reads(total, latencies);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** Every sample is {@code micros}, to HdrHistogram's 3 significant digits. */
     private static void assertAllSamples(Latencies l, int count, double micros) {
         Latencies.Snapshot s = l.snapshot();
@@ -67,13 +78,7 @@ class FileReadTimingTest {
         };
         try (FileChannelReads reads = new FileChannelReads(heldBack)) {
             reads.open(file(), 2);
-            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
-                try {
-                    reads.reads(2, latencies);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> run = readInBackground(reads, 2, latencies);
             // A pool thread starts only after its share was stamped and handed over.
             assertTrue(running.await(10, TimeUnit.SECONDS), "the pool started its threads");
             clock.set(WAIT_NANOS);
@@ -113,13 +118,7 @@ class FileReadTimingTest {
         int total = 10;
         try (FileChannelReads reads = new FileChannelReads(secondHeldBack)) {
             reads.open(file(), 2);
-            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
-                try {
-                    reads.reads(total, latencies);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> run = readInBackground(reads, total, latencies);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (readings.get() < 2 + total - 1 && System.nanoTime() < deadline) {
                 Thread.sleep(1);
@@ -156,13 +155,7 @@ class FileReadTimingTest {
         List<Runnable> pending = new CopyOnWriteArrayList<>();
         try (ManualReads reads = new ManualReads(pending)) {
             reads.open(file(), 2);
-            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
-                try {
-                    reads.reads(2, latencies);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> run = readInBackground(reads, 2, latencies);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pending.size() < 2 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
