@@ -32,6 +32,8 @@ public final class PortableHandles {
         private final Object resource;
         private volatile PortableCompletionPort port;
         private volatile long key;
+        /** {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}: set once, never cleared (as on Windows). */
+        private volatile boolean skipOnSuccess;
 
         Entry(long handle, Object resource) {
             this.handle = handle;
@@ -56,6 +58,19 @@ public final class PortableHandles {
         /** The completion key of its packets. */
         public long key() {
             return key;
+        }
+
+        /**
+         * Whether an operation that completes at once skips the port: then it returns its byte count instead
+         * of -997 and queues no packet, as on Windows.
+         */
+        public boolean skipsOnSuccess() {
+            return skipOnSuccess;
+        }
+
+        /** Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the handle (irreversible). */
+        void skipOnSuccess() {
+            skipOnSuccess = true;
         }
 
         /**
