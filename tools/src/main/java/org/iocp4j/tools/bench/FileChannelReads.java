@@ -67,9 +67,12 @@ final class FileChannelReads extends FileReads {
         int n = Math.min(buffers.length, total);
         CountDownLatch done = new CountDownLatch(n);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Every thread's first read is taken from the batch before any thread starts: taken one by one in the
+        // loop, a fast first thread could drain the batch before the loop took the last thread's, which would
+        // then read one more than the batch holds.
+        unissued.addAndGet(-n);
         for (int k = 0; k < n; k++) {
             ByteBuffer b = buffers[k];
-            unissued.decrementAndGet(); // this thread's first read, issued now
             long issued = latencies == null ? 0 : latencies.now();
             readers.execute(() -> {
                 try {
