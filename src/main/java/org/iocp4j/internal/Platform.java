@@ -57,7 +57,8 @@ public interface Platform {
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on a handle (irreversible): an operation that completes
      * at once then queues no packet.
      *
-     * @return 0 or -error; 0 on the portable platform, where nothing completes at once
+     * @return 0 or -error (-6 for a handle that is not open); on the portable platform a socket's receive or
+     *         send that succeeds at once then returns its byte count, as on Windows
      */
     int skipCompletionPortOnSuccess(long handle);
 

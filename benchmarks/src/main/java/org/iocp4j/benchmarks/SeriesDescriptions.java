@@ -42,6 +42,8 @@ final class SeriesDescriptions {
             Map.entry("DispatcherBenchmark/dispatcher-preallocated-nocounters", "iocp4j: dispatcher-preallocated with the"
                     + " dispatcher's counters off (counters(false)), to show what the always-on counters cost"),
             Map.entry("EchoBenchmark/iocp4j", ECHO_IOCP4J),
+            Map.entry("EchoBenchmark/iocp4j-skip", "iocp4j: as iocp4j, with skip-on-success on every connection (a"
+                    + " receive or send that completes at once runs its handler on the calling thread, no packet)"),
             Map.entry("EchoBenchmark/nio-selector", "baseline: a NIO Selector, one selector thread per side (Windows:"
                     + " the JDK's WEPoll; Linux: epoll)"),
             Map.entry("EchoBenchmark/nio2-async", "baseline: NIO.2 AsynchronousSocketChannel in a group of 2 threads"

@@ -62,6 +62,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      */
     private static final int SPINS = Integer.getInteger("iocp4j.portable.spins", 64);
 
+    /** A wait shorter than this parks: {@code select} counts whole milliseconds. */
+    private static final long MIN_SELECT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private static final ThreadLocal<ThreadState> THREAD_STATE = ThreadLocal.withInitial(ThreadState::new);
 
     private final int concurrency;
@@ -170,8 +173,17 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         }
     }
 
-    /** A packet went in while threads wait: hand it to one, if the limit allows. */
+    /**
+     * A packet went in while threads wait: hand it to one, if the limit allows, the most recent waiter first,
+     * as Windows' LIFO. Packets that a waiting thread of this port posts itself, while it turns the sockets'
+     * selector, wait for the end of its turn ({@link #afterTurn}): it then takes a batch of them itself, and
+     * wakes others only for the rest (the reactor's completions, without a hand-off).
+     */
     private void releaseAfterPost() {
+        ThreadState self = THREAD_STATE.get();
+        if (self.leading && self.port == this) {
+            return;
+        }
         ThreadState wake;
         synchronized (lock) {
             if (waiters == null || closed) {
@@ -184,8 +196,28 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
             wake = releaseOne();
         }
         if (wake != null) {
-            LockSupport.unpark(wake.thread);
+            wake(wake);
         }
+    }
+
+    /**
+     * After {@code me} turned the selector: what its turn posted here, released as {@link #releaseAfterPost}
+     * would have, {@code me} first.
+     */
+    private void afterTurn(ThreadState me) {
+        ArrayList<ThreadState> wake = null;
+        synchronized (lock) {
+            if (closed || !hasPackets()) {
+                return;
+            }
+            if (me.waiting) {
+                release(me);
+            }
+            if (hasPackets()) {
+                wake = releaseAll();
+            }
+        }
+        unparkAll(wake);
     }
 
     @Override
@@ -254,7 +286,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         ThreadState me = THREAD_STATE.get();
         boolean left = false;
         if (me.port == this) {
-            ArrayList<Thread> wake;
+            ArrayList<ThreadState> wake;
             synchronized (lock) {
                 left = me.running;
                 if (left) {
@@ -284,7 +316,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
 
     @Override
     public void close() {
-        ArrayList<Thread> wake = new ArrayList<>();
+        ArrayList<ThreadState> wake = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
@@ -293,7 +325,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
             for (ThreadState w = waiters; w != null; w = w.next) {
                 w.waiting = false;
                 w.outcome = RELEASED_BY_CLOSE;
-                wake.add(w.thread);
+                wake.add(w);
             }
             waiters = null;
             waiterCount = 0;
@@ -455,10 +487,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      */
     private boolean pushAndReleaseSelf(ThreadState me) {
         push(me);
-        // Only a dead-thread sweep (inside enterLocked or here) pops waiters, and it pops from the top:
-        // while me is waiting, it is the top of the stack, so releaseOne() can only release me.
+        // A dead-thread sweep (inside enterLocked) may have released me already.
         if (me.waiting) {
-            releaseOne();
+            release(me);
         }
         return !me.waiting;
     }
@@ -481,53 +512,77 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         waiterCount++;
     }
 
-    /** Under the lock: hands packets to the most recent waiter if the limit allows; returns it to unpark. */
+    /** Under the lock: hands packets to the most recent waiter if the limit allows; returns it to {@link #wake}. */
     private ThreadState releaseOne() {
         ThreadState w = waiters;
-        if (w == null || running >= concurrency) {
+        return w == null ? null : release(w);
+    }
+
+    /** Under the lock: hands packets to {@code w}, a waiter, if the limit allows; returns it, or null. */
+    private ThreadState release(ThreadState w) {
+        if (running >= concurrency) {
             return null;
         }
-        // Packets go straight into the waiter's holder: it is parked (or queued on this lock), so nobody
-        // else touches that memory, and a woken thread never finds its packet gone.
+        // Packets go straight into the waiter's holder: it is parked (or queued on this lock, or selecting),
+        // so nobody else touches that memory, and a woken thread never finds its packet gone.
         int handed = w.batchEntries != null ? drain(w.batchEntries, w.batchCapacity) : takeOne(w.single) ? 1 : 0;
         if (handed == 0) {
             return null;
         }
-        waiters = w.next;
-        w.next = null;
-        w.waiting = false;
-        waiterCount--;
+        unlink(w);
         startRunning(w);
         w.outcome = handed; // volatile write: publishes the packets to the waiter
         return w;
     }
 
     /** Under the lock: releases every waiter the limit allows (after the running count dropped). */
-    private ArrayList<Thread> releaseAll() {
-        ArrayList<Thread> wake = null;
+    private ArrayList<ThreadState> releaseAll() {
+        ArrayList<ThreadState> wake = null;
         ThreadState w;
         while ((w = releaseOne()) != null) {
             if (wake == null) {
                 wake = new ArrayList<>(2);
             }
-            wake.add(w.thread);
+            wake.add(w);
         }
         return wake;
     }
 
-    private static void unparkAll(ArrayList<Thread> threads) {
+    private static void unparkAll(ArrayList<ThreadState> threads) {
         if (threads != null) {
-            threads.forEach(LockSupport::unpark);
+            threads.forEach(PortableCompletionPort::wake);
         }
     }
 
-    /** Parks until a releaser hands packets over, the port closes or the time is up. */
+    /**
+     * Wakes a waiter whose outcome was just set: out of {@code select} if it turns the sockets' selector
+     * (its {@code leading} flag and its outcome are a Dekker pair with {@link #lead}), else out of its park.
+     */
+    private static void wake(ThreadState w) {
+        if (w.leading) {
+            SocketReactor r = PortableSockets.INSTANCE.reactorIfOpen();
+            if (r != null) {
+                r.wakeup();
+            }
+        }
+        LockSupport.unpark(w.thread);
+    }
+
+    /**
+     * Waits until a releaser hands packets over, the port closes or the time is up: in the sockets' selector
+     * if nobody turns it (see {@link SocketReactor}), else parked.
+     */
     private int awaitHandOff(ThreadState me, long nanos) throws PortClosedException {
         boolean forever = nanos == Long.MAX_VALUE;
         long deadline = System.nanoTime() + nanos;
         boolean interrupted = false;
         try {
             for (;;) {
+                // Like GetQueuedCompletionStatus, the wait ignores interrupts (a pending one would also end
+                // every select at once); the status is restored below.
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
                 int outcome = me.outcome;
                 if (outcome > 0) {
                     return outcome;
@@ -535,24 +590,48 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 if (outcome == RELEASED_BY_CLOSE) {
                     throw Errors.portAbandoned("GetQueuedCompletionStatus");
                 }
+                long left = forever ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return timedOut(me);
+                }
+                SocketReactor reactor = left >= MIN_SELECT_NANOS ? PortableSockets.INSTANCE.reactorIfOpen() : null;
+                if (reactor != null) {
+                    if (reactor.tryOwn()) {
+                        try {
+                            lead(me, reactor, forever ? 0 : TimeUnit.NANOSECONDS.toMillis(left));
+                        } finally {
+                            afterTurn(me);
+                        }
+                        continue;
+                    }
+                    reactor.request();
+                }
                 if (forever) {
                     LockSupport.park(this);
                 } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return timedOut(me);
-                    }
                     LockSupport.parkNanos(this, left);
-                }
-                // Like GetQueuedCompletionStatus, the wait ignores interrupts; the status is restored below.
-                if (Thread.interrupted()) {
-                    interrupted = true;
                 }
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Turns the sockets' selector once while waiting: the operations it finishes post their packets, and
+     * {@link #releaseOne} hands this port's to {@code me} first, which then runs them without a hand-off.
+     */
+    private static void lead(ThreadState me, SocketReactor reactor, long millis) {
+        me.leading = true;
+        try {
+            if (me.outcome == WAITING) { // read after leading is set: a releaser either sees leading or is seen here
+                reactor.turn(millis);
+            }
+        } finally {
+            me.leading = false;
+            reactor.release();
         }
     }
 
@@ -590,7 +669,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
 
     /** Another port is being polled by {@code s}: it stops belonging (and running) here. */
     private void detach(ThreadState s) {
-        ArrayList<Thread> wake = null;
+        ArrayList<ThreadState> wake = null;
         synchronized (lock) {
             if (s.port != this) {
                 return;
@@ -644,5 +723,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         ByteBuffer batchEntries;
         int batchCapacity;
         volatile int outcome;
+        /** Waiting in the sockets' selector rather than parked: woken with {@code Selector.wakeup}. */
+        volatile boolean leading;
     }
 }

@@ -62,10 +62,17 @@ public final class PortablePlatform implements Platform {
         return -Win32Errors.ERROR_INVALID_HANDLE;
     }
 
-    /** Nothing to set: a portable operation never completes at once, so every one queues its packet. */
     @Override
     public int skipCompletionPortOnSuccess(long handle) {
-        return 0;
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        Object resource = e == null ? null : e.resource();
+        if (resource instanceof PortableSockets.Sock) {
+            return PortableSockets.INSTANCE.skipCompletionPortOnSuccess(handle);
+        }
+        if (resource instanceof PortableFiles.OpenFile) {
+            return PortableFiles.INSTANCE.skipCompletionPortOnSuccess(handle);
+        }
+        return -Win32Errors.ERROR_INVALID_HANDLE;
     }
 
     @Override

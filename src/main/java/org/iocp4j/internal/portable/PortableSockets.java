@@ -20,8 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.internal.Errors;
@@ -35,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * {@link SocketBackend} on NIO for every platform: readiness turned into completions.
  *
  * <p>Each overlapped call is tried at once on the calling thread (a non-blocking read, write, accept or
- * connect); if it cannot proceed it joins its socket's FIFO queue for that direction and one shared
- * selector thread finishes it when the channel is ready. Either way exactly one packet is posted, to the
- * port the socket is associated with (for an accept: the listener's), and the call returns -997 like an
- * overlapped call that went pending. A socket's queues, its channel and its closed flag are guarded by
- * its own monitor, held across the non-blocking attempt so a later operation never overtakes a queued
- * one; the selector thread alone registers channels and changes interest sets.
+ * connect); if it cannot proceed it joins its socket's FIFO queue for that direction and the
+ * {@link SocketReactor} finishes it when the channel is ready, on whichever thread turns the selector (a
+ * port's waiting thread, usually the one that then runs the callback). Either way exactly one packet is
+ * posted, to the port the socket is associated with (for an accept: the listener's), and the call returns
+ * -997 like an overlapped call that went pending; except that a receive or send that succeeds at once on a
+ * socket that skips the port on success returns its byte count and posts nothing, as on Windows. A
+ * socket's queues, its channel and its closed flag are guarded by its own monitor, held across the
+ * non-blocking attempt so a later operation never overtakes a queued one; the reactor's owner alone
+ * registers channels and changes interest sets.
  */
 public final class PortableSockets implements SocketBackend {
 
@@ -52,18 +53,8 @@ public final class PortableSockets implements SocketBackend {
     private static final int WSAEINVAL = Win32Errors.WSAEINVAL;
     private static final int WSAENOPROTOOPT = Win32Errors.WSAENOPROTOOPT;
 
-    private static final String SELECTOR_THREAD = "iocp4j-portable-selector";
-
-    private final ConcurrentLinkedQueue<Sock> interestChanged = new ConcurrentLinkedQueue<>();
-    /** Closers waiting for a selection to end (see {@link #awaitDeregistration}). */
-    private final ConcurrentLinkedQueue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
-    private volatile Selector selector;
-    /**
-     * Selections begun: the selector thread counts one just before each. A read records the count it sees
-     * after its {@code read} returns; a zero-byte read trusts its key's "readable" only if no read did so
-     * since the selection that said it (see {@link Recv}).
-     */
-    private volatile long selections;
+    /** Opened with the first socket operation that has to wait. */
+    private volatile SocketReactor reactor;
 
     private PortableSockets() {
     }
@@ -88,7 +79,7 @@ public final class PortableSockets implements SocketBackend {
         final ArrayDeque<Op> accepts = new ArrayDeque<>();
         Op connect;
         boolean closed;
-        /** {@link #selections} as a read on the channel last saw it on its return (-1: no read yet). */
+        /** {@code SocketReactor.selections()} as a read on the channel last saw it on its return (-1: no read yet). */
         long lastReadSelection = -1;
 
         Sock(int family) {
@@ -128,6 +119,13 @@ public final class PortableSockets implements SocketBackend {
         final long overlapped;
         /** Guarded by sock's monitor: its one packet is posted. */
         private boolean completed;
+        /**
+         * Guarded by sock's monitor: set while the call's own thread makes its first attempt. A receive or
+         * send that succeeds then, on a socket that skips the port on success, keeps its byte count here
+         * instead of posting a packet (-1: none kept).
+         */
+        private boolean atOnce;
+        private int atOnceBytes = -1;
 
         Op(Sock sock, long overlapped) {
             this.sock = sock;
@@ -153,6 +151,25 @@ public final class PortableSockets implements SocketBackend {
         /** {@link #attempt}'s work: true when done (and the packet posted). */
         abstract boolean tryFinish();
 
+        /**
+         * The first attempt, on the caller's thread: returns the byte count if the operation succeeded and its
+         * packet was skipped (see {@link #atOnce}), else {@code -997} (done with its packet posted, or not done).
+         */
+        final long attemptAtOnce() {
+            atOnce = true;
+            try {
+                attempt();
+            } finally {
+                atOnce = false;
+            }
+            return atOnceBytes >= 0 ? atOnceBytes : PENDING;
+        }
+
+        /** Whether a success at once may skip the port: WSARecv and WSASend, not AcceptEx or ConnectEx here. */
+        boolean mayCompleteAtOnce() {
+            return false;
+        }
+
         /** The bytes it has moved so far, for a packet that ends it early (a cancel, a close, an error). */
         int bytesSoFar() {
             return 0;
@@ -168,6 +185,10 @@ public final class PortableSockets implements SocketBackend {
                 return;
             }
             completed = true;
+            if (atOnce && error == 0 && mayCompleteAtOnce() && sock.entry.skipsOnSuccess()) {
+                atOnceBytes = bytes;
+                return;
+            }
             sock.entry.complete(overlapped, bytes, error);
         }
     }
@@ -292,7 +313,7 @@ public final class PortableSockets implements SocketBackend {
                 return -WSAEINVAL; // at once, as AcceptEx
             }
         }
-        return start(new Accept(l, a, overlapped), l.accepts);
+        return (int) start(new Accept(l, a, overlapped), l.accepts);
     }
 
     @Override
@@ -391,8 +412,12 @@ public final class PortableSockets implements SocketBackend {
         return d;
     }
 
-    /** Tries {@code op} at once unless others wait before it, else queues it for the selector. */
-    private int start(Op op, ArrayDeque<Op> queue) {
+    /**
+     * Tries {@code op} at once unless others wait before it, else queues it for the selector.
+     *
+     * @return -997, or the byte count of a receive or send that succeeded at once and skipped the port
+     */
+    private long start(Op op, ArrayDeque<Op> queue) {
         Sock s = op.sock;
         synchronized (s) {
             if (s.closed) {
@@ -403,8 +428,11 @@ public final class PortableSockets implements SocketBackend {
             }
             // A zero-byte read waits for the selector's word on readability: NIO cannot ask without reading.
             boolean waitForSelector = op instanceof Recv && ((Recv) op).zeroByte;
-            if (queue.isEmpty() && !waitForSelector && op.attempt()) {
-                return PENDING;
+            if (queue.isEmpty() && !waitForSelector) {
+                long r = op.attemptAtOnce();
+                if (op.completed) {
+                    return r;
+                }
             }
             queue.add(op);
             if (watched(s, queue)) {
@@ -423,7 +451,8 @@ public final class PortableSockets implements SocketBackend {
      * connection that reads again and again wakes the selector once, not once per read.
      */
     private boolean watched(Sock s, ArrayDeque<Op> queue) {
-        Selector sel = selector;
+        SocketReactor r = reactor;
+        Selector sel = r == null ? null : r.selector();
         SelectableChannel c = queue == s.accepts ? s.server : s.channel;
         if (sel == null || c == null) {
             return false;
@@ -589,6 +618,21 @@ public final class PortableSockets implements SocketBackend {
         return address(socket, errors, s -> s.channel == null ? null : s.channel.getRemoteAddress(), Win32Errors.WSAENOTCONN);
     }
 
+    /**
+     * {@code SetFileCompletionNotificationModes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)} on a socket: from now on
+     * a receive or send that succeeds at once returns its byte count and queues no packet.
+     *
+     * @return 0, or -6 for a handle that is not an open socket
+     */
+    public int skipCompletionPortOnSuccess(long socket) {
+        Sock s = sock(socket);
+        if (s == null) {
+            return -Win32Errors.ERROR_INVALID_HANDLE;
+        }
+        s.entry.skipOnSuccess();
+        return 0;
+    }
+
     @Override
     public int cancel(long socket, long overlapped) {
         Sock s = sock(socket);
@@ -630,7 +674,8 @@ public final class PortableSockets implements SocketBackend {
         boolean registered;
         synchronized (s) {
             s.closed = true;
-            Selector sel = selector;
+            SocketReactor r = reactor;
+            Selector sel = r == null ? null : r.selector();
             registered = sel != null && ((s.channel != null && s.channel.keyFor(sel) != null)
                     || (s.server != null && s.server.keyFor(sel) != null));
             List<Op> pending = new ArrayList<>(s.reads);
@@ -661,120 +706,41 @@ public final class PortableSockets implements SocketBackend {
             }
         }
         if (registered) {
-            awaitDeregistration();
+            reactor.awaitSelection();
         }
         return 0;
     }
 
-    /**
-     * NIO defers the real close of a channel registered with a selector until the selector drops its key,
-     * in its next selection. Until then a closed listener still completes connections in its backlog (which
-     * then reset) and its port stays taken: unlike {@code closesocket}. So close waits (briefly) for the
-     * selector thread to finish one selection after the close.
-     */
-    private void awaitDeregistration() {
-        if (Thread.currentThread().getName().equals(SELECTOR_THREAD)) {
-            return; // the selection this thread is in drops the key when it ends
-        }
-        CountDownLatch passed = new CountDownLatch(1);
-        barriers.add(passed);
-        selector().wakeup();
-        try {
-            if (!passed.await(1, TimeUnit.SECONDS)) {
-                LOG.debug("the selector did not pass a selection within 1 s of a close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---- the selector thread ----
+    // ---- the reactor ----
 
     private void interestChanged(Sock s) {
-        interestChanged.add(s);
-        selector().wakeup();
+        reactor().interestChanged(s);
     }
 
-    private Selector selector() {
-        Selector sel = selector;
-        if (sel == null) {
+    private SocketReactor reactor() {
+        SocketReactor r = reactor;
+        if (r == null) {
             synchronized (this) {
-                sel = selector;
-                if (sel == null) {
+                r = reactor;
+                if (r == null) {
                     try {
-                        sel = Selector.open();
+                        reactor = r = new SocketReactor();
                     } catch (IOException e) {
                         throw new IllegalStateException("cannot open the portable sockets' selector", e);
                     }
-                    Selector running = sel;
-                    Thread t = new Thread(() -> run(running), SELECTOR_THREAD);
-                    t.setDaemon(true);
-                    selector = sel;
-                    t.start();
                 }
             }
         }
-        return sel;
+        return r;
     }
 
-    private void run(Selector sel) {
-        for (;;) {
-            try {
-                List<CountDownLatch> passing = new ArrayList<>();
-                for (CountDownLatch b; (b = barriers.poll()) != null;) {
-                    passing.add(b);
-                }
-                // Keys of channels closed before this point are dropped (and the channels really closed)
-                // by this selection, which returns at once if anyone waits on it.
-                selections++; // this thread alone writes it
-                if (passing.isEmpty()) {
-                    sel.select();
-                } else {
-                    sel.selectNow();
-                    passing.forEach(CountDownLatch::countDown);
-                }
-                for (Sock s; (s = interestChanged.poll()) != null;) {
-                    updateInterest(sel, s);
-                }
-                for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext();) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    try {
-                        ready((Sock) k.attachment(), k, sel);
-                    } catch (RuntimeException e) {
-                        // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
-                        LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("the portable sockets' selector thread caught an exception and carries on", e);
-            }
-        }
+    /** The reactor, or null while no socket operation has had to wait: what a port's waiting thread may turn. */
+    SocketReactor reactorIfOpen() {
+        return reactor;
     }
 
-    private static void updateInterest(Selector sel, Sock s) {
-        synchronized (s) {
-            SelectableChannel c = s.channel != null ? s.channel : s.server;
-            if (c == null || s.closed || !c.isOpen()) {
-                return;
-            }
-            int ops = s.interest() & c.validOps();
-            SelectionKey k = c.keyFor(sel);
-            try {
-                if (k == null) {
-                    if (ops != 0) {
-                        c.register(sel, ops, s);
-                    }
-                } else if (k.isValid()) {
-                    k.interestOps(ops);
-                }
-            } catch (ClosedChannelException | CancelledKeyException e) {
-                // closed meanwhile: close() failed its operations
-            }
-        }
-    }
-
-    private static void ready(Sock s, SelectionKey k, Selector sel) {
+    /** The owner of the reactor found {@code k} ready: finishes what it can of {@code s}'s operations. */
+    static void ready(Sock s, SelectionKey k) {
         synchronized (s) {
             if (!k.isValid() || s.closed) {
                 return;
@@ -828,6 +794,11 @@ public final class PortableSockets implements SocketBackend {
         }
 
         @Override
+        boolean mayCompleteAtOnce() {
+            return true;
+        }
+
+        @Override
         boolean tryFinish() {
             if (zeroByte) {
                 // Only the selector thread attempts it, while it handles a selection's keys. "Readable" was
@@ -836,8 +807,9 @@ public final class PortableSockets implements SocketBackend {
                 // NIO cannot look again without reading. Then it waits for the next selection, which, being
                 // level-triggered, says readable again at once if data, end of stream or an error is there.
                 // A read whose count is older than this selection's returned before the selection began.
-                SelectionKey k = sock.channel.keyFor(INSTANCE.selector);
-                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == INSTANCE.selections) {
+                SocketReactor r = INSTANCE.reactor;
+                SelectionKey k = r == null ? null : sock.channel.keyFor(r.selector());
+                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == r.selections()) {
                     return false;
                 }
                 complete(0, 0);
@@ -848,7 +820,8 @@ public final class PortableSockets implements SocketBackend {
                 try {
                     n = sock.channel.read(buffers);
                 } finally {
-                    sock.lastReadSelection = INSTANCE.selections; // read after the read returned
+                    SocketReactor r = INSTANCE.reactor;
+                    sock.lastReadSelection = r == null ? -1 : r.selections(); // read after the read returned
                 }
                 if (n == 0) {
                     return false;
@@ -870,6 +843,11 @@ public final class PortableSockets implements SocketBackend {
         Send(Sock sock, ByteBuffer[] buffers, long overlapped) {
             super(sock, overlapped);
             this.buffers = buffers;
+        }
+
+        @Override
+        boolean mayCompleteAtOnce() {
+            return true;
         }
 
         @Override

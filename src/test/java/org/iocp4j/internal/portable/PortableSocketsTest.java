@@ -9,9 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.Backend;
+import org.iocp4j.Completion;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.internal.OverlappedContract;
 import org.iocp4j.internal.SocketBackend;
@@ -486,5 +488,123 @@ class PortableSocketsTest extends OverlappedContract {
         InetSocketAddress[] ends = sockets.finishAccept(l, next, 0, error);
         assertNotNull(ends, "finishAccept: " + error[0]);
         assertEquals(addressOf(client), ends[1]);
+    }
+
+    // ---- skip-on-success ----
+
+    /**
+     * With {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}, a send or receive that succeeds at once returns its byte
+     * count and posts nothing, as on Windows; one that has to wait still pends and posts its packet.
+     */
+    @Test
+    void withSkipOnSuccessASendOrReceiveThatSucceedsAtOnceReturnsItsBytesAndPostsNoPacket() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client));
+        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client), "again: already set");
+
+        long sent = op();
+        noPacketFor(sent);
+        assertEquals(3, sockets.send(client, new ByteBuffer[] {direct("abc")}, 0, 1, sent), "at once, with its bytes");
+        ByteBuffer in = ByteBuffer.allocateDirect(8);
+        assertEquals(new Packet(peer, 3, 0), await(recv(peer, in)), "the peer, not skipping, gets a packet");
+        assertEquals("abc", text(in, 3));
+
+        ByteBuffer got = ByteBuffer.allocateDirect(8);
+        long waiting = op();
+        assertEquals(PENDING, sockets.recv(client, new ByteBuffer[] {got}, 0, 1, waiting), "nothing to read yet");
+        assertEquals(new Packet(peer, 2, 0), await(send(peer, direct("de"))));
+        assertEquals(new Packet(client, 2, 0), await(waiting), "a receive that waited still posts its packet");
+        assertEquals("de", text(got, 2));
+
+        // Data already there: a zero-byte receive says so, then the receive takes it at once.
+        assertEquals(new Packet(peer, 1, 0), await(send(peer, direct("f"))));
+        assertEquals(new Packet(client, 0, 0), await(recv(client)));
+        long atOnce = op();
+        noPacketFor(atOnce);
+        ByteBuffer last = ByteBuffer.allocateDirect(8);
+        assertEquals(1, sockets.recv(client, new ByteBuffer[] {last}, 0, 1, atOnce));
+        assertEquals("f", text(last, 1));
+    }
+
+    @Test
+    void skipOnSuccessOnAClosedSocketFailsWith6() {
+        long h = sockets.socket(Win32Socket.AF_INET);
+        assertEquals(0, sockets.close(h));
+        assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(h));
+    }
+
+    // ---- who turns the selector ----
+
+    /**
+     * Nobody polls the port: the reactor's driver thread still finishes the operation, so its packet is queued
+     * for a later non-blocking poll (which never turns the selector itself).
+     */
+    @Test
+    void withNobodyWaitingInAPortTheDriverFinishesOperations() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        long o = recv(client, ByteBuffer.allocateDirect(4));
+        assertEquals(new Packet(peer, 1, 0), await(send(peer, direct("x"))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!packetCame(o) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(packetCame(o), "the driver finished the receive with nobody waiting in the port");
+        assertEquals(new Packet(client, 1, 0), await(o));
+    }
+
+    /**
+     * A thread that waits in the port takes the selector from the driver and waits in it (leader/follower), so
+     * the readiness it sees becomes a packet on the thread that then runs it: no other thread in between.
+     */
+    @Test
+    void aThreadWaitingInThePortTakesTheSelectorAndGetsTheCompletionItFinished() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        long o = recv(client, ByteBuffer.allocateDirect(4));
+        SocketReactor reactor = PortableSockets.INSTANCE.reactorIfOpen();
+        assertNotNull(reactor, "a receive that waits opens the reactor");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reactor.owner() == null || !reactor.owner().getName().equals(SocketReactor.DRIVER_NAME)) {
+            assertTrue(System.nanoTime() < deadline, "the driver takes the free selector");
+            Thread.sleep(1);
+        }
+        CompletableFuture<Thread> taker = new CompletableFuture<>();
+        java.util.Map<Long, Packet> taken = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                Completion c = new Completion();
+                while (!taken.containsKey(o) && port.poll(c, 10, TimeUnit.SECONDS)) {
+                    taken.put(c.overlappedAddress(), new Packet(c.key(), c.bytesTransferred(), c.errorCode()));
+                }
+                taker.complete(Thread.currentThread());
+            } catch (Exception | AssertionError e) {
+                taker.completeExceptionally(e);
+            }
+        }, "port-waiter");
+        long sent = op();
+        // This thread polled the port (the connection's packets) and counts as running there: with a limit of
+        // one, the waiter could take nothing until it steps aside, as on Windows.
+        port.blocking(() -> {
+            waiter.start();
+            while (reactor.owner() != waiter) {
+                assertTrue(System.nanoTime() < deadline, "the waiting thread takes the selector from the driver: "
+                        + reactor.owner());
+                Thread.sleep(1);
+            }
+            // From here until its select returns, only the waiter can see the readiness and finish the receive.
+            assertEquals(PENDING, sockets.send(peer, new ByteBuffer[] {direct("y")}, 0, 1, sent));
+            return taker.get(10, TimeUnit.SECONDS);
+        });
+        waiter.join(10_000);
+        // Taken by the waiter, not by this test's polls.
+        noPacketFor(o);
+        noPacketFor(sent);
+        assertEquals(new Packet(client, 1, 0), taken.get(o), "the thread that turned the selector got the receive");
+        assertEquals(new Packet(peer, 1, 0), taken.get(sent), "and the send's packet, the one waiter there was");
     }
 }

@@ -189,15 +189,16 @@ final class BenchReport {
         h.append("<h2>Summary</h2>\n<table>\n<thead><tr><th class=\"text\">case</th><th>iocp4j /s</th>")
                 .append("<th class=\"text\">fastest NIO</th><th>its /s</th><th>iocp4j at</th></tr></thead>\n<tbody>\n");
         for (Case c : results.cases) {
-            Row iocp = c.rows().get(0);
             Row best = c.bestBaseline();
-            h.append("<tr><td class=\"text\">").append(Xml.escape(c.title())).append("</td>");
-            if (iocp.error() != null || best == null) {
-                h.append("<td class=\"failed\" colspan=\"4\">no comparison: a run failed</td></tr>\n");
-                continue;
+            for (Row iocp : c.iocp4jRows()) {
+                h.append("<tr><td class=\"text\">").append(Xml.escape(c.title() + ", " + iocp.impl())).append("</td>");
+                if (iocp.error() != null || best == null) {
+                    h.append("<td class=\"failed\" colspan=\"4\">no comparison: a run failed</td></tr>\n");
+                    continue;
+                }
+                h.append(String.format(Locale.ROOT, "<td>%,.0f</td><td class=\"text\">%s</td><td>%,.0f</td><td>%.2f\u00D7</td></tr>%n",
+                        iocp.opsPerSecond(), Xml.escape(best.impl()), best.opsPerSecond(), iocp.opsPerSecond() / best.opsPerSecond()));
             }
-            h.append(String.format(Locale.ROOT, "<td>%,.0f</td><td class=\"text\">%s</td><td>%,.0f</td><td>%.2f\u00D7</td></tr>%n",
-                    iocp.opsPerSecond(), Xml.escape(best.impl()), best.opsPerSecond(), iocp.opsPerSecond() / best.opsPerSecond()));
         }
         h.append("</tbody>\n</table>\n");
     }

@@ -1,6 +1,7 @@
 package org.iocp4j.tools;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -144,15 +145,30 @@ final class BenchResults {
             return r.opsPerSecond() / rows.get(0).opsPerSecond();
         }
 
-        /** The baseline with the most throughput, or null if every baseline failed. */
+        /** The baseline (a row that is not iocp4j's) with the most throughput, or null if every baseline failed. */
         Row bestBaseline() {
             Row best = null;
             for (Row r : rows.subList(1, rows.size())) {
-                if (r.error() == null && (best == null || r.opsPerSecond() > best.opsPerSecond())) {
+                if (!isIocp4j(r) && r.error() == null && (best == null || r.opsPerSecond() > best.opsPerSecond())) {
                     best = r;
                 }
             }
             return best;
+        }
+
+        /** iocp4j's own rows: the first, and its variants ({@code iocp4j-skip}, ...). */
+        List<Row> iocp4jRows() {
+            List<Row> own = new ArrayList<>();
+            for (Row r : rows) {
+                if (isIocp4j(r)) {
+                    own.add(r);
+                }
+            }
+            return own;
+        }
+
+        private static boolean isIocp4j(Row r) {
+            return r.impl().equals("iocp4j") || r.impl().startsWith("iocp4j-");
         }
 
         String family() {
@@ -253,16 +269,19 @@ final class BenchResults {
         int tw = cases.stream().mapToInt(c -> c.title().length()).max().orElse(0);
         int iw = cases.stream().map(Case::bestBaseline).filter(Objects::nonNull)
                 .mapToInt(r -> r.impl().length()).max().orElse(0);
+        int ow = cases.stream().flatMap(c -> c.iocp4jRows().stream()).mapToInt(r -> r.impl().length()).max().orElse(0);
         for (Case c : cases) {
-            Row iocp = c.rows().get(0);
             Row best = c.bestBaseline();
-            if (iocp.error() != null || best == null) {
-                out.printf(Locale.ROOT, "  %-" + tw + "s  no comparison: a run failed%n", c.title());
-                continue;
+            for (Row iocp : c.iocp4jRows()) {
+                if (iocp.error() != null || best == null) {
+                    out.printf(Locale.ROOT, "  %-" + tw + "s  %-" + ow + "s no comparison: a run failed%n", c.title(), iocp.impl());
+                    continue;
+                }
+                out.printf(Locale.ROOT, "  %-" + tw + "s  %-" + ow + "s %,10.0f/s  %-" + iw + "s %,10.0f/s  %s at %.2fx, p50 %s vs %s us%n",
+                        c.title(), iocp.impl(), iocp.opsPerSecond(), best.impl(), best.opsPerSecond(), iocp.impl(),
+                        iocp.opsPerSecond() / best.opsPerSecond(), micros(iocp.latencyMicros()[0]),
+                        micros(best.latencyMicros()[0]));
             }
-            out.printf(Locale.ROOT, "  %-" + tw + "s  iocp4j %,10.0f/s  %-" + iw + "s %,10.0f/s  iocp4j at %.2fx, p50 %s vs %s us%n",
-                    c.title(), iocp.opsPerSecond(), best.impl(), best.opsPerSecond(), iocp.opsPerSecond() / best.opsPerSecond(),
-                    micros(iocp.latencyMicros()[0]), micros(best.latencyMicros()[0]));
         }
         out.println();
         out.println(IN_FLIGHT_NOTE + ".");

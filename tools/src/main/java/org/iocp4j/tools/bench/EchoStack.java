@@ -9,8 +9,11 @@ import java.util.List;
  */
 public interface EchoStack extends AutoCloseable {
 
-    /** The technologies, by the names {@link #of} takes: iocp4j, then the two NIO baselines. */
-    List<String> IMPLS = List.of("iocp4j", "nio-selector", "nio2-async");
+    /**
+     * The technologies, by the names {@link #of} takes: iocp4j, iocp4j with skip-on-success (a receive or send
+     * that completes at once runs its handler on the calling thread, no packet), then the two NIO baselines.
+     */
+    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip", "nio-selector", "nio2-async");
 
     /** Starts the server and connects the clients. */
     void open(int connections, int messageSize) throws Exception;
@@ -39,7 +42,8 @@ public interface EchoStack extends AutoCloseable {
      */
     static EchoStack of(String impl) {
         switch (impl) {
-            case "iocp4j": return new IocpEchoStack();
+            case "iocp4j": return new IocpEchoStack(false);
+            case "iocp4j-skip": return new IocpEchoStack(true);
             case "nio-selector": return new SelectorEchoStack();
             case "nio2-async": return new AsyncChannelEchoStack();
             default: throw new IllegalArgumentException("unknown echo stack '" + impl + "'; one of " + IMPLS);

@@ -1,5 +1,6 @@
 package org.iocp4j.tools.bench;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -15,12 +16,21 @@ import org.iocp4j.IoDispatcher;
 import org.iocp4j.io.OverlappedServerSocket;
 import org.iocp4j.io.OverlappedSocket;
 
-/** iocp4j: {@link OverlappedServerSocket} and {@link OverlappedSocket} on one dispatcher with 2 I/O threads. */
+/**
+ * iocp4j: {@link OverlappedServerSocket} and {@link OverlappedSocket} on one dispatcher with 2 I/O threads; with
+ * skip-on-success on every connection, both ends, or without.
+ */
 final class IocpEchoStack extends HandlerEchoStack {
+
+    private final boolean skipOnSuccess;
 
     private IoDispatcher dispatcher;
     private OverlappedServerSocket server;
     private final List<OverlappedSocket> sockets = new CopyOnWriteArrayList<>();
+
+    IocpEchoStack(boolean skipOnSuccess) {
+        this.skipOnSuccess = skipOnSuccess;
+    }
 
     @Override
     public void open(int connections, int messageSize) throws Exception {
@@ -31,6 +41,12 @@ final class IocpEchoStack extends HandlerEchoStack {
             public void completed(OverlappedSocket s, Void a) {
                 sockets.add(s);
                 server.accept(null, this);
+                try {
+                    skipOnSuccess(s);
+                } catch (IOException e) {
+                    s.close();
+                    return;
+                }
                 new Echo(conn(s), messageSize, s::close).start();
             }
 
@@ -43,10 +59,17 @@ final class IocpEchoStack extends HandlerEchoStack {
         for (int i = 0; i < connections; i++) {
             OverlappedSocket s = OverlappedSocket.connect(dispatcher, server.localAddress()).get(30, TimeUnit.SECONDS);
             s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            skipOnSuccess(s);
             sockets.add(s);
             conns[i] = conn(s);
         }
         clients(conns, messageSize);
+    }
+
+    private void skipOnSuccess(OverlappedSocket s) throws IOException {
+        if (skipOnSuccess) {
+            s.skipCompletionPortOnSuccess();
+        }
     }
 
     private static Conn conn(OverlappedSocket s) {
@@ -65,7 +88,8 @@ final class IocpEchoStack extends HandlerEchoStack {
 
     @Override
     public String describe() {
-        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(Locale.ROOT) + " backend ("
+        return "iocp4j " + dispatcher.port().backend().name().toLowerCase(Locale.ROOT) + " backend"
+                + (skipOnSuccess ? ", skip-on-success" : "") + " ("
                 + (dispatcher.port().backend() == Backend.NATIVE ? "Winsock AcceptEx/WSARecv/WSASend on an I/O completion port"
                 : "NIO readiness turned into completions") + ")";
     }

@@ -1,0 +1,267 @@
+package org.iocp4j.internal.portable;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The portable sockets' one {@link Selector}, turned by whichever thread owns it: readiness in, operations
+ * finished and their packets posted out.
+ *
+ * <p>Who turns it (leader/follower, as Boost.Asio's reactor on Linux): a thread about to wait in a
+ * {@link PortableCompletionPort} takes the selector if nobody has it and waits in {@code select} instead of
+ * parking. The operations it finishes post their packets to their ports; its own port hands them to it
+ * first ({@code PortableCompletionPort.releaseOne}), so a completion goes from the readiness to the
+ * callback on one thread, with no hand-off. The other waiting threads park as before (followers) and are
+ * woken only for packets the leader cannot take (the port's limit, a full batch) or for other ports.
+ *
+ * <p>A <em>driver</em> thread ({@value #DRIVER_NAME}) keeps the selector turning when no port thread does:
+ * when nobody polls a port (the SPI used directly), or every port thread is busy in callbacks. It takes the
+ * selector after it has been free for {@link #VACANCY_NANOS}, and gives it up as soon as a port thread
+ * asks for it ({@link #request}), so in a dispatcher's steady state the port threads lead and the driver
+ * only looks in now and then. Only the owner registers channels and changes interest sets; other threads
+ * queue the socket ({@link #interestChanged}) and wake the owner.
+ */
+final class SocketReactor {
+
+    static final String DRIVER_NAME = "iocp4j-portable-selector";
+    private static final Logger LOG = LoggerFactory.getLogger(SocketReactor.class);
+    /** How long the selector may stay free before the driver takes it: the latency bound without port threads. */
+    private static final long VACANCY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The driver's longest look-in interval while port threads lead. */
+    private static final long MAX_STANDBY_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
+
+    private final Selector selector;
+    private final Thread driver;
+    private final AtomicReference<Thread> owner = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<PortableSockets.Sock> interestChanged = new ConcurrentLinkedQueue<>();
+    /** Closers waiting for a selection to end (see {@link #awaitSelection}). */
+    private final ConcurrentLinkedQueue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    /** A port thread that wants the selector the driver holds: the driver hands it over and wakes it. */
+    private volatile Thread requester;
+    /** When the selector was last given up, for the driver's vacancy rule. */
+    private volatile long freeSince = System.nanoTime();
+    /**
+     * Selections begun: the owner counts one just before each. A read records the count it sees after its
+     * {@code read} returns; a zero-byte read trusts its key's "readable" only if no read did so since the
+     * selection that said it (see {@code PortableSockets.Recv}).
+     */
+    private volatile long selections;
+
+    SocketReactor() throws IOException {
+        selector = Selector.open();
+        driver = new Thread(this::drive, DRIVER_NAME);
+        driver.setDaemon(true);
+        driver.start();
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    long selections() {
+        return selections;
+    }
+
+    // ---- ownership ----
+
+    /** Takes the selector if nobody has it. */
+    boolean tryOwn() {
+        return owner.get() == null && owner.compareAndSet(null, Thread.currentThread());
+    }
+
+    /** The thread that owns the selector now, or null: for tests and diagnostics. */
+    Thread owner() {
+        return owner.get();
+    }
+
+        /** Whether the calling thread owns the selector. */
+    boolean ownedByCaller() {
+        return owner.get() == Thread.currentThread();
+    }
+
+    /**
+     * Gives the selector up. A closer that queued a barrier meanwhile needs one more selection, and a
+     * leader that goes off with packets would never make it, so that selection happens here.
+     */
+    void release() {
+        if (!barriers.isEmpty()) {
+            turn(-1);
+        }
+        freeSince = System.nanoTime();
+        owner.set(null);
+    }
+
+    /**
+     * A port thread found the selector taken and is about to park: if the driver has it, it is asked to
+     * hand it over, and wakes the caller when it has (a change of hands, not a step of the steady state).
+     */
+    void request() {
+        if (owner.get() == driver) {
+            requester = Thread.currentThread();
+            selector.wakeup();
+        }
+    }
+
+    /** Wakes whoever is (or is about to be) in {@code select}. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    // ---- turning ----
+
+    /**
+     * One selection and what it found, by the owner: the barriers' count-down, the queued interest changes,
+     * then every ready key's operations.
+     *
+     * @param timeoutMillis {@code -1} select now, {@code 0} until woken, else at most that long
+     */
+    void turn(long timeoutMillis) {
+        try {
+            CountDownLatch[] passing = null;
+            if (!barriers.isEmpty()) {
+                ArrayDeque<CountDownLatch> q = new ArrayDeque<>();
+                for (CountDownLatch b; (b = barriers.poll()) != null;) {
+                    q.add(b);
+                }
+                passing = q.toArray(new CountDownLatch[0]);
+                timeoutMillis = -1;
+            }
+            for (PortableSockets.Sock s; (s = interestChanged.poll()) != null;) {
+                updateInterest(s);
+            }
+            // Keys of channels closed before this point are dropped (and the channels really closed) by this
+            // selection, which returns at once if anyone waits on it.
+            selections++; // the owner alone writes it
+            if (timeoutMillis < 0) {
+                selector.selectNow();
+            } else {
+                selector.select(timeoutMillis);
+            }
+            if (passing != null) {
+                for (CountDownLatch b : passing) {
+                    b.countDown();
+                }
+            }
+            for (PortableSockets.Sock s; (s = interestChanged.poll()) != null;) {
+                updateInterest(s);
+            }
+            for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext();) {
+                SelectionKey k = it.next();
+                it.remove();
+                try {
+                    PortableSockets.ready((PortableSockets.Sock) k.attachment(), k);
+                } catch (RuntimeException e) {
+                    // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
+                    LOG.warn("the portable sockets' selector caught an exception and carries on", e);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the portable sockets' selector caught an exception and carries on", e);
+        }
+    }
+
+    /** A socket's queued operations changed what it waits for: the owner updates its key before it selects. */
+    void interestChanged(PortableSockets.Sock s) {
+        interestChanged.add(s);
+        if (!ownedByCaller()) {
+            selector.wakeup();
+        }
+    }
+
+    private void updateInterest(PortableSockets.Sock s) {
+        synchronized (s) {
+            SelectableChannel c = s.channel != null ? s.channel : s.server;
+            if (c == null || s.closed || !c.isOpen()) {
+                return;
+            }
+            int ops = s.interest() & c.validOps();
+            SelectionKey k = c.keyFor(selector);
+            try {
+                if (k == null) {
+                    if (ops != 0) {
+                        c.register(selector, ops, s);
+                    }
+                } else if (k.isValid()) {
+                    k.interestOps(ops);
+                }
+            } catch (ClosedChannelException | CancelledKeyException e) {
+                // closed meanwhile: close() failed its operations
+            }
+        }
+    }
+
+    /**
+     * NIO defers the real close of a channel registered with a selector until the selector drops its key,
+     * in its next selection. Until then a closed listener still completes connections in its backlog (which
+     * then reset) and its port stays taken: unlike {@code closesocket}. So close waits (briefly) for one
+     * selection after the close: its own, if the selector is free.
+     */
+    void awaitSelection() {
+        if (ownedByCaller()) {
+            return; // the selection this thread is in (or makes next) drops the key
+        }
+        if (tryOwn()) {
+            try {
+                turn(-1);
+            } finally {
+                release();
+            }
+            return;
+        }
+        CountDownLatch passed = new CountDownLatch(1);
+        barriers.add(passed);
+        selector.wakeup();
+        try {
+            if (!passed.await(1, TimeUnit.SECONDS)) {
+                LOG.debug("the selector did not pass a selection within 1 s of a close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the driver ----
+
+    private void drive() {
+        long standby = VACANCY_NANOS;
+        for (;;) {
+            if (owner.get() == null && System.nanoTime() - freeSince >= VACANCY_NANOS && tryOwn()) {
+                lead();
+                standby = VACANCY_NANOS;
+            } else {
+                // Port threads lead (or just left): look in less often the longer they keep it.
+                LockSupport.parkNanos(this, standby);
+                standby = owner.get() == null ? VACANCY_NANOS : Math.min(standby * 2, MAX_STANDBY_NANOS);
+            }
+        }
+    }
+
+    /** The driver turns the selector until a port thread asks for it. */
+    private void lead() {
+        Thread handTo;
+        try {
+            while ((handTo = requester) == null) {
+                turn(0);
+                Thread.interrupted(); // nobody should interrupt it; if someone did, select must not spin
+            }
+        } finally {
+            requester = null;
+            release();
+        }
+        LockSupport.unpark(handTo);
+    }
+}
