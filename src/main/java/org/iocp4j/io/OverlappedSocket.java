@@ -256,8 +256,9 @@ public final class OverlappedSocket extends HandleChannel {
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the socket: from now on a receive or send that
      * completes at once (data already there, room in the send buffer) queues no packet, and its handler runs
      * on the calling thread before the read or write method returns (up to a nesting depth of 16; deeper,
-     * through the port). Off by default; irreversible, as on Windows. The portable backend never completes
-     * at once, so there it changes nothing. Only on an idle socket, on both backends: the kernel applies the
+     * through the port). Off by default; irreversible, as on Windows. The portable backend means the same: a
+     * receive or send it can finish on the calling thread (NIO's non-blocking read or write) completes there,
+     * the rest through the port. Only on an idle socket, on both backends: the kernel applies the
      * mode per call, so a switch under a receive or send in flight would lose or duplicate its completion.
      *
      * @throws IllegalStateException                     if operations are in flight ({@link #outstanding()})

@@ -155,6 +155,51 @@ class OverlappedSocketTest extends ChannelTestBase {
         }
     }
 
+    /**
+     * Skip-on-success: a send that completes at once runs its handler on the calling thread, before {@code write}
+     * returns, and without it the handler runs on an I/O thread, after the packet. On Windows (and Wine) a small
+     * send on an idle connection completes at once; so it does on the portable backend, where a send the socket
+     * buffer takes is done at once.
+     */
+    @Test
+    void withSkipOnSuccessASendThatCompletesAtOnceRunsItsHandlerOnTheCallingThread() throws Exception {
+        OverlappedSocket[] pair = connectedPair();
+        OverlappedSocket client = pair[0];
+        Thread caller = Thread.currentThread();
+
+        CompletableFuture<Thread> viaPort = new CompletableFuture<>();
+        client.write(direct("one".getBytes()), null, threadOf(viaPort));
+        assertTrue(await(viaPort) != caller, "without skip-on-success: on an I/O thread");
+
+        client.skipCompletionPortOnSuccess();
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<Thread> atOnce = new CompletableFuture<>();
+            client.write(direct("two".getBytes()), null, threadOf(atOnce));
+            assertTrue(atOnce.isDone(), "the handler ran before write returned");
+            assertEquals(caller, atOnce.get());
+        }
+        ByteBuffer in = ByteBuffer.allocateDirect(64);
+        int n = 0;
+        while (n < 3 + 10 * 3) {
+            n += await(pair[1].read(in));
+        }
+        assertEquals(33, n, "every byte arrived once");
+    }
+
+    private static CompletionHandler<Integer, Void> threadOf(CompletableFuture<Thread> ran) {
+        return new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer bytes, Void a) {
+                ran.complete(Thread.currentThread());
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                ran.completeExceptionally(t);
+            }
+        };
+    }
+
     @Test
     void scatterAndGatherMoveEveryBufferInOrder() throws Exception {
         OverlappedServerSocket server = track(OverlappedServerSocket.open(dispatcher, ANY_LOOPBACK));

@@ -575,10 +575,11 @@ class PortableSocketsTest extends OverlappedContract {
         }
         CompletableFuture<Thread> taker = new CompletableFuture<>();
         java.util.Map<Long, Packet> taken = new java.util.concurrent.ConcurrentHashMap<>();
+        long sent = op();
         Thread waiter = new Thread(() -> {
             try {
                 Completion c = new Completion();
-                while (!taken.containsKey(o) && port.poll(c, 10, TimeUnit.SECONDS)) {
+                while (!(taken.containsKey(o) && taken.containsKey(sent)) && port.poll(c, 10, TimeUnit.SECONDS)) {
                     taken.put(c.overlappedAddress(), new Packet(c.key(), c.bytesTransferred(), c.errorCode()));
                 }
                 taker.complete(Thread.currentThread());
@@ -586,7 +587,6 @@ class PortableSocketsTest extends OverlappedContract {
                 taker.completeExceptionally(e);
             }
         }, "port-waiter");
-        long sent = op();
         // This thread polled the port (the connection's packets) and counts as running there: with a limit of
         // one, the waiter could take nothing until it steps aside, as on Windows.
         port.blocking(() -> {
@@ -605,6 +605,6 @@ class PortableSocketsTest extends OverlappedContract {
         noPacketFor(o);
         noPacketFor(sent);
         assertEquals(new Packet(client, 1, 0), taken.get(o), "the thread that turned the selector got the receive");
-        assertEquals(new Packet(peer, 1, 0), taken.get(sent), "and the send's packet, the one waiter there was");
+        assertEquals(new Packet(peer, 1, 0), taken.get(sent), "and the send's packet: the one waiter there was");
     }
 }
