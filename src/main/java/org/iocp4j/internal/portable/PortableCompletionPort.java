@@ -62,6 +62,8 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      */
     private static final int SPINS = Integer.getInteger("iocp4j.portable.spins", 64);
 
+    /** Packets from one selector turn worth waking another thread for (see {@link #afterTurn}). */
+    private static final int SHARE_THRESHOLD = 8;
     /** A wait shorter than this parks: {@code select} counts whole milliseconds. */
     private static final long MIN_SELECT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -202,7 +204,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
 
     /**
      * After {@code me} turned the selector: what its turn posted here, released as {@link #releaseAfterPost}
-     * would have, {@code me} first.
+     * would have, {@code me} first. A turn that found many sockets ready is shared with the waiters the limit
+     * lets run: {@code me} takes its share, not a whole batch, so the other CPUs do not idle while it runs
+     * the callbacks one after another. A few packets it keeps: waking a thread costs more than they do.
      */
     private void afterTurn(ThreadState me) {
         ArrayList<ThreadState> wake = null;
@@ -211,7 +215,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 return;
             }
             if (me.waiting) {
-                release(me);
+                release(me, share());
             }
             if (hasPackets()) {
                 wake = releaseAll();
@@ -520,12 +524,18 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
 
     /** Under the lock: hands packets to {@code w}, a waiter, if the limit allows; returns it, or null. */
     private ThreadState release(ThreadState w) {
+        return release(w, Integer.MAX_VALUE);
+    }
+
+    /** Under the lock: as {@link #release(ThreadState)}, at most {@code max} packets. */
+    private ThreadState release(ThreadState w, int max) {
         if (running >= concurrency) {
             return null;
         }
         // Packets go straight into the waiter's holder: it is parked (or queued on this lock, or selecting),
         // so nobody else touches that memory, and a woken thread never finds its packet gone.
-        int handed = w.batchEntries != null ? drain(w.batchEntries, w.batchCapacity) : takeOne(w.single) ? 1 : 0;
+        int handed = w.batchEntries != null ? drain(w.batchEntries, Math.min(max, w.batchCapacity))
+                : takeOne(w.single) ? 1 : 0;
         if (handed == 0) {
             return null;
         }
@@ -533,6 +543,19 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         startRunning(w);
         w.outcome = handed; // volatile write: publishes the packets to the waiter
         return w;
+    }
+
+    /**
+     * Under the lock: how many of the queued packets a turn's leader keeps, when waiters could share them (see
+     * {@link #afterTurn}); the leader is one of {@link #waiterCount} and not yet running.
+     */
+    private int share() {
+        int queued = queue.size() + overflow.size();
+        int others = Math.min(waiterCount - 1, concurrency - running - 1);
+        if (queued < SHARE_THRESHOLD || others <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (queued + others) / (others + 1);
     }
 
     /** Under the lock: releases every waiter the limit allows (after the running count dropped). */
