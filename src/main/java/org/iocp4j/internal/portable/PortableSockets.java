@@ -11,7 +11,6 @@ import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -79,6 +78,8 @@ public final class PortableSockets implements SocketBackend {
         final ArrayDeque<Op> accepts = new ArrayDeque<>();
         Op connect;
         boolean closed;
+        /** Its channel's (or server's) key in the reactor's selector, once the reactor's owner registered it. */
+        SelectionKey key;
         /** {@code SocketReactor.selections()} as a read on the channel last saw it on its return (-1: no read yet). */
         long lastReadSelection = -1;
 
@@ -451,13 +452,11 @@ public final class PortableSockets implements SocketBackend {
      * connection that reads again and again wakes the selector once, not once per read.
      */
     private boolean watched(Sock s, ArrayDeque<Op> queue) {
-        SocketReactor r = reactor;
-        Selector sel = r == null ? null : r.selector();
         SelectableChannel c = queue == s.accepts ? s.server : s.channel;
-        if (sel == null || c == null) {
+        SelectionKey k = s.key;
+        if (c == null || k == null || k.channel() != c) {
             return false;
         }
-        SelectionKey k = c.keyFor(sel);
         int needed = queue == s.reads ? SelectionKey.OP_READ : queue == s.writes ? SelectionKey.OP_WRITE : SelectionKey.OP_ACCEPT;
         try {
             return k != null && k.isValid() && (k.interestOps() & needed) != 0;
@@ -674,10 +673,7 @@ public final class PortableSockets implements SocketBackend {
         boolean registered;
         synchronized (s) {
             s.closed = true;
-            SocketReactor r = reactor;
-            Selector sel = r == null ? null : r.selector();
-            registered = sel != null && ((s.channel != null && s.channel.keyFor(sel) != null)
-                    || (s.server != null && s.server.keyFor(sel) != null));
+            registered = s.key != null;
             List<Op> pending = new ArrayList<>(s.reads);
             pending.addAll(s.writes);
             pending.addAll(s.accepts);
@@ -808,8 +804,9 @@ public final class PortableSockets implements SocketBackend {
                 // level-triggered, says readable again at once if data, end of stream or an error is there.
                 // A read whose count is older than this selection's returned before the selection began.
                 SocketReactor r = INSTANCE.reactor;
-                SelectionKey k = r == null ? null : sock.channel.keyFor(r.selector());
-                if (k == null || !k.isValid() || !k.isReadable() || sock.lastReadSelection == r.selections()) {
+                SelectionKey k = sock.key;
+                if (r == null || k == null || k.channel() != sock.channel || !k.isValid() || !k.isReadable()
+                        || sock.lastReadSelection == r.selections()) {
                     return false;
                 }
                 complete(0, 0);

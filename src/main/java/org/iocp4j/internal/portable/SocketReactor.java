@@ -189,11 +189,11 @@ final class SocketReactor {
                 return;
             }
             int ops = s.interest() & c.validOps();
-            SelectionKey k = c.keyFor(selector);
+            SelectionKey k = s.key != null && s.key.channel() == c ? s.key : null;
             try {
                 if (k == null) {
                     if (ops != 0) {
-                        c.register(selector, ops, s);
+                        s.key = c.register(selector, ops, s);
                     }
                 } else if (k.isValid()) {
                     k.interestOps(ops);
