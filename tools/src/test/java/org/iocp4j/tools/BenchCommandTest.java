@@ -88,7 +88,7 @@ class BenchCommandTest {
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), d.dir());
         assertEquals(null, d.report());
         assertTrue(d.progress());
-        assertEquals(12, d.runs());
+        assertEquals(14, d.runs());
 
         BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
