@@ -88,7 +88,7 @@ class BenchCommandTest {
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), d.dir());
         assertEquals(null, d.report());
         assertTrue(d.progress());
-        assertEquals(14, d.runs());
+        assertEquals(2 * (EchoStack.IMPLS.size() + FileReadStack.IMPLS.size()), d.runs(), "two cases per way");
 
         BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
@@ -104,7 +104,7 @@ class BenchCommandTest {
         assertEquals(dir, o.dir());
         assertEquals(dir.resolve("r.svg"), o.report());
         assertFalse(o.progress());
-        assertEquals(6, o.runs());
+        assertEquals(2 * EchoStack.IMPLS.size(), o.runs());
         assertFalse(options("--only", "files").echo());
         assertTrue(options("--only", "files").files());
     }
