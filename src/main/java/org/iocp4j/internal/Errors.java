@@ -205,6 +205,11 @@ public final class Errors {
                 return Win32Errors.WSAENOTCONN;
             }
         }
+        // ENOSPC and EDQUOT, which NIO reports only in its message: the code libiocp4j.so's path gives them.
+        if (t instanceof IOException && t.getMessage() != null
+                && (t.getMessage().contains("No space left on device") || t.getMessage().contains("Disk quota exceeded"))) {
+            return Win32Errors.ERROR_DISK_FULL;
+        }
         return Win32Errors.ERROR_IO_DEVICE;
     }
 

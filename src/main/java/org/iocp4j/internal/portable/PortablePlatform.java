@@ -62,10 +62,22 @@ public final class PortablePlatform implements Platform {
         return -Win32Errors.ERROR_INVALID_HANDLE;
     }
 
-    /** Nothing to set: a portable operation never completes at once, so every one queues its packet. */
+    /**
+     * Sets the handle's flag, by resource type: a file's operations complete at once through the Linux
+     * library ({@link PortableFiles}); a socket's, as its backend decides.
+     */
     @Override
     public int skipCompletionPortOnSuccess(long handle) {
-        return 0;
+        PortableHandles.Entry e = PortableHandles.lookup(handle);
+        Object resource = e == null ? null : e.resource();
+        if (resource instanceof PortableFiles.OpenFile) {
+            return PortableFiles.INSTANCE.skipCompletionPortOnSuccess(handle);
+        }
+        if (resource instanceof PortableSockets.Sock) {
+            e.skipOnSuccess(); // until PortableSockets has its own skipCompletionPortOnSuccess
+            return 0;
+        }
+        return -Win32Errors.ERROR_INVALID_HANDLE;
     }
 
     @Override
