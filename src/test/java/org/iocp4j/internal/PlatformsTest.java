@@ -110,11 +110,12 @@ class PlatformsTest {
     }
 
     @Test
-    void thePortablePlatformHasNoPipesAndNothingToSkipOrCancel() {
+    void thePortablePlatformHasNoPipesAndRefusesToSkipOrCancelOnAnUnknownHandle() {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 PortablePlatform.INSTANCE::pipes);
         assertTrue(e.getMessage().startsWith("named pipes are Windows-only"), e.getMessage());
-        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(0x4));
+        assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(0x4),
+                "as SetFileCompletionNotificationModes on a value no portable file or socket holds");
         assertEquals(-Win32Errors.ERROR_INVALID_HANDLE, PortablePlatform.INSTANCE.cancel(0x4, 0),
                 "a value no portable file or socket holds");
     }
