@@ -131,8 +131,9 @@ public final class PortableFiles implements FileBackend {
     }
 
     /**
-     * Runs a synchronous call on the file on one of the backend's threads (see the class comment); the
-     * caller waits without being interruptible, and keeps its interrupt status.
+     * Runs a synchronous call on the file: with the library, the system call on the caller's thread (it
+     * ignores interrupts); without, on one of the backend's threads (see the class comment), the caller
+     * waiting without being interruptible and keeping its interrupt status.
      */
     private long call(long handle, FileCall call, FdCall fdCall) {
         OpenFile f = file(handle);
