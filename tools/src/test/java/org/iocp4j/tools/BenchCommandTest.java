@@ -88,7 +88,7 @@ class BenchCommandTest {
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), d.dir());
         assertEquals(null, d.report());
         assertTrue(d.progress());
-        assertEquals(12, d.runs());
+        assertEquals(2 * 3 + 2 * 4, d.runs(), "each echo stack (3) and file stack (4, iocp4j twice) at 2 sizes");
 
         BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
