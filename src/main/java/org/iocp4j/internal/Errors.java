@@ -206,8 +206,9 @@ public final class Errors {
             }
         }
         // ENOSPC and EDQUOT, which NIO reports only in its message: the code libiocp4j.so's path gives them.
-        if (t instanceof IOException && t.getMessage() != null
-                && (t.getMessage().contains("No space left on device") || t.getMessage().contains("Disk quota exceeded"))) {
+        String message = t.getMessage();
+        if (t instanceof IOException && message != null
+                && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
             return Win32Errors.ERROR_DISK_FULL;
         }
         return Win32Errors.ERROR_IO_DEVICE;

@@ -92,7 +92,7 @@ public final class NativeRegion {
         return memory;
     }
 
-    /** The address of byte 0, for native code (real where a native library is loaded, else synthetic: see the class). */
+    /** The address of byte 0, for native code (real where a native library is loaded, else synthetic: see above). */
     public long address() {
         return address;
     }

@@ -62,7 +62,7 @@ class LinuxLibraryTest {
         assertEquals(Errors.codeOf(new IOException("No space left on device")), LinuxErrors.win32(LinuxFile.ENOSPC));
         assertEquals(Win32Errors.ERROR_DISK_FULL, LinuxErrors.win32(LinuxFile.EDQUOT));
         assertEquals(Errors.codeOf(new IOException("Input/output error")), LinuxErrors.win32(LinuxFile.EIO));
-        assertEquals(Win32Errors.ERROR_ACCESS_DENIED, LinuxErrors.win32(LinuxFile.EISDIR), "a directory, as CreateFileW");
+        assertEquals(Win32Errors.ERROR_ACCESS_DENIED, LinuxErrors.win32(LinuxFile.EISDIR), "as CreateFileW");
         assertEquals(Win32Errors.ERROR_INVALID_HANDLE, LinuxErrors.win32(LinuxFile.EBADF));
         assertEquals(Win32Errors.ERROR_INVALID_PARAMETER, LinuxErrors.win32(LinuxFile.EINVAL));
         assertEquals(Win32Errors.ERROR_PATH_NOT_FOUND, LinuxErrors.win32(LinuxFile.ENOTDIR));
@@ -104,7 +104,8 @@ class LinuxLibraryTest {
         assertTrue(a != 0 && a < 1L << 47, "a canonical user-space address: 0x" + Long.toHexString(a));
         assertEquals(a + 4, LinuxMemory.addressOf(b.position(4).slice()), "a slice starts 4 bytes in");
         assertEquals(-LinuxFile.EINVAL, LinuxFile.open(new byte[] {'/', 't', 0, 'x'}, LinuxFile.O_RDONLY));
-        assertEquals(-LinuxFile.ENAMETOOLONG, LinuxFile.open(new byte[LinuxFile.MAX_PATH_BYTES + 1], LinuxFile.O_RDONLY));
+        byte[] tooLong = new byte[LinuxFile.MAX_PATH_BYTES + 1];
+        assertEquals(-LinuxFile.ENAMETOOLONG, LinuxFile.open(tooLong, LinuxFile.O_RDONLY));
         assertEquals(-LinuxFile.ENOENT, LinuxFile.open("/nonexistent-iocp4j/x".getBytes(), LinuxFile.O_RDONLY));
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface FileReadStack extends AutoCloseable {
 
-    /** The APIs, by the names {@link #of} takes: iocp4j (plain, then skipping the port on success), then the two JDK baselines. */
+    /** The APIs, by the names {@link #of} takes: iocp4j (plain, then skipping the port on success), the JDK's two. */
     List<String> IMPLS = List.of("iocp4j", "iocp4j-skip-on-success", "FileChannel", "AsynchronousFileChannel");
 
     /** The size and alignment of every read. */

@@ -2,6 +2,7 @@ package org.iocp4j.tools.bench;
 
 import java.io.IOException;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +31,10 @@ final class IocpFileReads extends WindowedFileReads {
     @Override
     void openFile(Path path, int inFlight) throws IOException {
         dispatcher = IoDispatcher.builder().name("file-bench").threads(2).build();
-        file = skipOnSuccess
-                ? OverlappedFile.open(dispatcher, path, StandardOpenOption.READ, FileOpenOption.SKIP_COMPLETION_PORT_ON_SUCCESS)
-                : OverlappedFile.open(dispatcher, path, StandardOpenOption.READ);
+        OpenOption[] options = skipOnSuccess
+                ? new OpenOption[] {StandardOpenOption.READ, FileOpenOption.SKIP_COMPLETION_PORT_ON_SUCCESS}
+                : new OpenOption[] {StandardOpenOption.READ};
+        file = OverlappedFile.open(dispatcher, path, options);
     }
 
     @Override
