@@ -100,8 +100,8 @@ static void test_read_write(void) {
 }
 
 /*
- * The would-block path: a file written through O_DIRECT (never in the page cache), then dropped from the
- * cache for good measure. Whether the kernel reports EAGAIN depends on the file system (tmpfs keeps every
+ * The would-block path: a file written, flushed to the device, then dropped from the page cache
+ * (posix_fadvise DONTNEED drops clean pages). Whether the kernel reports EAGAIN depends on the file system (tmpfs keeps every
  * page in memory and never blocks), so a read that completes there is a skip, not a failure.
  */
 static void test_would_block(void) {
