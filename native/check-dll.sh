@@ -18,6 +18,9 @@ classes=${4:-}
 : > "$tmp/current"
 for h in "$headers"/*.h; do
     name=$(basename "$h" .h)
+    case "$name" in
+        org_iocp4j_internal_linux_*) continue ;; # libiocp4j.so's natives (native/linux/Makefile checks them)
+    esac
     if [ -n "$classes" ] && [ ! -f "$classes/$(echo "$name" | tr '_' '/').class" ]; then
         echo "check-dll: ignoring $h: its class is gone (a stale header; mvn clean removes it)"
         continue

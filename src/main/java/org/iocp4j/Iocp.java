@@ -1,6 +1,7 @@
 package org.iocp4j;
 
 import org.iocp4j.internal.Platforms;
+import org.iocp4j.internal.linux.LinuxLibrary;
 import org.iocp4j.internal.windows.NativeLibraryLoader;
 
 /**
@@ -28,6 +29,13 @@ import org.iocp4j.internal.windows.NativeLibraryLoader;
  *       that forbid loading code from writable folders; {@code bundled,system} falls back to it.</li>
  * </ul>
  * {@link #unavailabilityCause()} lists every attempt made and why it failed.
+ *
+ * <p>On Linux x86-64 the portable backend's files use a small library of the jar's, {@code libiocp4j.so},
+ * loaded the same way (the same three properties), so that a read the page cache can serve completes at
+ * once on the calling thread; without it they use {@code FileChannel} on the backend's threads.
+ * {@code -Diocp4j.linux.library=false} keeps it out; on JDK 24 and later it is loaded only with
+ * {@code --enable-native-access} for its module (JEP 472), so it never causes a warning.
+ * {@link #linuxLibraryStatus()} says which.
  */
 public final class Iocp {
 
@@ -62,6 +70,17 @@ public final class Iocp {
      */
     public static Throwable unavailabilityCause() {
         return NativeLibraryLoader.failure();
+    }
+
+    /**
+     * Whether the portable backend's files go through {@code libiocp4j.so} (Linux x86-64), for diagnostics.
+     *
+     * @return {@code "loaded from <file>"}, or {@code "not loaded: <why>"} (another system, the library
+     *         kept out by {@code -Diocp4j.linux.library=false}, no native access on JDK 24+, a failed load);
+     *         files then use {@code FileChannel}
+     */
+    public static String linuxLibraryStatus() {
+        return LinuxLibrary.status();
     }
 
     /**

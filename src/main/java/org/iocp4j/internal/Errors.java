@@ -205,6 +205,12 @@ public final class Errors {
                 return Win32Errors.WSAENOTCONN;
             }
         }
+        // ENOSPC and EDQUOT, which NIO reports only in its message: the code libiocp4j.so's path gives them.
+        String message = t.getMessage();
+        if (t instanceof IOException && message != null
+                && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+            return Win32Errors.ERROR_DISK_FULL;
+        }
         return Win32Errors.ERROR_IO_DEVICE;
     }
 

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.iocp4j.internal.linux.LinuxLibrary;
+import org.iocp4j.internal.linux.LinuxMemory;
 import org.iocp4j.internal.windows.NativeLibraryLoader;
 import org.iocp4j.internal.windows.Win32Memory;
 
@@ -13,7 +15,9 @@ import org.iocp4j.internal.windows.Win32Memory;
  *
  * <p><b>Addresses.</b> Where the DLL is loaded (the native backend), {@link #address()} is the buffer's real
  * address, asked of the JVM once per region through JNI ({@code GetDirectBufferAddress}): the kernel
- * writes there. Where it is not (the portable backend, Linux), nothing outside Java ever dereferences an
+ * writes there. So it is where {@code libiocp4j.so} is loaded (the portable backend on Linux, whose file
+ * calls go through it), so that no synthetic address can ever reach a system call. Where neither is (the
+ * portable backend elsewhere, or its NIO fallback), nothing outside Java ever dereferences an
  * address, so the address is synthetic: unique for the life of the process (never reused, never 0),
  * aligned as the memory is, and in a range no x86-64 process can map ({@code 2^62} up, a non-canonical
  * address), so even a synthetic address passed to a kernel by mistake fails there instead of writing
@@ -72,7 +76,7 @@ public final class NativeRegion {
         // alignedSlice aligns the real address (Java 9+); the slice keeps `raw`, and so the memory, reachable.
         ByteBuffer memory = raw.alignedSlice(alignment).limit((int) rounded).slice().order(ByteOrder.nativeOrder());
         return new NativeRegion(memory, NativeLibraryLoader.isLoaded() ? Win32Memory.addressOf(memory)
-                : synthetic(rounded));
+                : LinuxLibrary.isLoaded() ? LinuxMemory.addressOf(memory) : synthetic(rounded));
     }
 
     private static long synthetic(long bytes) {
@@ -88,7 +92,7 @@ public final class NativeRegion {
         return memory;
     }
 
-    /** The address of byte 0, for native code (real where the DLL is loaded, else synthetic: see the class). */
+    /** The address of byte 0, for native code (real where a native library is loaded, else synthetic: see above). */
     public long address() {
         return address;
     }
@@ -98,7 +102,7 @@ public final class NativeRegion {
         return memory.capacity();
     }
 
-    /** Whether {@link #address()} is synthetic (no DLL in this process). */
+    /** Whether {@link #address()} is synthetic (no DLL nor Linux library in this process). */
     public boolean isSynthetic() {
         return address >= SYNTHETIC_BASE;
     }

@@ -51,6 +51,9 @@ public final class Win32Errors {
     public static final int WSAHOST_NOT_FOUND = 11001;
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
     public static final int ERROR_HANDLE_EOF = 38;
+    public static final int ERROR_TOO_MANY_OPEN_FILES = 4;
+    public static final int ERROR_DISK_FULL = 112;
+    public static final int ERROR_FILENAME_EXCED_RANGE = 206;
     public static final int ERROR_INVALID_PARAMETER = 87;
     public static final int WAIT_TIMEOUT = 258;
     public static final int ERROR_ABANDONED_WAIT_0 = 735;
@@ -80,6 +83,9 @@ public final class Win32Errors {
         switch (errorCode) {
             case ERROR_INVALID_HANDLE: return "The handle is invalid.";
             case ERROR_NOT_ENOUGH_MEMORY: return "Not enough memory resources are available.";
+            case ERROR_TOO_MANY_OPEN_FILES: return "The system cannot open the file.";
+            case ERROR_DISK_FULL: return "There is not enough space on the disk.";
+            case ERROR_FILENAME_EXCED_RANGE: return "The filename or extension is too long.";
             case ERROR_HANDLE_EOF: return "Reached the end of the file.";
             case ERROR_INVALID_PARAMETER: return "The parameter is incorrect.";
             case WAIT_TIMEOUT: return "The wait operation timed out.";

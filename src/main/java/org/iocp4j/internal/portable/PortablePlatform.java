@@ -62,6 +62,11 @@ public final class PortablePlatform implements Platform {
         return -Win32Errors.ERROR_INVALID_HANDLE;
     }
 
+    /**
+     * Sets the handle's flag, by resource type: a file's operations complete at once through the Linux
+     * library ({@link PortableFiles}); a socket's receives and sends when NIO's non-blocking call can
+     * ({@link PortableSockets}).
+     */
     @Override
     public int skipCompletionPortOnSuccess(long handle) {
         PortableHandles.Entry e = PortableHandles.lookup(handle);

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.iocp4j.internal.windows.NativeLibraryLoader.Attempt.Kind;
-import org.iocp4j.internal.windows.NativeLibraryLoader.Attempt;
+import org.iocp4j.internal.NativeLibrarySearch.Attempt;
+import org.iocp4j.internal.NativeLibrarySearch.Attempt.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;

@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
             "  echo   a TCP echo over loopback, server and clients in this process:",
             "         iocp4j sockets, a NIO Selector, NIO.2 AsynchronousSocketChannel;",
             "         1 connection, then many",
-            "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile,",
-            "         FileChannel, AsynchronousFileChannel; 1 read in flight, then many",
+            "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile",
+            "         (also with skip-on-success), FileChannel, AsynchronousFileChannel;",
+            "         1 read in flight, then many",
             "Each way gets a warm-up, then a measured run. It says which backend and which NIO ran.",
         })
 final class BenchCommand implements Callable<Integer> {

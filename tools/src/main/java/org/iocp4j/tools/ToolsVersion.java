@@ -11,7 +11,8 @@ import picocli.CommandLine.IVersionProvider;
 
 /**
  * What {@code iocp4j --version} prints: the tools' version and the library's they were built with (both
- * from {@value #RESOURCE}, which Maven fills in at build time), the backend this JVM would use, and the JVM.
+ * from {@value #RESOURCE}, which Maven fills in at build time), the backend this JVM would use (on Linux, and
+ * whether its files use libiocp4j.so), and the JVM.
  */
 final class ToolsVersion implements IVersionProvider {
 
@@ -52,7 +53,15 @@ final class ToolsVersion implements IVersionProvider {
             return backend.startsWith("native") ? backend
                     : backend + " (set by -D" + Iocp.BACKEND_PROPERTY + "; the native one is available)";
         }
-        return backend + " (native unavailable: " + firstLine(Iocp.unavailabilityCause()) + ")";
+        return backend + " (native unavailable: " + firstLine(Iocp.unavailabilityCause()) + ")" + linuxFiles();
+    }
+
+    /** On Linux, how the portable backend's files run: through the kernel library or NIO, and why. */
+    private static String linuxFiles() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return "";
+        }
+        return "; kernel library libiocp4j.so for files: " + Iocp.linuxLibraryStatus();
     }
 
     private static String firstLine(Throwable t) {

@@ -11,8 +11,8 @@ import java.util.List;
  */
 public interface FileReadStack extends AutoCloseable {
 
-    /** The APIs, by the names {@link #of} takes: iocp4j, then the two JDK baselines. */
-    List<String> IMPLS = List.of("iocp4j", "FileChannel", "AsynchronousFileChannel");
+    /** The APIs, by the names {@link #of} takes: iocp4j (plain, then skipping the port on success), the JDK's two. */
+    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip-on-success", "FileChannel", "AsynchronousFileChannel");
 
     /** The size and alignment of every read. */
     int BLOCK = 4096;
@@ -42,7 +42,8 @@ public interface FileReadStack extends AutoCloseable {
      */
     static FileReadStack of(String impl) {
         switch (impl) {
-            case "iocp4j": return new IocpFileReads();
+            case "iocp4j": return new IocpFileReads(false);
+            case "iocp4j-skip-on-success": return new IocpFileReads(true);
             case "FileChannel": return new FileChannelReads();
             case "AsynchronousFileChannel": return new AsyncFileChannelReads();
             default: throw new IllegalArgumentException("unknown file read stack '" + impl + "'; one of " + IMPLS);

@@ -1,0 +1,37 @@
+package org.iocp4j.internal.linux;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI native of {@code native/linux/LinuxMemory.c}: the address of a direct buffer as the JVM reports it
+ * ({@code GetDirectBufferAddress}), the Linux twin of {@code Win32Memory}. The one native of
+ * {@code libiocp4j.so} that takes an object; asked once per {@code NativeRegion} and per buffer per file
+ * operation (one JNI call next to a system call).
+ */
+public final class LinuxMemory {
+
+    private LinuxMemory() {
+    }
+
+    /** {@code GetDirectBufferAddress(buffer)}: the address of element 0, or 0 if it is not a direct buffer. */
+    static native long address0(ByteBuffer buffer);
+
+    /**
+     * The real address of {@code direct}'s element 0 (not its position). The caller keeps the buffer
+     * reachable for as long as the address is used.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct (a heap buffer moves with the GC)
+     * @throws UnsatisfiedLinkError     if the library is not loaded
+     */
+    public static long addressOf(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer: native I/O needs memory the GC never moves"
+                    + " (ByteBuffer.allocateDirect)");
+        }
+        long address = address0(direct);
+        if (address == 0) {
+            throw new IllegalArgumentException("the JVM gives no address for this direct buffer");
+        }
+        return address;
+    }
+}
