@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
+import org.iocp4j.internal.OwnedOverlappeds;
+
 /**
  * An overlapped handle bound to an {@link IoDispatcher}: every I/O completion on it arrives at the
  * dispatcher's port and runs the callback of the operation's {@link NativeOverlapped} (.NET's
@@ -13,6 +15,14 @@ import java.util.Objects;
  * for another handle, the misuse .NET detects without saying which handle was meant.
  */
 public final class BoundHandle {
+
+    static {
+        OwnedOverlappeds.install((handle, callback, state, buffers) -> {
+            NativeOverlapped o = handle.dispatcher.allocateOwned(callback, state, buffers);
+            o.boundTo = handle;
+            return o;
+        });
+    }
 
     private final IoDispatcher dispatcher;
     private final long handle;

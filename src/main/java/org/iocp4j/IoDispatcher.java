@@ -165,6 +165,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return new NativeOverlapped(pool, slot, callback, state, buffers.clone(), bytes);
     }
 
+    /** {@link #allocate} for {@code internal.OwnedOverlappeds}: unwatched by the leak backstop, the array kept. */
+    NativeOverlapped allocateOwned(IoCallback callback, Object state, ByteBuffer[] buffers) {
+        long bytes = OverlappedPool.pinnedBy(buffers);
+        int slot = pool.acquire(callback, bytes);
+        return new NativeOverlapped(pool, slot, callback, state, buffers, bytes, false);
+    }
+
     /**
      * Allocates an OVERLAPPED for one operation whose outcome completes a future instead of calling back:
      * with the bytes transferred on success, or with an {@link IocpException} carrying the operation's

@@ -30,7 +30,9 @@ import org.iocp4j.internal.dispatch.SlotWord;
  *
  * <p>A {@link Cleaner} backstop reports an overlapped that became unreachable without being freed
  * (and returns its slot if the kernel cannot be writing it); it never touches a submitted one, which the
- * dispatcher keeps reachable until its packet arrives.
+ * dispatcher keeps reachable until its packet arrives. The operations of {@code org.iocp4j.io} go without it:
+ * each is its overlapped's state, which the dispatcher holds until the free, so they cannot become
+ * unreachable unfreed, and the backstop would cost them a lock at each end.
  */
 public class NativeOverlapped {
 
@@ -86,6 +88,15 @@ public class NativeOverlapped {
 
     NativeOverlapped(OverlappedPool pool, int slot, IoCallback callback, Object state, ByteBuffer[] pinned,
                      long pinnedBytes) {
+        this(pool, slot, callback, state, pinned, pinnedBytes, true);
+    }
+
+    /**
+     * @param watched whether the leak backstop watches it: not for {@code org.iocp4j.io}'s own operations, whose
+     *                state holds them until they are freed (see {@code internal.OwnedOverlappeds})
+     */
+    NativeOverlapped(OverlappedPool pool, int slot, IoCallback callback, Object state, ByteBuffer[] pinned,
+                     long pinnedBytes, boolean watched) {
         this.pool = pool;
         this.slot = slot;
         this.generation = SlotWord.generation(pool.word(slot));
@@ -94,7 +105,7 @@ public class NativeOverlapped {
         this.pinnedBytes = pinnedBytes;
         this.trace = pool.leakDetection().recordsAllocation() ? LeakTrace.here(getClass().getSimpleName()) : null;
         pool.setUserState(slot, state);
-        this.backstop = pool.registerBackstop(this, slot, generation, pinnedBytes, trace);
+        this.backstop = watched ? pool.registerBackstop(this, slot, generation, pinnedBytes, trace) : null;
     }
 
     /**
@@ -274,7 +285,9 @@ public class NativeOverlapped {
         if (pool.trackingFrees()) {
             freedAt = new Throwable("first freed here, by " + Thread.currentThread().getName());
         }
-        backstop.clean();
+        if (backstop != null) {
+            backstop.clean();
+        }
         pool.freed(pinnedBytes);
     }
 

@@ -15,6 +15,7 @@ import org.iocp4j.BoundHandle;
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.NativeOverlapped;
 import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.OwnedOverlappeds;
 import org.iocp4j.internal.Win32Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +174,7 @@ abstract class HandleChannel implements Channel {
         }
         NativeOverlapped o;
         try {
-            o = bound.allocate(op, op, buffers);
+            o = OwnedOverlappeds.allocator().allocate(bound, op, op, buffers); // op holds o until it frees it
         } catch (RuntimeException e) {
             ended();
             throw e;
