@@ -194,8 +194,9 @@ public final class OverlappedPool {
         // Only the caller holds this generation, so once it matches no one else can free the slot under
         // it: setting the owner cannot clobber another operation's.
         slab.setOwner(slot, overlapped);
-        if (slab.transition(slot, generation, SlotWord.ALLOCATED, SlotWord.SUBMITTED)
-                || (reusable && slab.transition(slot, generation, SlotWord.COMPLETED, SlotWord.SUBMITTED))) {
+        // One CAS from the state the word holds, not a CAS from ALLOCATED that fails for every re-submit
+        // of a reusable one before the CAS from COMPLETED (a failed CAS still takes the line exclusively).
+        if (slab.submit(slot, generation, reusable)) {
             threads.ensureStarted();
             return true;
         }

@@ -397,6 +397,27 @@ public final class OverlappedSlab {
     }
 
     /**
+     * Moves a slot at {@code generation} to {@link SlotWord#SUBMITTED}: from {@link SlotWord#ALLOCATED}, or
+     * from {@link SlotWord#COMPLETED} when {@code reusable}.
+     *
+     * @return true if the transition happened; false if the slot was in another state or generation
+     */
+    public boolean submit(int slot, long generation, boolean reusable) {
+        for (;;) {
+            long word = word(slot);
+            int state = SlotWord.state(word);
+            if (SlotWord.generation(word) != generation
+                    || !(state == SlotWord.ALLOCATED || (reusable && state == SlotWord.COMPLETED))) {
+                return false;
+            }
+            if (casWord(slot, word, SlotWord.of(generation, SlotWord.SUBMITTED))) {
+                return true;
+            }
+            // the word changed under this CAS (a racing free or submit): look at what it holds now
+        }
+    }
+
+    /**
      * Frees a slot that is {@link SlotWord#ALLOCATED} or {@link SlotWord#COMPLETED} at {@code generation}.
      *
      * @return the state the slot was found in if it could not be freed (FREE, SUBMITTED, or anything at
