@@ -405,6 +405,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     /** Lock-free batch take for a running thread; with {@code spin}, looks again a little before giving up. */
     private int drainFast(ByteBuffer entries, int max, boolean spin) {
         int n = queue.drainTo(entries, max);
+        if (n == 0 && spin && shouldLeadRatherThanSpin()) {
+            return 0;
+        }
         for (int i = 0; n == 0 && spin && i < SPINS && !overflowing; i++) {
             Thread.onSpinWait();
             if (!queue.isEmpty()) {
@@ -417,6 +420,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     /** Lock-free single take for a running thread, as {@link #drainFast}. */
     private boolean takeOneFast(Completion into, boolean spin) {
         long pos = queue.claimOne();
+        if (pos < 0 && spin && shouldLeadRatherThanSpin()) {
+            return false;
+        }
         for (int i = 0; pos < 0 && spin && i < SPINS && !overflowing; i++) {
             Thread.onSpinWait();
             if (!queue.isEmpty()) {
@@ -429,6 +435,16 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         holders.fill(into, queue.keyAt(pos), queue.bytesAt(pos), queue.overlappedAt(pos), queue.errorAt(pos));
         queue.release(pos);
         return true;
+    }
+
+    /**
+     * Whether a running thread that found no packets should go and turn the sockets' selector at once rather
+     * than look at the queue again: it is the only thread running here and nobody turns the selector, so the
+     * next packets can only come from readiness nobody is watching (or from a post, which wakes it there).
+     */
+    private boolean shouldLeadRatherThanSpin() {
+        SocketReactor r = PortableSockets.INSTANCE.reactorIfOpen();
+        return r != null && r.owner() == null && running <= 1;
     }
 
     /**
