@@ -18,7 +18,10 @@ public enum LeakDetection {
 
     /** Leaks are still caught by the backstop (their slot comes back) but not logged or counted. */
     DISABLED,
-    /** One allocation in {@value #SAMPLE_INTERVAL} records where it happened. The default. */
+    /**
+     * One allocation in {@value #SAMPLE_INTERVAL} records where it happened. The default. The operations of
+     * {@code org.iocp4j.io}, which hold their overlapped until they free it and so cannot leak, record none.
+     */
     SIMPLE,
     /**
      * Every allocation records where it happened, and every submit where the overlapped was last

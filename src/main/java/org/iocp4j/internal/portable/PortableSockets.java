@@ -80,6 +80,13 @@ public final class PortableSockets implements SocketBackend {
         boolean closed;
         /** Its channel's (or server's) key in the reactor's selector, once the reactor's owner registered it. */
         SelectionKey key;
+        /**
+         * The last receive tried at once found nothing: the next waits for the selector's word without trying,
+         * which saves a system call that fails per receive in request/response traffic (the answer is never
+         * there yet when the next read is issued). Cleared when a receive fills its buffers (more may be
+         * queued) or a zero-byte receive reports data (the caller then reads it, and expects it at once).
+         */
+        boolean readsWait;
         /** {@code SocketReactor.selections()} as a read on the channel last saw it on its return (-1: no read yet). */
         long lastReadSelection = -1;
 
@@ -125,7 +132,7 @@ public final class PortableSockets implements SocketBackend {
          * send that succeeds then, on a socket that skips the port on success, keeps its byte count here
          * instead of posting a packet (-1: none kept).
          */
-        private boolean atOnce;
+        boolean atOnce;
         private int atOnceBytes = -1;
 
         Op(Sock sock, long overlapped) {
@@ -428,7 +435,7 @@ public final class PortableSockets implements SocketBackend {
                 return -Win32Errors.WSAENOTCONN;
             }
             // A zero-byte read waits for the selector's word on readability: NIO cannot ask without reading.
-            boolean waitForSelector = op instanceof Recv && ((Recv) op).zeroByte;
+            boolean waitForSelector = op instanceof Recv && (((Recv) op).zeroByte || s.readsWait);
             if (queue.isEmpty() && !waitForSelector) {
                 long r = op.attemptAtOnce();
                 if (op.completed) {
@@ -809,6 +816,7 @@ public final class PortableSockets implements SocketBackend {
                         || sock.lastReadSelection == r.selections()) {
                     return false;
                 }
+                sock.readsWait = false;
                 complete(0, 0);
                 return true;
             }
@@ -821,7 +829,11 @@ public final class PortableSockets implements SocketBackend {
                     sock.lastReadSelection = r == null ? -1 : r.selections(); // read after the read returned
                 }
                 if (n == 0) {
+                    sock.readsWait |= atOnce;
                     return false;
+                }
+                if (!atOnce && !anyRemaining()) {
+                    sock.readsWait = false;
                 }
                 complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv
             } catch (IOException | RuntimeException e) {
@@ -830,6 +842,15 @@ public final class PortableSockets implements SocketBackend {
                 complete(0, Errors.codeOf(e));
             }
             return true;
+        }
+
+        private boolean anyRemaining() {
+            for (ByteBuffer b : buffers) {
+                if (b.hasRemaining()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
