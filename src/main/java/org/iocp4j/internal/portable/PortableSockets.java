@@ -142,7 +142,7 @@ public final class PortableSockets implements SocketBackend {
 
         /**
          * Tries to finish; true when done (and the packet posted). Never throws: a runtime exception (NIO's,
-         * or a bug's) ends the operation with an error packet. Thrown on the selector thread it would leave
+         * or a bug's) ends the operation with an error packet. Thrown in the selector's turn it would leave
          * the operation at its queue's head, never completed and holding back every operation behind it;
          * thrown on a caller's thread it would escape an overlapped call that promised a packet.
          */
@@ -453,7 +453,7 @@ public final class PortableSockets implements SocketBackend {
 
     /**
      * Under {@code s}'s monitor: whether the selector's key already has the interest {@code queue}'s operations
-     * wait for. Only the selector thread sets interest, before its next selection, so an interest seen here
+     * wait for. Only the selector's owner sets interest, before its next selection, so an interest seen here
      * is one that selection watches (or one whose readiness it is about to hand to {@link #ready}, which
      * needs this monitor first). Reads keep their interest between operations (see {@link #ready}), so a
      * connection that reads again and again wakes the selector once, not once per read.
@@ -804,7 +804,7 @@ public final class PortableSockets implements SocketBackend {
         @Override
         boolean tryFinish() {
             if (zeroByte) {
-                // Only the selector thread attempts it, while it handles a selection's keys. "Readable" was
+                // Only the selector's owner attempts it, while it handles a selection's keys. "Readable" was
                 // true when that selection looked, but a read since (a recv before this one in the same pass,
                 // or on a caller's thread while the selection ran) may have taken the data it was about, and
                 // NIO cannot look again without reading. Then it waits for the next selection, which, being
