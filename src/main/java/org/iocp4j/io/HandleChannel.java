@@ -43,9 +43,6 @@ abstract class HandleChannel implements Channel {
     /** How long {@link #close()} waits for outstanding operations to come back. */
     static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(
             Long.getLong("iocp4j.io.closeDeadlineSeconds", 10));
-    /** Synchronous completions run inline up to this depth, then go through the port (no stack overflow). */
-    private static final int MAX_INLINE_DEPTH = 16;
-    private static final ThreadLocal<int[]> INLINE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static final long CLOSED = 1L << 62;
     /** Skip-on-success is being switched on: operations wait to start (one short Win32 call). */
     private static final long SWITCHING = 1L << 61;
@@ -198,7 +195,7 @@ abstract class HandleChannel implements Channel {
                 op.cancel(); // close's cancel-all may have run before the call started
             }
         } else if (r >= 0) {
-            completeSynchronously(o, (int) r);
+            InlineCompletions.complete(this, o, (int) r);
         } else {
             o.abortSubmit();
             op.failedAtOnce((int) -r);
@@ -206,23 +203,9 @@ abstract class HandleChannel implements Channel {
         return op;
     }
 
-    private void completeSynchronously(NativeOverlapped o, int bytes) {
-        int[] depth = INLINE_DEPTH.get();
-        if (depth[0] >= MAX_INLINE_DEPTH) {
-            try {
-                // The packet the kernel skipped: the callback then runs on an I/O thread, stack unwound.
-                dispatcher.port().post(bound.key(), bytes, o.address());
-                return;
-            } catch (IOException e) {
-                LOG.debug("the port refused a synchronous completion's packet; completing it inline", e);
-            }
-        }
-        depth[0]++;
-        try {
-            o.completedSynchronously(0, bytes);
-        } finally {
-            depth[0]--;
-        }
+    /** Posts the packet the kernel skipped for a synchronous completion: an I/O thread then runs it. */
+    final void postSkipped(NativeOverlapped o, int bytes) throws IOException {
+        dispatcher.port().post(bound.key(), bytes, o.address());
     }
 
     /** Counts an operation (or a synchronous call on the handle) in, unless the channel is closed. */

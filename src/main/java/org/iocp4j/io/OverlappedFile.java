@@ -299,7 +299,8 @@ public final class OverlappedFile extends HandleChannel {
     /**
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the handle: from now on an operation that completes
      * at once queues no packet, and its handler runs on the calling thread before the read or write method
-     * returns (up to a nesting depth of 16; deeper, through the port). Irreversible, as on Windows. Only on
+     * returns (nested up to a depth of 16; deeper ones on the same thread once the stack has unwound to the
+     * outermost). Irreversible, as on Windows. Only on
      * an idle file (or with {@link FileOpenOption#SKIP_COMPLETION_PORT_ON_SUCCESS} at open): the kernel
      * applies the mode per call, so a switch under a read or write in flight would lose or duplicate its
      * completion. Calling it again once set does nothing.

@@ -255,8 +255,8 @@ public final class OverlappedSocket extends HandleChannel {
     /**
      * Sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on the socket: from now on a receive or send that
      * completes at once (data already there, room in the send buffer) queues no packet, and its handler runs
-     * on the calling thread before the read or write method returns (up to a nesting depth of 16; deeper,
-     * through the port). Off by default; irreversible, as on Windows. The portable backend means the same: a
+     * on the calling thread before the read or write method returns (nested up to a depth of 16; deeper ones
+     * on the same thread once the stack has unwound to the outermost). Off by default; irreversible, as on Windows. The portable backend means the same: a
      * receive or send it can finish on the calling thread (NIO's non-blocking read or write) completes there,
      * the rest through the port. Only on an idle socket, on both backends: the kernel applies the
      * mode per call, so a switch under a receive or send in flight would lose or duplicate its completion.

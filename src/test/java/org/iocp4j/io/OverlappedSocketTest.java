@@ -186,6 +186,51 @@ class OverlappedSocketTest extends ChannelTestBase {
         assertEquals(33, n, "every byte arrived once");
     }
 
+    /**
+     * A chain of sends that complete at once, each started by the last one's handler, deeper than the 16 that
+     * nest: every handler still runs on the calling thread before the first write returns (the deeper ones
+     * once the stack has unwound, not through the port and another thread), and the stack stays bounded.
+     */
+    @Test
+    void aChainOfAtOnceCompletionsDeeperThanSixteenStaysOnTheCallingThreadWithABoundedStack() throws Exception {
+        OverlappedSocket[] pair = connectedPair();
+        OverlappedSocket client = pair[0];
+        client.skipCompletionPortOnSuccess();
+        Thread caller = Thread.currentThread();
+        int chain = 100;
+        List<Thread> ranOn = new ArrayList<>();
+        int[] deepest = new int[1];
+        CompletionHandler<Integer, Integer> next = new CompletionHandler<Integer, Integer>() {
+            @Override
+            public void completed(Integer bytes, Integer i) {
+                ranOn.add(Thread.currentThread());
+                deepest[0] = Math.max(deepest[0], Thread.currentThread().getStackTrace().length);
+                if (i < chain) {
+                    client.write(direct(new byte[] {1}), i + 1, this);
+                }
+            }
+
+            @Override
+            public void failed(Throwable t, Integer i) {
+                ranOn.add(null);
+            }
+        };
+        int base = Thread.currentThread().getStackTrace().length;
+        client.write(direct(new byte[] {1}), 1, next);
+        assertEquals(chain, ranOn.size(), "every send completed before the first write returned");
+        for (Thread t : ranOn) {
+            assertEquals(caller, t, "each handler ran on the calling thread");
+        }
+        assertTrue(deepest[0] - base < 40 * InlineCompletions.MAX_DEPTH,
+                "the stack stayed bounded: " + (deepest[0] - base) + " frames for a chain of " + chain);
+        ByteBuffer in = ByteBuffer.allocateDirect(chain);
+        int n = 0;
+        while (n < chain) {
+            n += await(pair[1].read(in));
+        }
+        assertEquals(chain, n, "every byte arrived once");
+    }
+
     private static CompletionHandler<Integer, Void> threadOf(CompletableFuture<Thread> ran) {
         return new CompletionHandler<Integer, Void>() {
             @Override
