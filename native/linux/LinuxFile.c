@@ -97,32 +97,32 @@ JNIEXPORT jint JNICALL Java_org_iocp4j_internal_linux_LinuxFile_writeNowait0(JNI
     return io_at_once(fd, address, length, position, 1);
 }
 
+/* A blocking pread or pwrite (the device threads'), retried on EINTR. */
+static jint io_blocking(int fd, jlong address, jint length, jlong position, int write) {
+    if (length < 0 || position < 0) {
+        return -EINVAL;
+    }
+    void *buffer = (void *) (intptr_t) address;
+    ssize_t n;
+    do {
+        n = write ? pwrite(fd, buffer, (size_t) length, (off_t) position)
+                  : pread(fd, buffer, (size_t) length, (off_t) position);
+    } while (n < 0 && errno == EINTR);
+    return n >= 0 ? (jint) n : -errno;
+}
+
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_linux_LinuxFile_read0(JNIEnv *env, jclass cls, jint fd,
                                                                     jlong address, jint length, jlong position) {
     UNUSED(env);
     UNUSED(cls);
-    if (length < 0 || position < 0) {
-        return -EINVAL;
-    }
-    ssize_t n;
-    do {
-        n = pread(fd, (void *) (intptr_t) address, (size_t) length, (off_t) position);
-    } while (n < 0 && errno == EINTR);
-    return n >= 0 ? (jint) n : -errno;
+    return io_blocking(fd, address, length, position, 0);
 }
 
 JNIEXPORT jint JNICALL Java_org_iocp4j_internal_linux_LinuxFile_write0(JNIEnv *env, jclass cls, jint fd,
                                                                      jlong address, jint length, jlong position) {
     UNUSED(env);
     UNUSED(cls);
-    if (length < 0 || position < 0) {
-        return -EINVAL;
-    }
-    ssize_t n;
-    do {
-        n = pwrite(fd, (const void *) (intptr_t) address, (size_t) length, (off_t) position);
-    } while (n < 0 && errno == EINTR);
-    return n >= 0 ? (jint) n : -errno;
+    return io_blocking(fd, address, length, position, 1);
 }
 
 JNIEXPORT jlong JNICALL Java_org_iocp4j_internal_linux_LinuxFile_size0(JNIEnv *env, jclass cls, jint fd) {

@@ -2,6 +2,8 @@ package org.iocp4j.internal.linux;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.DirectBuffers;
+
 /**
  * The JNI native of {@code native/linux/LinuxMemory.c}: the address of a direct buffer as the JVM reports it
  * ({@code GetDirectBufferAddress}), the Linux twin of {@code Win32Memory}. The one native of
@@ -24,14 +26,6 @@ public final class LinuxMemory {
      * @throws UnsatisfiedLinkError     if the library is not loaded
      */
     public static long addressOf(ByteBuffer direct) {
-        if (!direct.isDirect()) {
-            throw new IllegalArgumentException("not a direct buffer: native I/O needs memory the GC never moves"
-                    + " (ByteBuffer.allocateDirect)");
-        }
-        long address = address0(direct);
-        if (address == 0) {
-            throw new IllegalArgumentException("the JVM gives no address for this direct buffer");
-        }
-        return address;
+        return DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct)));
     }
 }

@@ -2,6 +2,8 @@ package org.iocp4j.internal.windows;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.DirectBuffers;
+
 /**
  * The JNI native of {@code native/Win32Memory.c}: the address of a direct buffer, as the JVM itself
  * reports it ({@code GetDirectBufferAddress}), so that Java never reads {@code java.nio.Buffer}'s private
@@ -27,14 +29,6 @@ public final class Win32Memory {
      * @throws UnsatisfiedLinkError     if the DLL is not loaded
      */
     public static long addressOf(ByteBuffer direct) {
-        if (!direct.isDirect()) {
-            throw new IllegalArgumentException("not a direct buffer: native I/O needs memory the GC never moves"
-                    + " (ByteBuffer.allocateDirect)");
-        }
-        long address = address0(direct);
-        if (address == 0) {
-            throw new IllegalArgumentException("the JVM gives no address for this direct buffer");
-        }
-        return address;
+        return DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct)));
     }
 }

@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.Backend;
@@ -574,7 +576,7 @@ class PortableSocketsTest extends OverlappedContract {
             Thread.sleep(1);
         }
         CompletableFuture<Thread> taker = new CompletableFuture<>();
-        java.util.Map<Long, Packet> taken = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Long, Packet> taken = new ConcurrentHashMap<>();
         long sent = op();
         Thread waiter = new Thread(() -> {
             try {
