@@ -81,5 +81,23 @@ public interface Platform {
 
         /** The platform that opened the port (a singleton). */
         Platform platform();
+
+        /**
+         * Asks that the calling thread's next post to this port, made while it still runs packets it took
+         * from here, stay queued for the thread itself rather than wake a waiting thread: the dispatcher
+         * calls it before the last callback of a batch, after which the thread polls again, so the packet
+         * (the callback's own continuation, typically) runs there without a thread hop. The next poll, a
+         * {@link CompletionPort#blocking} call or {@link #releaseKept} ends the keep. Where the kernel
+         * releases threads (Windows), it does nothing.
+         */
+        default void keepNextPost() {
+        }
+
+        /**
+         * Hands queued packets to waiting threads as the limit allows, including a packet a running thread
+         * kept ({@link #keepNextPost}): the dispatcher's gate thread calls it while a callback runs long.
+         */
+        default void releaseKept() {
+        }
     }
 }

@@ -10,6 +10,7 @@ import org.iocp4j.BlockingAction;
 import org.iocp4j.CompletionBatch;
 import org.iocp4j.CompletionPort;
 import org.iocp4j.PortClosedException;
+import org.iocp4j.internal.Platform;
 
 /**
  * What a dispatcher's I/O threads run: dequeue a batch from the port, claim and route each packet, go
@@ -24,6 +25,8 @@ public final class IoLoop implements IoThreadPool.Work {
 
     private final String name;
     private final CompletionPort port;
+    /** The port's thread-release hooks ({@link Platform.Port#keepNextPost}); null for a foreign port. */
+    private final Platform.Port releases;
     private final int batchSize;
     private final long idleNanos;
     private final OverlappedSlab slab;
@@ -47,6 +50,7 @@ public final class IoLoop implements IoThreadPool.Work {
                   BatchHandOver handOver, TaskDrain tasks, CoarseClock clock, PeriodicReport report) {
         this.name = config.name();
         this.port = port;
+        this.releases = port instanceof Platform.Port ? (Platform.Port) port : null;
         this.batchSize = config.batchSize();
         this.idleNanos = config.idleNanos();
         this.slab = slab;
@@ -104,6 +108,13 @@ public final class IoLoop implements IoThreadPool.Work {
                 try {
                     int i;
                     while ((i = self.claim()) >= 0) {
+                        if (i == n - 1 && releases != null
+                                && PacketKey.kind(batch.key(i), batch.overlappedAddress(i)) != PacketKey.TASKS) {
+                            // This thread polls right after this callback: a packet the callback posts (its
+                            // continuation, often) waits for it rather than waking another thread. Not after
+                            // a task drain, whose wake-ups call other threads in to help.
+                            releases.keepNextPost();
+                        }
                         router.route(self, batch.key(i), batch.overlappedAddress(i), batch.errorCode(i),
                                 batch.bytesTransferred(i));
                     }
@@ -155,13 +166,17 @@ public final class IoLoop implements IoThreadPool.Work {
     }
 
     /**
-     * Hands the rest of stalled batches to free threads, and posts the task queue's wake-up if tasks wait
+     * Hands the rest of stalled batches to free threads, releases packets a long last callback kept
+     * ({@link Platform.Port#keepNextPost}), and posts the task queue's wake-up if tasks wait
      * without one (lost to a failed post, or taken by a thread now stuck in a long task: a free thread then
      * drains beside it).
      */
     @Override
     public void lookForStalls(Set<IoThread> threads) {
         handOver.unstick(threads);
+        if (releases != null) {
+            releases.releaseKept(); // a packet kept behind a callback that has run since the last look
+        }
         if (!tasks.isEmpty()) {
             tasks.wake();
         }

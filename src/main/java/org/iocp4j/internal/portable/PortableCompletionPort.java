@@ -183,8 +183,17 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      */
     private void releaseAfterPost() {
         ThreadState self = THREAD_STATE.get();
-        if (self.leading && self.port == this) {
-            return;
+        if (self.port == this) {
+            if (self.leading) {
+                return;
+            }
+            if (self.keepNext && self.running) {
+                // Its poll comes next and takes this packet: waking a thread for it would cost more (and on
+                // an idle machine far more) than the packet; one kept at most, the next post releases.
+                self.keepNext = false;
+                self.kept = true;
+                return;
+            }
         }
         ThreadState wake;
         synchronized (lock) {
@@ -229,23 +238,32 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         Objects.requireNonNull(into, "into");
         long nanos = PortSupport.timeoutNanos(timeout, unit);
         ThreadState me = enter();
+        boolean kept = endKeep(me);
         if (mayTakeWithoutLock(me) && takeOneFast(into, nanos != 0)) {
+            releaseLeftAfterKeep(kept);
             return true;
         }
-        synchronized (lock) {
-            enterLocked(me);
-            if (nanos == 0) {
-                if (running >= concurrency || !takeOne(into)) {
-                    return false;
+        ArrayList<ThreadState> wake = null;
+        try {
+            synchronized (lock) {
+                enterLocked(me);
+                if (nanos == 0) {
+                    if (running >= concurrency || !takeOne(into)) {
+                        return false;
+                    }
+                    startRunning(me);
+                    wake = kept ? releaseAll() : null;
+                    return true;
                 }
-                startRunning(me);
-                return true;
+                me.single = into;
+                me.batchEntries = null;
+                if (pushAndReleaseSelf(me)) {
+                    wake = kept ? releaseAll() : null;
+                    return true;
+                }
             }
-            me.single = into;
-            me.batchEntries = null;
-            if (pushAndReleaseSelf(me)) {
-                return true;
-            }
+        } finally {
+            unparkAll(wake);
         }
         return awaitHandOff(me, nanos) > 0;
     }
@@ -256,9 +274,12 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         long nanos = PortSupport.timeoutNanos(timeout, unit);
         ByteBuffer entries = holders.beginFill(into).memory();
         int filled = 0;
+        ArrayList<ThreadState> wake = null;
         try {
             ThreadState me = enter();
+            boolean kept = endKeep(me);
             if (mayTakeWithoutLock(me) && (filled = drainFast(entries, into.capacity(), nanos != 0)) > 0) {
+                releaseLeftAfterKeep(kept);
                 return filled;
             }
             synchronized (lock) {
@@ -268,6 +289,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                         return 0;
                     }
                     startRunning(me);
+                    wake = kept ? releaseAll() : null;
                     return filled;
                 }
                 me.single = null;
@@ -275,6 +297,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 me.batchCapacity = into.capacity();
                 if (pushAndReleaseSelf(me)) {
                     filled = me.outcome;
+                    wake = kept ? releaseAll() : null;
                     return filled;
                 }
             }
@@ -282,6 +305,48 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
             return filled;
         } finally {
             holders.endFill(into, filled);
+            unparkAll(wake);
+        }
+    }
+
+    @Override
+    public void keepNextPost() {
+        ThreadState me = THREAD_STATE.get();
+        if (me.port == this && me.running) {
+            me.keepNext = true;
+        }
+    }
+
+    @Override
+    public void releaseKept() {
+        if (waiterCount == 0 || queue.isEmpty() && !overflowing) {
+            return;
+        }
+        ArrayList<ThreadState> wake;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            wake = releaseAll();
+        }
+        unparkAll(wake);
+    }
+
+    /** Ends {@code me}'s keep ({@link #keepNextPost}) at a poll; returns whether it kept a packet. */
+    private static boolean endKeep(ThreadState me) {
+        boolean kept = me.kept;
+        me.kept = false;
+        me.keepNext = false;
+        return kept;
+    }
+
+    /**
+     * After a thread that kept a post took its packets without the lock: what it left (it may have taken
+     * older packets and left the kept one, or more came) goes to the waiters, as the post would have.
+     */
+    private void releaseLeftAfterKeep(boolean kept) {
+        if (kept) {
+            releaseKept();
         }
     }
 
@@ -290,6 +355,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         ThreadState me = THREAD_STATE.get();
         boolean left = false;
         if (me.port == this) {
+            endKeep(me);
             ArrayList<ThreadState> wake;
             synchronized (lock) {
                 left = me.running;
@@ -764,5 +830,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         volatile int outcome;
         /** Waiting in the sockets' selector rather than parked: woken with {@code Selector.wakeup}. */
         volatile boolean leading;
+        /** Its next post here while it runs wakes nobody ({@link #keepNextPost}); cleared by its next poll. */
+        boolean keepNext;
+        /** It kept a post since its last poll: that poll hands what it leaves to the waiters. */
+        boolean kept;
     }
 }

@@ -107,6 +107,67 @@ class PortableCompletionPortTest extends CompletionPortContract {
         assertEquals(2, c.key());
     }
 
+    /**
+     * {@code keepNextPost}: a running thread's next post stays queued for its next poll instead of releasing
+     * the waiter, and {@code releaseKept} (the dispatcher's gate thread, for a callback that runs on) hands
+     * a kept packet to the waiter after all.
+     */
+    @Test
+    void aKeptPostWaitsForTheNextPollOfItsThreadUntilReleased() throws Exception {
+        PortableCompletionPort port = (PortableCompletionPort) open(2);
+        port.post(1, 0, 0);
+        Completion c = new Completion();
+        assertTrue(port.poll(c, 0, TimeUnit.SECONDS)); // this thread now runs on the port, 1 of 2
+        AtomicInteger waiterGot = new AtomicInteger();
+        Thread waiter = start("waiter", () -> {
+            Completion w = new Completion();
+            if (port.poll(w, WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
+                waiterGot.set((int) w.key());
+            }
+        });
+        awaitWaiting(port, 1);
+
+        port.keepNextPost();
+        port.post(2, 0, 0);
+        assertEquals(1, port.waitingThreads(), "the kept post released the waiter");
+        assertEquals(1, port.queuedPackets());
+        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
+        assertEquals(2, c.key(), "the poll after the keep took the kept packet");
+        assertEquals(1, port.waitingThreads());
+
+        port.keepNextPost();
+        port.post(3, 0, 0);
+        assertEquals(1, port.queuedPackets());
+        port.releaseKept();
+        join(waiter);
+        assertEquals(3, waiterGot.get(), "releaseKept did not hand the kept packet to the waiter");
+        assertEquals(0, port.queuedPackets());
+    }
+
+    /** Only the next post is kept: the one after it releases the waiter as a post does. */
+    @Test
+    void aThreadKeepsOnePostAtMost() throws Exception {
+        PortableCompletionPort port = (PortableCompletionPort) open(2);
+        port.post(1, 0, 0);
+        Completion c = new Completion();
+        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
+        AtomicInteger waiterGot = new AtomicInteger();
+        Thread waiter = start("waiter", () -> {
+            Completion w = new Completion();
+            if (port.poll(w, WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
+                waiterGot.set((int) w.key());
+            }
+        });
+        awaitWaiting(port, 1);
+        port.keepNextPost();
+        port.post(2, 0, 0);
+        port.post(3, 0, 0);
+        join(waiter);
+        assertEquals(2, waiterGot.get(), "the second post did not release the waiter (with the oldest packet)");
+        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
+        assertEquals(3, c.key());
+    }
+
     @Test
     void pollingAnotherPortEndsTheRunningSlotOnTheFirst() throws Exception {
         PortableCompletionPort first = (PortableCompletionPort) open(1);
