@@ -185,7 +185,6 @@ class IoDispatcherCloseTest extends DispatcherTestBase {
         long allocatedAddress = allocated.address();
         NativeOverlapped freed = d.allocate((e, b, o) -> { }, "freed");
         long freedAddress = freed.address();
-        freed.free();
         CountDownLatch ran = new CountDownLatch(1);
         NativeOverlapped completed = d.allocate((e, b, o) -> ran.countDown(), "completed");
         d.postCompletion(completed, 7);
@@ -193,6 +192,7 @@ class IoDispatcherCloseTest extends DispatcherTestBase {
         PreAllocatedOverlapped pre = bound.preAllocate((e, b, o) -> { }, "pre", buffer);
         NativeOverlapped abandoned = d.allocate((e, b, o) -> { }, "abandoned");
         abandoned.submit(); // no Win32 call behind it: abandoned at the deadline
+        freed.free(); // after the last allocation, which would take its slot again (the thread's slot cache)
         d.close();
         assertTrue(d.isTerminated());
 

@@ -77,7 +77,11 @@ public final class OverlappedSlab {
      * lists, which frees push onto (an I/O thread always onto the same one). An allocator that finds the
      * main list empty takes every returned list, one swap each. So posting threads and the I/O threads
      * freeing slots touch different lines and meet only once per refill (one shared list's head was the
-     * posting path's most contended line).
+     * posting path's most contended line). Beside each returned list's head, on its line, sits the stripe's
+     * one-slot cache: the slot its thread freed last, which that thread's next allocation takes back (an
+     * operation's handler usually starts the next operation), so the pair touches no line another thread
+     * writes, and the slot's own line is still in the CPU's cache. An allocator that finds everything else
+     * empty takes the caches too, so no free slot hides in one.
      */
     private final AtomicLongArray heads = new AtomicLongArray(HEAD_SPACING * (STRIPES + 2));
     /** Allocators between taking a returned list and putting it on the main list. */
@@ -113,6 +117,7 @@ public final class OverlappedSlab {
         heads.set(MAIN, 0); // every slot, in order
         for (int i = 0; i < STRIPES; i++) {
             heads.set(returned(i), INDEX_MASK);
+            heads.set(cached(i), INDEX_MASK);
         }
         NativeMemory.whenUnreachable(this, new Release(memory, capacity));
     }
@@ -352,6 +357,10 @@ public final class OverlappedSlab {
         if (closed) {
             return -1;
         }
+        int mine = takeCached();
+        if (mine >= 0) {
+            return mine;
+        }
         for (;;) {
             long head = heads.get(MAIN);
             int slot = (int) (head & INDEX_MASK);
@@ -364,27 +373,47 @@ public final class OverlappedSlab {
             long tag = (head >>> 32) + 1;
             long next = (tag << 32) | (nextFree[slot] & INDEX_MASK);
             if (heads.compareAndSet(MAIN, head, next)) {
-                long word = word(slot);
-                long generation = SlotWord.generation(word) + 1;
-                // The free list handed the slot to this thread alone: a plain transition is enough, but
-                // it is published with a volatile write for readers mapping a packet back to it.
-                setWord(slot, SlotWord.of(generation, SlotWord.ALLOCATED));
-                // Dekker with close(): it sets `closed`, then scans the words; this thread publishes the
-                // word, then reads `closed`. One of the two sees the other, so close() never frees the
-                // memory this thread is about to write.
-                if (closed) {
-                    setWord(slot, SlotWord.of(generation - 1, SlotWord.FREE));
-                    pushFree(slot);
-                    return -1;
-                }
-                int at = slot * STRIDE;
-                for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
-                    NativeMemory.putLong(memory, at + off, 0);
-                }
-                NativeMemory.putLong(memory, at + TRAILER_SUBMITTED, 0);
-                return slot;
+                return take(slot);
             }
         }
+    }
+
+    /**
+     * The slot the calling thread freed last, if no other allocation took it since: its line (word,
+     * OVERLAPPED, trailer) is still in this CPU's cache, and taking it touches no line another thread writes.
+     *
+     * @return the slot, or -1 if this thread's stripe holds none
+     */
+    private int takeCached() {
+        int cell = cached((int) Thread.currentThread().getId());
+        long slot = heads.get(cell);
+        if (slot == INDEX_MASK || !heads.compareAndSet(cell, slot, INDEX_MASK)) {
+            return -1;
+        }
+        return take((int) slot);
+    }
+
+    /** Allocates {@code slot}, which the caller took off a free list or a cache and so holds alone. */
+    private int take(int slot) {
+        long word = word(slot);
+        long generation = SlotWord.generation(word) + 1;
+        // The free list handed the slot to this thread alone: a plain transition is enough, but
+        // it is published with a volatile write for readers mapping a packet back to it.
+        setWord(slot, SlotWord.of(generation, SlotWord.ALLOCATED));
+        // Dekker with close(): it sets `closed`, then scans the words; this thread publishes the
+        // word, then reads `closed`. One of the two sees the other, so close() never frees the
+        // memory this thread is about to write.
+        if (closed) {
+            setWord(slot, SlotWord.of(generation - 1, SlotWord.FREE));
+            pushFree(slot);
+            return -1;
+        }
+        int at = slot * STRIDE;
+        for (int off = 0; off < Win32Layout.OVERLAPPED_SIZE; off += 8) {
+            NativeMemory.putLong(memory, at + off, 0);
+        }
+        NativeMemory.putLong(memory, at + TRAILER_SUBMITTED, 0);
+        return slot;
     }
 
     /**
@@ -448,7 +477,12 @@ public final class OverlappedSlab {
                 if (owners[slot] != null) {
                     owners[slot] = null;
                 }
-                pushChain(returned(stripe), slot, slot);
+                // Into this stripe's cache for the thread's next allocation (an operation's handler starts
+                // the next one); the slot it held, if any, goes onto the returned list.
+                long evicted = heads.getAndSet(cached(stripe), slot);
+                if (evicted != INDEX_MASK) {
+                    pushChain(returned(stripe), (int) evicted, (int) evicted);
+                }
                 return -1;
             }
         }
@@ -456,6 +490,11 @@ public final class OverlappedSlab {
 
     private static int returned(int stripe) {
         return HEAD_SPACING * (2 + (stripe & (STRIPES - 1)));
+    }
+
+    /** The stripe's one-slot cache: on the line of its returned list, which the same threads write. */
+    private static int cached(int stripe) {
+        return returned(stripe) + 1;
     }
 
     /**
@@ -497,6 +536,14 @@ public final class OverlappedSlab {
         for (int i = 0; i < STRIPES; i++) {
             if ((heads.get(returned(i)) & INDEX_MASK) != INDEX_MASK) {
                 return true; // freed meanwhile: try again
+            }
+        }
+        // Last, the stripes' caches: a slot another thread freed and has not taken back is free all the same.
+        for (int i = 0; i < STRIPES; i++) {
+            long slot = heads.get(cached(i)) == INDEX_MASK ? INDEX_MASK : heads.getAndSet(cached(i), INDEX_MASK);
+            if (slot != INDEX_MASK) {
+                pushChain(MAIN, (int) slot, (int) slot);
+                return true;
             }
         }
         return false;

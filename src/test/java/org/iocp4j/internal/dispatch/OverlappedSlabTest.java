@@ -51,6 +51,54 @@ class OverlappedSlabTest {
         assertEquals(3, SlotWord.generation(slab.word(slot)));
     }
 
+    /**
+     * The stripe's cache: the slot a thread freed last is the one its next allocation gets (still in its
+     * CPU's cache), ahead of the free list's.
+     */
+    @Test
+    void aThreadGetsBackTheSlotItFreedLast() {
+        OverlappedSlab slab = new OverlappedSlab(2);
+        int first = slab.acquire();
+        int second = slab.acquire();
+        assertEquals(-1, slab.release(first, 1));
+        assertEquals(first, slab.acquire(), "not the slot this thread freed last");
+        assertEquals(-1, slab.release(second, 1));
+        assertEquals(-1, slab.release(first, 2));
+        assertEquals(first, slab.acquire());
+        assertEquals(second, slab.acquire(), "the slot the cache gave up went astray");
+    }
+
+    /** A slot in another thread's cache is not lost to the others: an allocator that finds nothing else takes it. */
+    @Test
+    void slotsCachedByAThreadThatIsGoneAreStillHandedOut() throws Exception {
+        OverlappedSlab slab = new OverlappedSlab(3);
+        int[] held = new int[3];
+        for (int i = 0; i < 3; i++) {
+            held[i] = slab.acquire();
+        }
+        // Three threads on three stripes each free one: each slot goes into its stripe's cache.
+        long me = Thread.currentThread().getId();
+        int freed = 0;
+        while (freed < 3) {
+            int slot = held[freed];
+            Thread t = new Thread(() -> slab.release(slot, 1));
+            if ((t.getId() - me) % OverlappedSlab.STRIPES == 0) {
+                continue; // this thread's own stripe: not the case under test
+            }
+            t.start();
+            t.join();
+            freed++;
+        }
+        Set<Integer> again = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            int slot = slab.acquire();
+            assertTrue(slot >= 0, "slot " + i + " of 3 free ones was not found");
+            again.add(slot);
+        }
+        assertEquals(3, again.size());
+        assertEquals(-1, slab.acquire());
+    }
+
     @Test
     void anOldGenerationIsStale() {
         OverlappedSlab slab = new OverlappedSlab(1);
