@@ -37,34 +37,43 @@ abstract class WindowedFileReads extends FileReads {
                 slots[i] = new Slot(buffers[i]);
             }
         }
-        Run r = new Run(total, latencies);
+        Run r = new Run(total, slots.length, latencies);
         for (Slot s : slots) {
             r.start(s);
         }
         if (!r.done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("reads did not complete: " + r.finished.get() + " of " + total);
+            throw new IllegalStateException("reads did not complete: " + Math.max(0, r.unissued.get()) + " of "
+                    + total + " never issued, " + (slots.length - r.retired.get()) + " buffers still reading");
         }
         if (r.failure.get() != null) {
             throw new IllegalStateException("a read failed", r.failure.get());
         }
     }
 
-    /** One call of {@link #reads}. */
+    /**
+     * One call of {@link #reads}. One shared counter per read, as {@link FileChannelReads} has: what is left to
+     * issue. A buffer that finds nothing left retires, and the run is done when every buffer has (a second
+     * counter per read, of completions, was a second line the completing threads bounced between them).
+     */
     private final class Run implements CompletionHandler<Integer, Slot> {
-        final int total;
         final Latencies latencies;
-        final AtomicInteger started = new AtomicInteger();
-        final AtomicInteger finished = new AtomicInteger();
+        final int buffers;
+        final AtomicInteger unissued;
+        final AtomicInteger retired = new AtomicInteger();
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Run(int total, Latencies latencies) {
-            this.total = total;
+        Run(int total, int buffers, Latencies latencies) {
+            this.unissued = new AtomicInteger(total);
+            this.buffers = buffers;
             this.latencies = latencies;
         }
 
         void start(Slot s) {
-            if (started.getAndIncrement() >= total) {
+            if (unissued.getAndDecrement() <= 0) {
+                if (retired.incrementAndGet() == buffers) {
+                    done.countDown();
+                }
                 return;
             }
             s.buffer.clear();
@@ -79,8 +88,6 @@ abstract class WindowedFileReads extends FileReads {
             }
             if (n < 0) {
                 failed(new IllegalStateException("end of file inside the file: the file shrank"), s);
-            } else if (finished.incrementAndGet() == total) {
-                done.countDown();
             } else {
                 start(s);
             }
