@@ -39,10 +39,11 @@ import org.iocp4j.internal.concurrent.MpmcPacketQueue;
  * publishes its packet and then reads the waiter count, the waiter raises the count and then looks at the
  * queue, so at least one of them sees the other.
  *
- * <p>Two differences from Windows, both documented in {@code docs/architecture.md}: a thread whose poll
- * timed out does not count as running (Windows counts it until it waits again), and the death of a
+ * <p>Three differences from Windows, all documented in {@code docs/architecture.md}: a thread whose poll
+ * timed out does not count as running (Windows counts it until it waits again); the death of a
  * running thread is noticed lazily, within {@value #DEAD_THREAD_SWEEP_MILLIS} ms of the next time the
- * limit holds a packet back.
+ * limit holds a packet back; and a running thread asked to ({@link #keepNextPost}, the dispatcher before
+ * the last callback of a batch) keeps its next post for its own next poll rather than releasing a waiter.
  */
 public final class PortableCompletionPort extends CompletionPort implements Platform.Port {
 

@@ -60,7 +60,7 @@ final class FileChannelReads extends FileReads {
         AtomicInteger unissued = new AtomicInteger(total);
         if (readers == null) {
             if (unissued.getAndDecrement() > 0) {
-                readFrom(buffers[0], unissued, latencies, latencies == null ? 0 : latencies.now());
+                readFrom(0, unissued, latencies, latencies == null ? 0 : latencies.now());
             }
             return;
         }
@@ -72,11 +72,11 @@ final class FileChannelReads extends FileReads {
         // then read one more than the batch holds.
         unissued.addAndGet(-n);
         for (int k = 0; k < n; k++) {
-            ByteBuffer b = buffers[k];
+            int buffer = k;
             long issued = latencies == null ? 0 : latencies.now();
             readers.execute(() -> {
                 try {
-                    readFrom(b, unissued, latencies, issued);
+                    readFrom(buffer, unissued, latencies, issued);
                 } catch (IOException | RuntimeException e) {
                     failure.compareAndSet(null, e);
                 } finally {
@@ -96,12 +96,13 @@ final class FileChannelReads extends FileReads {
      * One read issued at {@code issuedAt}, then, as each returns, the batch's next while it has one: the thread
      * stays busy until the batch runs dry, and each read is timed from when it was issued.
      */
-    private void readFrom(ByteBuffer b, AtomicInteger unissued, Latencies latencies, long issuedAt)
+    private void readFrom(int buffer, AtomicInteger unissued, Latencies latencies, long issuedAt)
             throws IOException {
+        ByteBuffer b = buffers[buffer];
         long start = issuedAt;
         do {
             b.clear();
-            if (channel.read(b, nextOffset()) < 0) {
+            if (channel.read(b, nextOffset(buffer)) < 0) {
                 throw new IOException("end of file inside the file: the file shrank");
             }
             if (latencies != null) {

@@ -5,18 +5,24 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every {@link FileReadStack} shares: one direct buffer per read in flight, and a fixed sequence of
- * random aligned offsets (the same seed for every API, so each reads the same blocks in the same order).
+ * random aligned offsets (the same seed for every API, so each reads the same blocks). Buffer {@code i} of
+ * {@code n} reads offsets {@code i}, {@code i + n}, {@code i + 2n}, ... of the sequence: together the buffers
+ * read it all, and no shared counter is bumped per read (one was a line the reading threads bounced between
+ * them on every read, whatever the API).
  */
 abstract class FileReads implements FileReadStack {
 
     private static final int OFFSETS = 1 << 16;
 
+    /** Ints between two buffers' cursors: each on a cache line of its own. */
+    private static final int CURSOR_SPACING = 16;
+
     private final long[] offsets = new long[OFFSETS];
-    private final AtomicInteger next = new AtomicInteger();
+    /** Each buffer's next place in {@link #offsets}, at {@code buffer * CURSOR_SPACING}. */
+    private int[] cursors;
     ByteBuffer[] buffers;
 
     @Override
@@ -33,8 +39,10 @@ abstract class FileReads implements FileReadStack {
             offsets[i] = (long) (random.nextDouble() * blocks) * BLOCK;
         }
         buffers = new ByteBuffer[inFlight];
+        cursors = new int[inFlight * CURSOR_SPACING];
         for (int i = 0; i < inFlight; i++) {
             buffers[i] = ByteBuffer.allocateDirect(BLOCK);
+            cursors[i * CURSOR_SPACING] = i;
         }
         openFile(file, inFlight);
     }
@@ -42,8 +50,14 @@ abstract class FileReads implements FileReadStack {
     /** Opens the API's channel on {@code file}. */
     abstract void openFile(Path file, int inFlight) throws IOException;
 
-    /** The next offset to read, from any thread. */
-    final long nextOffset() {
-        return offsets[next.getAndIncrement() & (OFFSETS - 1)];
+    /**
+     * The next offset for buffer {@code buffer} to read: from the thread reading into it (one at a time, each
+     * read's completion happening before the next read starts).
+     */
+    final long nextOffset(int buffer) {
+        int at = buffer * CURSOR_SPACING;
+        int cursor = cursors[at];
+        cursors[at] = cursor + buffers.length;
+        return offsets[cursor & (OFFSETS - 1)];
     }
 }

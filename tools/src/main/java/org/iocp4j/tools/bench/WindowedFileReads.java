@@ -17,10 +17,13 @@ abstract class WindowedFileReads extends FileReads {
     /** One buffer's read in progress: its buffer and when the read was issued (before the API was called). */
     static final class Slot {
         final ByteBuffer buffer;
+        /** Which of {@code buffers} it is. */
+        final int index;
         long startedAt;
 
-        Slot(ByteBuffer buffer) {
+        Slot(ByteBuffer buffer, int index) {
             this.buffer = buffer;
+            this.index = index;
         }
     }
 
@@ -34,7 +37,7 @@ abstract class WindowedFileReads extends FileReads {
         if (slots == null) {
             slots = new Slot[buffers.length];
             for (int i = 0; i < slots.length; i++) {
-                slots[i] = new Slot(buffers[i]);
+                slots[i] = new Slot(buffers[i], i);
             }
         }
         Run r = new Run(total, slots.length, latencies);
@@ -78,7 +81,7 @@ abstract class WindowedFileReads extends FileReads {
             }
             s.buffer.clear();
             s.startedAt = latencies == null ? 0 : latencies.now();
-            read(s, nextOffset(), this);
+            read(s, nextOffset(s.index), this);
         }
 
         @Override
