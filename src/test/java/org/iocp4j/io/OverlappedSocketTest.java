@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.iocp4j.WineGap;
 import org.junit.jupiter.api.Assumptions;
@@ -188,38 +190,54 @@ class OverlappedSocketTest extends ChannelTestBase {
 
     /**
      * A chain of sends that complete at once, each started by the last one's handler, deeper than the 16 that
-     * nest: every handler still runs on the calling thread before the first write returns (the deeper ones
-     * once the stack has unwound, not through the port and another thread), and the stack stays bounded.
+     * nest: the first {@link InlineCompletions#MAX_RUN} handlers run on the calling thread before the first
+     * write returns (the deeper ones once the stack has unwound, not through the port), with the stack
+     * bounded; then the write returns, and the rest of the chain goes on on the dispatcher's I/O threads
+     * (an endless chain would otherwise never give the caller back). Every send completes once.
      */
     @Test
-    void aChainOfAtOnceCompletionsDeeperThanSixteenStaysOnTheCallingThreadWithABoundedStack() throws Exception {
+    void aChainOfAtOnceCompletionsRunsItsShareOnTheCallingThreadWithABoundedStackThenMovesToTheIoThreads()
+            throws Exception {
         OverlappedSocket[] pair = connectedPair();
         OverlappedSocket client = pair[0];
         client.skipCompletionPortOnSuccess();
         Thread caller = Thread.currentThread();
-        int chain = 100;
-        List<Thread> ranOn = new ArrayList<>();
+        int chain = 3 * InlineCompletions.MAX_RUN;
+        Thread[] ranOn = new Thread[chain + 1];
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(chain);
         int[] deepest = new int[1];
         CompletionHandler<Integer, Integer> next = new CompletionHandler<Integer, Integer>() {
             @Override
             public void completed(Integer bytes, Integer i) {
-                ranOn.add(Thread.currentThread());
-                deepest[0] = Math.max(deepest[0], Thread.currentThread().getStackTrace().length);
+                ranOn[i] = Thread.currentThread();
+                ran.incrementAndGet();
+                if (Thread.currentThread() == caller) {
+                    deepest[0] = Math.max(deepest[0], Thread.currentThread().getStackTrace().length);
+                }
                 if (i < chain) {
                     client.write(direct(new byte[] {1}), i + 1, this);
                 }
+                all.countDown();
             }
 
             @Override
             public void failed(Throwable t, Integer i) {
-                ranOn.add(null);
+                ranOn[i] = null;
+                all.countDown();
             }
         };
         int base = Thread.currentThread().getStackTrace().length;
         client.write(direct(new byte[] {1}), 1, next);
-        assertEquals(chain, ranOn.size(), "every send completed before the first write returned");
-        for (Thread t : ranOn) {
-            assertEquals(caller, t, "each handler ran on the calling thread");
+        assertEquals(InlineCompletions.MAX_RUN, ran.get(), "handlers run before the first write returned");
+        assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " sends never completed");
+        assertEquals(chain, ran.get(), "a handler ran twice");
+        for (int i = 1; i <= chain; i++) {
+            if (i <= InlineCompletions.MAX_RUN) {
+                assertEquals(caller, ranOn[i], "send " + i + " ran on the calling thread");
+            } else {
+                assertTrue(ranOn[i] != null && ranOn[i] != caller, "send " + i + " ran on an I/O thread");
+            }
         }
         assertTrue(deepest[0] - base < 40 * InlineCompletions.MAX_DEPTH,
                 "the stack stayed bounded: " + (deepest[0] - base) + " frames for a chain of " + chain);
