@@ -55,6 +55,9 @@ public final class PortableSockets implements SocketBackend {
     /** Opened with the first socket operation that has to wait. */
     private volatile SocketReactor reactor;
 
+    /** A receive that fills this many bytes or more is bulk data: the next one tries at once again. */
+    static final int BULK_FILL = 2048;
+
     private PortableSockets() {
     }
 
@@ -83,8 +86,10 @@ public final class PortableSockets implements SocketBackend {
         /**
          * The last receive tried at once found nothing: the next waits for the selector's word without trying,
          * which saves a system call that fails per receive in request/response traffic (the answer is never
-         * there yet when the next read is issued). Cleared when a receive fills its buffers (more may be
-         * queued) or a zero-byte receive reports data (the caller then reads it, and expects it at once).
+         * there yet when the next read is issued). Cleared when a receive fills buffers of at least
+         * {@link #BULK_FILL} bytes (bulk data: more is likely queued) or a zero-byte receive reports data (the
+         * caller then reads it, and expects it at once). A small message that fills its buffer exactly (an
+         * echo's) does not clear it: clearing then cost a failed read per round trip.
          */
         boolean readsWait;
         /** {@code SocketReactor.selections()} as a read on the channel last saw it on its return (-1: no read yet). */
@@ -832,7 +837,7 @@ public final class PortableSockets implements SocketBackend {
                     sock.readsWait |= atOnce;
                     return false;
                 }
-                if (!atOnce && !anyRemaining()) {
+                if (!atOnce && n >= BULK_FILL && !anyRemaining()) {
                     sock.readsWait = false;
                 }
                 complete(n < 0 ? 0 : (int) n, 0); // end of stream: 0 bytes, no error, as WSARecv

@@ -530,6 +530,44 @@ class PortableSocketsTest extends OverlappedContract {
         assertEquals("f", text(last, 1));
     }
 
+    /**
+     * After a receive found nothing at once, the next ones wait for the selector without failing a read first
+     * (request/response traffic), until a receive fills {@code BULK_FILL} bytes or more: bulk data, with more
+     * likely queued behind it. A small message that fills its buffer (an echo's) says nothing of the kind;
+     * trying at once after it failed a read system call once per round trip.
+     */
+    @Test
+    void afterAReceiveWaitedOnlyABulkFillMakesTheNextTryAtOnce() throws Exception {
+        long[] pair = connectedPair();
+        long client = pair[0];
+        long peer = pair[1];
+        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client));
+
+        ByteBuffer two = ByteBuffer.allocateDirect(2);
+        long first = op();
+        assertEquals(PENDING, sockets.recv(client, new ByteBuffer[] {two}, 0, 1, first), "nothing to read yet");
+        assertEquals(new Packet(peer, 4, 0), await(send(peer, direct("abcd")))); // one segment: "cd" stays
+        assertEquals(new Packet(client, 2, 0), await(first));
+        ByteBuffer rest = ByteBuffer.allocateDirect(2);
+        long second = op();
+        assertEquals(PENDING, sockets.recv(client, new ByteBuffer[] {rest}, 0, 1, second),
+                "a small fill: the next receive waits for the selector, though its data is there");
+        assertEquals(new Packet(client, 2, 0), await(second));
+        assertEquals("cd", text(rest, 2));
+
+        int bulk = PortableSockets.BULK_FILL;
+        ByteBuffer big = ByteBuffer.allocateDirect(bulk);
+        long third = op();
+        assertEquals(PENDING, sockets.recv(client, new ByteBuffer[] {big}, 0, 1, third), "still waiting for the selector");
+        ByteBuffer twice = ByteBuffer.allocateDirect(2 * bulk);
+        assertEquals(new Packet(peer, 2 * bulk, 0), await(send(peer, twice)));
+        assertEquals(new Packet(client, bulk, 0), await(third));
+        long fourth = op();
+        noPacketFor(fourth);
+        assertEquals(bulk, sockets.recv(client, new ByteBuffer[] {ByteBuffer.allocateDirect(bulk)}, 0, 1, fourth),
+                "after a bulk fill the next receive tries at once, and the rest is there");
+    }
+
     @Test
     void skipOnSuccessOnAClosedSocketFailsWith6() {
         long h = sockets.socket(Win32Socket.AF_INET);
