@@ -109,23 +109,18 @@ class PortableCompletionPortTest extends CompletionPortContract {
 
     /**
      * {@code keepNextPost}: a running thread's next post stays queued for its next poll instead of releasing
-     * the waiter, and {@code releaseKept} (the dispatcher's gate thread, for a callback that runs on) hands
-     * a kept packet to the waiter after all.
+     * the waiter; only that one post (the next releases the waiter, with the oldest packet); and
+     * {@code releaseKept} (the dispatcher's gate thread, for a callback that runs on) hands a kept packet to
+     * the waiter after all.
      */
     @Test
-    void aKeptPostWaitsForTheNextPollOfItsThreadUntilReleased() throws Exception {
+    void aKeptPostWaitsForTheNextPollOfItsThreadOneAtMostUntilReleased() throws Exception {
         PortableCompletionPort port = (PortableCompletionPort) open(2);
         port.post(1, 0, 0);
         Completion c = new Completion();
         assertTrue(port.poll(c, 0, TimeUnit.SECONDS)); // this thread now runs on the port, 1 of 2
         AtomicInteger waiterGot = new AtomicInteger();
-        Thread waiter = start("waiter", () -> {
-            Completion w = new Completion();
-            if (port.poll(w, WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
-                waiterGot.set((int) w.key());
-            }
-        });
-        awaitWaiting(port, 1);
+        Thread waiter = startWaiter(port, waiterGot);
 
         port.keepNextPost();
         port.post(2, 0, 0);
@@ -137,35 +132,32 @@ class PortableCompletionPortTest extends CompletionPortContract {
 
         port.keepNextPost();
         port.post(3, 0, 0);
+        port.post(4, 0, 0);
+        join(waiter);
+        assertEquals(3, waiterGot.get(), "the second post did not release the waiter (with the oldest packet)");
+        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
+        assertEquals(4, c.key());
+
+        waiter = startWaiter(port, waiterGot);
+        port.keepNextPost();
+        port.post(5, 0, 0);
         assertEquals(1, port.queuedPackets());
         port.releaseKept();
         join(waiter);
-        assertEquals(3, waiterGot.get(), "releaseKept did not hand the kept packet to the waiter");
+        assertEquals(5, waiterGot.get(), "releaseKept did not hand the kept packet to the waiter");
         assertEquals(0, port.queuedPackets());
     }
 
-    /** Only the next post is kept: the one after it releases the waiter as a post does. */
-    @Test
-    void aThreadKeepsOnePostAtMost() throws Exception {
-        PortableCompletionPort port = (PortableCompletionPort) open(2);
-        port.post(1, 0, 0);
-        Completion c = new Completion();
-        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
-        AtomicInteger waiterGot = new AtomicInteger();
+    /** Starts a thread that waits in {@code port} and puts the key of the packet it gets into {@code got}. */
+    private Thread startWaiter(PortableCompletionPort port, AtomicInteger got) throws InterruptedException {
         Thread waiter = start("waiter", () -> {
             Completion w = new Completion();
             if (port.poll(w, WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
-                waiterGot.set((int) w.key());
+                got.set((int) w.key());
             }
         });
         awaitWaiting(port, 1);
-        port.keepNextPost();
-        port.post(2, 0, 0);
-        port.post(3, 0, 0);
-        join(waiter);
-        assertEquals(2, waiterGot.get(), "the second post did not release the waiter (with the oldest packet)");
-        assertTrue(port.poll(c, 0, TimeUnit.SECONDS));
-        assertEquals(3, c.key());
+        return waiter;
     }
 
     @Test

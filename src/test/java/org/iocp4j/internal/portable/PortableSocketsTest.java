@@ -500,10 +500,9 @@ class PortableSocketsTest extends OverlappedContract {
      */
     @Test
     void withSkipOnSuccessASendOrReceiveThatSucceedsAtOnceReturnsItsBytesAndPostsNoPacket() throws Exception {
-        long[] pair = connectedPair();
+        long[] pair = skippingPair();
         long client = pair[0];
         long peer = pair[1];
-        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client));
         assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client), "again: already set");
 
         long sent = op();
@@ -538,11 +537,9 @@ class PortableSocketsTest extends OverlappedContract {
      */
     @Test
     void afterAReceiveWaitedOnlyABulkFillMakesTheNextTryAtOnce() throws Exception {
-        long[] pair = connectedPair();
+        long[] pair = skippingPair();
         long client = pair[0];
         long peer = pair[1];
-        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(client));
-
         ByteBuffer two = ByteBuffer.allocateDirect(2);
         long first = op();
         assertEquals(PENDING, sockets.recv(client, new ByteBuffer[] {two}, 0, 1, first), "nothing to read yet");
@@ -566,6 +563,13 @@ class PortableSocketsTest extends OverlappedContract {
         noPacketFor(fourth);
         assertEquals(bulk, sockets.recv(client, new ByteBuffer[] {ByteBuffer.allocateDirect(bulk)}, 0, 1, fourth),
                 "after a bulk fill the next receive tries at once, and the rest is there");
+    }
+
+    /** A connected pair whose first socket skips the port on success. */
+    private long[] skippingPair() throws Exception {
+        long[] pair = connectedPair();
+        assertEquals(0, PortablePlatform.INSTANCE.skipCompletionPortOnSuccess(pair[0]));
+        return pair;
     }
 
     @Test
