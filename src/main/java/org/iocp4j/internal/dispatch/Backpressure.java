@@ -40,6 +40,8 @@ public final class Backpressure {
     private final String name;
     private final Policy policy;
     private final long maxPinnedBytes;
+    /** {@link #maxPinnedBytes} is a real bound (not the default, none): pins then CAS {@link #pinned}. */
+    private final boolean bounded;
     /** The pinned bytes under a bound: one word, so the CAS that checks the bound is exact. */
     private final AtomicLong pinned = new AtomicLong();
     /**
@@ -59,11 +61,12 @@ public final class Backpressure {
         this.name = config.name();
         this.policy = policy;
         this.maxPinnedBytes = config.maxPinnedBytes();
+        this.bounded = maxPinnedBytes != Long.MAX_VALUE;
     }
 
     /** @return bytes of direct buffers held by operations allocated and not yet freed */
     public long pinnedBytes() {
-        return maxPinnedBytes == Long.MAX_VALUE ? pinnedUnbounded.sum() : pinned.get();
+        return bounded ? pinned.get() : pinnedUnbounded.sum();
     }
 
     /** @return the bound on {@link #pinnedBytes()} */
@@ -81,7 +84,7 @@ public final class Backpressure {
         if (bytes == 0) {
             return true;
         }
-        if (maxPinnedBytes == Long.MAX_VALUE) {
+        if (!bounded) {
             pinnedUnbounded.add(bytes);
             return true;
         }
@@ -99,10 +102,10 @@ public final class Backpressure {
     /** An operation holding {@code bytes} was freed (or reclaimed): its room goes back. */
     void unpin(long bytes) {
         if (bytes != 0) {
-            if (maxPinnedBytes == Long.MAX_VALUE) {
-                pinnedUnbounded.add(-bytes);
-            } else {
+            if (bounded) {
                 pinned.addAndGet(-bytes);
+            } else {
+                pinnedUnbounded.add(-bytes);
             }
         }
         roomMade();

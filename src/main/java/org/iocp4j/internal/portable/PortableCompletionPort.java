@@ -241,7 +241,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         ThreadState me = enter();
         boolean kept = endKeep(me);
         if (mayTakeWithoutLock(me) && takeOneFast(into, nanos != 0)) {
-            releaseLeftAfterKeep(kept);
+            if (kept) {
+                releaseKept(); // what it left (the kept packet, if it took older ones) goes to the waiters
+            }
             return true;
         }
         ArrayList<ThreadState> wake = null;
@@ -280,7 +282,9 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
             ThreadState me = enter();
             boolean kept = endKeep(me);
             if (mayTakeWithoutLock(me) && (filled = drainFast(entries, into.capacity(), nanos != 0)) > 0) {
-                releaseLeftAfterKeep(kept);
+                if (kept) {
+                    releaseKept(); // what it left (the kept packet, if it took older ones) goes to the waiters
+                }
                 return filled;
             }
             synchronized (lock) {
@@ -341,15 +345,6 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         return kept;
     }
 
-    /**
-     * After a thread that kept a post took its packets without the lock: what it left (it may have taken
-     * older packets and left the kept one, or more came) goes to the waiters, as the post would have.
-     */
-    private void releaseLeftAfterKeep(boolean kept) {
-        if (kept) {
-            releaseKept();
-        }
-    }
 
     @Override
     public <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X {

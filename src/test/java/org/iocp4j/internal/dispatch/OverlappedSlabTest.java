@@ -57,7 +57,8 @@ class OverlappedSlabTest {
      */
     @Test
     void aThreadGetsBackTheSlotItFreedLast() {
-        OverlappedSlab slab = new OverlappedSlab(2);
+        // Four slots: the main list still holds two when the first comes back, so only the cache returns it.
+        OverlappedSlab slab = new OverlappedSlab(4);
         int first = slab.acquire();
         int second = slab.acquire();
         assertEquals(-1, slab.release(first, 1));
@@ -65,7 +66,12 @@ class OverlappedSlabTest {
         assertEquals(-1, slab.release(second, 1));
         assertEquals(-1, slab.release(first, 2));
         assertEquals(first, slab.acquire());
-        assertEquals(second, slab.acquire(), "the slot the cache gave up went astray");
+        Set<Integer> rest = new HashSet<>();
+        rest.add(slab.acquire());
+        rest.add(slab.acquire());
+        rest.add(slab.acquire());
+        assertTrue(rest.contains(second), "the slot the cache gave up went astray: " + rest);
+        assertEquals(-1, slab.acquire());
     }
 
     /** A slot in another thread's cache is not lost to the others: an allocator that finds nothing else takes it. */
