@@ -46,7 +46,8 @@ public final class DispatcherStats {
      * @param backend the port's backend
      * @param takenAt when the snapshot was taken
      * @param postedPackets packets the dispatcher posted ({@code postCompletion} and task wake-ups)
-     * @param dequeuedPackets packets its I/O threads dequeued (posted ones and I/O completions alike)
+     * @param dequeuedPackets packets its I/O threads dequeued from the port (I/O completions and wake-ups;
+     *                        {@code postCompletion}'s ride the task queue)
      * @param queuedTasks tasks {@code execute} accepted
      * @param taskWakeups of the posted packets, the task queue's wake-ups (one per drain, not per task)
      * @param batchSizes a copy of the batch-size histogram
@@ -172,7 +173,10 @@ public final class DispatcherStats {
         return postedPackets;
     }
 
-    /** @return packets its I/O threads dequeued (posted ones and I/O completions alike) */
+    /**
+     * @return packets its I/O threads dequeued from the port (I/O completions and wake-ups, not
+     *         {@code postCompletion}'s posts, which ride the task queue)
+     */
     public long dequeuedPackets() {
         return dequeuedPackets;
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.internal.Errors;
+import org.iocp4j.internal.Win32Layout;
 import org.iocp4j.internal.dispatch.Backpressure;
 import org.iocp4j.internal.dispatch.BatchHandOver;
 import org.iocp4j.internal.dispatch.CallbackRunner;
@@ -217,9 +218,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     /**
-     * Queues a completion packet for an overlapped, as if its operation had completed with
+     * Queues a completion for an overlapped, as if its operation had completed with
      * {@code bytesTransferred} bytes (.NET's {@code UnsafeQueueNativeOverlapped}). The overlapped is
-     * submitted by this call; its callback runs on an I/O thread with error code 0.
+     * submitted by this call; its callback runs on an I/O thread with error code 0, exactly once, as a
+     * packet's would. It rides the dispatcher's queue beside {@link #execute}'s tasks rather than a packet
+     * of its own: the port carries one wake-up per drain, and none while a drain runs (see
+     * {@code docs/architecture.md}). {@link #shutdownNow()} still runs queued posts.
      *
      * @param overlapped       an allocated (or completed, if pre-allocated) overlapped of this dispatcher
      * @param bytesTransferred the byte count the callback sees
@@ -235,6 +239,13 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         lifecycle.requireRunning();
         long address = overlapped.submit(); // starts the threads if none run yet
         pool.markPosted(overlapped.slot); // counted when dispatched; in flight, found by stats' scan
+        // The byte count waits where Windows keeps a completion's: InternalHigh, on the line of the slot's
+        // word that the submit just wrote and the I/O thread reads next, so it travels for free.
+        pool.setOverlappedLong(overlapped.slot, Win32Layout.OVERLAPPED_INTERNAL_HIGH,
+                Integer.toUnsignedLong(bytesTransferred));
+        if (tasks.offerPosted(overlapped)) {
+            return;
+        }
         try {
             port.post(PacketKey.posted(overlapped.generation), bytesTransferred, address);
         } catch (IOException | RuntimeException e) {
@@ -320,10 +331,11 @@ public final class IoDispatcher implements Executor, AutoCloseable {
     }
 
     /**
-     * Packets this dispatcher posted: {@link #postCompletion}'s, counted by the I/O thread that dispatches
-     * each (so the posting thread counts nothing) plus those in flight (a scan of the slab, as in
-     * {@link #stats()}), and the task queue's wake-ups. Exact whenever no post is between its submit and
-     * its packet; packets with the dispatcher's key posted through {@link #port()} directly count too.
+     * Completions this dispatcher posted: {@link #postCompletion}'s (which ride the task queue, not a
+     * packet each), counted by the I/O thread that dispatches each (so the posting thread counts nothing)
+     * plus those in flight (a scan of the slab, as in {@link #stats()}), and the task queue's wake-up
+     * packets. Exact whenever no post is between its submit and its queueing; packets with the
+     * dispatcher's key posted through {@link #port()} directly count too.
      *
      * @return the count
      */
@@ -331,7 +343,10 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         return snapshots.postedPackets();
     }
 
-    /** @return packets its I/O threads dequeued, posted and I/O completions alike */
+    /**
+     * @return packets its I/O threads dequeued from the port: I/O completions, the task queue's wake-ups,
+     *         and packets posted through {@link #port()} (not {@link #postCompletion}'s, which ride the queue)
+     */
     public long dequeuedPackets() {
         return threads.dequeued();
     }

@@ -56,6 +56,16 @@ public class NativeOverlapped {
         }
 
         @Override
+        public int slot(NativeOverlapped overlapped) {
+            return overlapped.slot;
+        }
+
+        @Override
+        public long generation(NativeOverlapped overlapped) {
+            return overlapped.generation;
+        }
+
+        @Override
         public boolean reusable(NativeOverlapped overlapped) {
             return overlapped.reusable();
         }

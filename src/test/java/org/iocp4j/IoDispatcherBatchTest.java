@@ -178,7 +178,7 @@ class IoDispatcherBatchTest extends DispatcherTestBase {
             all.countDown();
         };
         for (int i = 0; i < total; i++) {
-            d.postCompletion(d.allocate(callback, i), 0);
+            Posters.packet(d, d.allocate(callback, i), 0); // packets in the port's batches, not queued posts
         }
         assertTrue(all.await(WATCHDOG_SECONDS * 3, TimeUnit.SECONDS), all.getCount() + " callbacks never ran");
         for (int i = 0; i < total; i++) {
@@ -210,12 +210,12 @@ class IoDispatcherBatchTest extends DispatcherTestBase {
             o.free();
             ranOn[i] = Thread.currentThread();
             if (i + 1 < hops) {
-                d.postCompletion(d.allocate(hop[0], i + 1), 0);
+                Posters.packet(d, d.allocate(hop[0], i + 1), 0);
             } else {
                 done.countDown();
             }
         };
-        d.postCompletion(d.allocate(hop[0], 0), 0);
+        Posters.packet(d, d.allocate(hop[0], 0), 0);
         assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the chain of posts never ended");
         int moved = 0;
         for (int i = 1; i < hops; i++) {
@@ -247,11 +247,11 @@ class IoDispatcherBatchTest extends DispatcherTestBase {
         AtomicReference<Boolean> ranMeanwhile = new AtomicReference<>();
         CountDownLatch outerDone = new CountDownLatch(1);
         NativeOverlapped outer = d.allocate((e, b, o) -> {
-            d.postCompletion(inner, 0);
+            Posters.packet(d, inner, 0);
             ranMeanwhile.set(innerRan.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
             outerDone.countDown();
         }, null);
-        d.postCompletion(outer, 0);
+        Posters.packet(d, outer, 0);
         assertTrue(outerDone.await(WATCHDOG_SECONDS * 2, TimeUnit.SECONDS), "the long callback never ended");
         assertEquals(Boolean.TRUE, ranMeanwhile.get(), "the packet waited for the callback that posted it");
         inner.free();

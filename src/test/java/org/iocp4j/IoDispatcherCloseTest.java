@@ -230,7 +230,7 @@ class IoDispatcherCloseTest extends DispatcherTestBase {
                 answers("IoDispatcher.deferredPackets", d::deferredPackets),
                 returns("IoDispatcher.pendingOperations", 1L, d::pendingOperations),
                 returns("IoDispatcher.queuedTasks", 0L, d::queuedTasks),
-                returns("IoDispatcher.taskWakeups", 0L, d::taskWakeups),
+                returns("IoDispatcher.taskWakeups", 1L, d::taskWakeups), // the post's, which rode the task queue
                 returns("IoDispatcher.tasksDroppedAtShutdown", 0L, d::tasksDroppedAtShutdown),
                 returns("IoDispatcher.cancelledAtShutdown", 0L, d::cancelledAtShutdown),
                 returns("IoDispatcher.abandonedAtShutdown", 1L, d::abandonedAtShutdown),

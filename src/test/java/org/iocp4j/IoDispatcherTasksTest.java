@@ -217,4 +217,95 @@ class IoDispatcherTasksTest extends DispatcherTestBase {
         assertEquals(500, d.tasksDroppedAtShutdown());
         assertEquals(0, d.pendingOperations());
     }
+
+    /**
+     * A drain holds the queue's wake-up while it runs: work offered meanwhile (here, each item's successor,
+     * offered by the item itself) posts no packet and wakes no thread; the drain takes it, and posts one
+     * wake-up per batch, at its end. Before, every drain gave the wake-up back as it began, so the next
+     * offer woke another thread to compete for a chain only one thread can run.
+     */
+    @Test
+    void aChainOfTasksPostsAboutOneWakeUpPerBatch() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2));
+        int length = 2000;
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger next = new AtomicInteger();
+        Runnable[] link = new Runnable[1];
+        link[0] = () -> {
+            if (next.incrementAndGet() < length) {
+                d.execute(link[0]);
+            } else {
+                done.countDown();
+            }
+        };
+        long before = d.taskWakeups();
+        d.execute(link[0]);
+        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the chain never ended");
+        long wakeups = d.taskWakeups() - before;
+        assertTrue(wakeups <= 2 * length / 64 + 4, wakeups + " wake-ups for a chain of " + length
+                + " tasks, in batches of 64");
+    }
+
+    /**
+     * {@link IoDispatcher#postCompletion} rides the task queue, not a packet of its own: a chain of posts
+     * from callbacks costs the port about one wake-up per batch, and the port dequeues nothing else.
+     */
+    @Test
+    void postedCompletionsRideTheTaskQueue() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2));
+        int length = 2000;
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicIntegerArray ran = new AtomicIntegerArray(length);
+        IoCallback[] link = new IoCallback[1];
+        link[0] = (e, b, o) -> {
+            int i = (Integer) o.state();
+            assertEquals(i, b, "the posted byte count");
+            ran.incrementAndGet(i);
+            o.free();
+            if (i + 1 < length) {
+                d.postCompletion(d.allocate(link[0], i + 1), i + 1);
+            } else {
+                done.countDown();
+            }
+        };
+        long before = d.taskWakeups();
+        long dequeued = d.dequeuedPackets();
+        d.postCompletion(d.allocate(link[0], 0), 0);
+        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), "the chain of posts never ended");
+        for (int i = 0; i < length; i++) {
+            assertEquals(1, ran.get(i), "callbacks of post " + i);
+        }
+        long wakeups = d.taskWakeups() - before;
+        assertTrue(wakeups <= 2 * length / 64 + 4, wakeups + " wake-ups for a chain of " + length
+                + " posts, in batches of 64");
+        assertEquals(wakeups, d.dequeuedPackets() - dequeued, "the port carried the wake-ups and nothing else");
+        assertEquals(0, d.callbackFailures() + d.stalePacketsDropped());
+    }
+
+    /**
+     * {@code shutdownNow} drops queued tasks but not queued posted completions: each of those is an
+     * operation, owed its callback, and its overlapped must not be left submitted.
+     */
+    @Test
+    void shutdownNowDropsQueuedTasksButRunsQueuedPosts() throws Exception {
+        IoDispatcher d = start(IoDispatcher.builder().threads(1).batchSize(4));
+        CountDownLatch release = block(d);
+        AtomicInteger tasksRan = new AtomicInteger();
+        CountDownLatch postsRan = new CountDownLatch(10);
+        List<NativeOverlapped> posts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            d.execute(tasksRan::incrementAndGet);
+            NativeOverlapped o = d.allocate((e, b, ov) -> postsRan.countDown(), i);
+            posts.add(o);
+            d.postCompletion(o, i);
+        }
+        d.shutdownNow();
+        release.countDown();
+        assertTrue(postsRan.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), postsRan.getCount() + " posts never ran");
+        posts.forEach(NativeOverlapped::free);
+        assertTrue(d.awaitTermination(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, tasksRan.get());
+        assertEquals(10, d.tasksDroppedAtShutdown());
+        assertEquals(0, d.abandonedAtShutdown());
+    }
 }

@@ -41,18 +41,25 @@ class IoDispatcherTest extends DispatcherTestBase {
     }
 
     /**
-     * Waits until a single-threaded dispatcher has dispatched every packet posted before: posts a packet of
-     * its own behind them (the port is FIFO) and waits for its callback. A task would not do: tasks wait in
-     * their own queue, in no order relative to the port's packets.
+     * Waits until a single-threaded dispatcher has run everything posted before: a marker behind the port's
+     * packets (the port is FIFO), one behind the posted completions and one behind the tasks (each queue is
+     * FIFO, but the three are in no order relative to each other), and waits for all three.
      */
     private static void drain(IoDispatcher singleThreaded) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        NativeOverlapped marker = singleThreaded.allocate((e, b, o) -> {
+        // One marker at a time: a test's dispatcher may have a single free slot.
+        CountDownLatch packet = new CountDownLatch(1);
+        Posters.packet(singleThreaded, singleThreaded.allocate((e, b, o) -> {
             o.free();
-            done.countDown();
-        }, null);
-        singleThreaded.postCompletion(marker, 0);
-        assertTrue(done.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+            packet.countDown();
+        }, null), 0);
+        assertTrue(packet.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
+        CountDownLatch queues = new CountDownLatch(2);
+        singleThreaded.postCompletion(singleThreaded.allocate((e, b, o) -> {
+            o.free();
+            queues.countDown();
+        }, null), 0);
+        singleThreaded.execute(queues::countDown);
+        assertTrue(queues.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
     }
 
     @Test
@@ -428,14 +435,18 @@ class IoDispatcherTest extends DispatcherTestBase {
         try {
             IoDispatcher d = start(IoDispatcher.builder().threads(1).workerPool(workers));
             CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(1);
             AtomicInteger ran = new AtomicInteger();
             d.execute(() -> {
                 try {
+                    blocked.countDown();
                     release.await(WATCHDOG_SECONDS, TimeUnit.SECONDS); // the only worker blocks
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            // Posts and tasks run in no order relative to each other: the worker must be taken first.
+            assertTrue(blocked.await(WATCHDOG_SECONDS, TimeUnit.SECONDS));
             List<NativeOverlapped> ops = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 NativeOverlapped op = d.allocate((e, b, o) -> ran.incrementAndGet(), i);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.iocp4j.internal.dispatch.PacketKey;
+
 /** Several threads posting numbered items at once, for the exactly-once tests. */
 final class Posters {
 
@@ -17,6 +19,16 @@ final class Posters {
     }
 
     private Posters() {
+    }
+
+    /**
+     * Submits {@code o} and posts its completion packet through the dispatcher's port, as
+     * {@link IoDispatcher#postCompletion} did before posts rode the task queue: for the tests of what the
+     * I/O threads do with the port's batches (hand-overs, the kept post).
+     */
+    static void packet(IoDispatcher d, NativeOverlapped o, int bytes) throws java.io.IOException {
+        long address = o.submit();
+        d.port().post(PacketKey.posted(o.generation), bytes, address);
     }
 
     /**

@@ -23,13 +23,13 @@ abstract class MpmcTaskQueueL0Pad {
 /** What never changes after construction: read by every producer and consumer, written by none. */
 abstract class MpmcTaskQueueColdFields extends MpmcTaskQueueL0Pad {
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle TASK = MethodHandles.arrayElementVarHandle(Runnable[].class);
+    private static final VarHandle TASK = MethodHandles.arrayElementVarHandle(Object[].class);
 
     final int bound;
     final int mask;
     final long cells;
     private final long[] sequences;
-    private final Runnable[] tasks;
+    private final Object[] tasks;
 
     MpmcTaskQueueColdFields(int bound) {
         if (bound < 1 || bound > 1 << 30) {
@@ -40,7 +40,7 @@ abstract class MpmcTaskQueueColdFields extends MpmcTaskQueueL0Pad {
         this.mask = cells - 1;
         this.cells = cells;
         this.sequences = new long[cells];
-        this.tasks = new Runnable[cells];
+        this.tasks = new Object[cells];
         for (int i = 0; i < cells; i++) {
             sequences[i] = i;
         }
@@ -62,11 +62,11 @@ abstract class MpmcTaskQueueColdFields extends MpmcTaskQueueL0Pad {
         SEQUENCE.setVolatile(sequences, cell, value);
     }
 
-    final Runnable laTask(int cell) {
-        return (Runnable) TASK.getAcquire(tasks, cell);
+    final Object laTask(int cell) {
+        return TASK.getAcquire(tasks, cell);
     }
 
-    final void soTask(int cell, Runnable task) {
+    final void soTask(int cell, Object task) {
         TASK.setRelease(tasks, cell, task);
     }
 }
@@ -240,7 +240,8 @@ abstract class MpmcTaskQueueL5Pad extends MpmcTaskQueueWakeField {
 }
 
 /**
- * A dispatcher's queue of plain tasks: a bounded multi-producer, multi-consumer FIFO ring of references
+ * A dispatcher's queue of work items (plain tasks, or posted completions): a bounded multi-producer,
+ * multi-consumer FIFO ring of references
  * (Dmitry Vyukov's sequence-numbered ring, as in {@link MpmcPacketQueue}), and the flag that says whether a
  * wake-up packet for it is already on its way through the port.
  *
@@ -260,7 +261,7 @@ abstract class MpmcTaskQueueL5Pad extends MpmcTaskQueueWakeField {
  * <p>The producers' index, their copy of the consumers' index, the consumers' index and the wake flag each
  * sit on cache lines of their own (the layers above).
  */
-public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
+public final class MpmcTaskQueue<E> extends MpmcTaskQueueL5Pad {
 
     /** @param bound the most tasks queued at once, at least 1 */
     public MpmcTaskQueue(int bound) {
@@ -278,7 +279,7 @@ public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
      *
      * @return false if the queue is full (nothing was queued)
      */
-    public boolean offer(Runnable task) {
+    public boolean offer(E task) {
         for (;;) {
             long pos = lvProducerIndex();
             if (pos - lpConsumerIndexCache() >= bound) {
@@ -310,7 +311,8 @@ public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
     }
 
     /** @return the oldest queued task, taken off the queue; null if none is published at the head */
-    public Runnable poll() {
+    @SuppressWarnings("unchecked") // only offer(E) stores into the cells
+    public E poll() {
         for (;;) {
             long pos = lvConsumerIndex();
             int cell = (int) pos & mask;
@@ -322,7 +324,7 @@ public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
                 continue; // another consumer took pos (and released its cell) since this one read the head
             }
             if (casConsumerIndex(pos, pos + 1)) {
-                Runnable task = laTask(cell);
+                E task = (E) laTask(cell);
                 soTask(cell, null); // the queue holds no task it has handed out
                 soSequence(cell, pos + cells);
                 return task;
@@ -384,9 +386,9 @@ public final class MpmcTaskQueue extends MpmcTaskQueueL5Pad {
     }
 
     /** Takes every queued task and gives each to {@code sink} (at shutdown); returns how many. */
-    public int drain(Consumer<Runnable> sink) {
+    public int drain(Consumer<? super E> sink) {
         int n = 0;
-        Runnable t;
+        E t;
         while ((t = poll()) != null) {
             sink.accept(t);
             n++;

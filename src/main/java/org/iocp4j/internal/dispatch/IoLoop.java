@@ -84,9 +84,7 @@ public final class IoLoop implements IoThreadPool.Work {
      */
     public <T, X extends Throwable> T blocking(BlockingAction<T, X> action) throws X {
         handOver.moveRest((IoThread) Thread.currentThread());
-        if (!tasks.isEmpty()) {
-            tasks.wake();
-        }
+        tasks.callHelp(); // this thread may hold the queue's wake-up, in a drain
         return port.blocking(action);
     }
 
@@ -149,9 +147,7 @@ public final class IoLoop implements IoThreadPool.Work {
                 // counted and logged where it was caught first; the first error is the one that ends the thread
             }
         }
-        if (!tasks.isEmpty()) {
-            tasks.wake(); // a task's error cut its drain short: the tasks it left need a wake-up
-        }
+        tasks.wake(); // work queued meanwhile with no wake-up claimed (a drain cut short called help already)
         try {
             LOG.error("dispatcher {}: I/O thread {} ends on {} after running the rest of its batch; another takes"
                     + " its place", name, self.getName(), cause.toString());
@@ -177,9 +173,7 @@ public final class IoLoop implements IoThreadPool.Work {
         if (releases != null) {
             releases.releaseKept(); // a packet kept behind a callback that has run since the last look
         }
-        if (!tasks.isEmpty()) {
-            tasks.wake();
-        }
+        tasks.lookForStall();
     }
 
     @Override

@@ -18,6 +18,18 @@ public abstract class OverlappedAccess {
 
     /**
      * @param overlapped an operation
+     * @return its slot in the slab
+     */
+    public abstract int slot(NativeOverlapped overlapped);
+
+    /**
+     * @param overlapped an operation
+     * @return the slot's generation it was allocated at
+     */
+    public abstract long generation(NativeOverlapped overlapped);
+
+    /**
+     * @param overlapped an operation
      * @return whether it may be submitted again after a completion (so its slot keeps it as the owner)
      */
     public abstract boolean reusable(NativeOverlapped overlapped);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.NativeOverlapped;
 import org.iocp4j.internal.LogLimiter;
+import org.iocp4j.internal.Win32Layout;
 
 /**
  * Where each dequeued packet goes: the one place that tells its kind ({@link PacketKey}, libuv's
@@ -58,10 +59,23 @@ public final class PacketRouter {
                 }
                 return;
             case PacketKey.TASKS:
-                tasks.drain();
+                tasks.drain(self, this, bytes);
                 return;
             default:
                 complete(self, key, address, errorCode, bytes);
+        }
+    }
+
+    /**
+     * Runs the callback of a completion {@code postCompletion} queued in the task drain, as its packet would.
+     * The byte count is read after the CAS, which brought the slot's line (the OVERLAPPED's
+     * {@code InternalHigh} is on it) into this CPU's cache for writing: one transfer, not a read and then
+     * an upgrade.
+     */
+    void completePosted(IoThread self, NativeOverlapped overlapped) {
+        int slot = access.slot(overlapped);
+        if (claim(slot, PacketKey.posted(access.generation(overlapped)))) {
+            finish(self, slot, true, 0, (int) slab.overlappedLong(slot, Win32Layout.OVERLAPPED_INTERNAL_HIGH));
         }
     }
 
@@ -77,19 +91,33 @@ public final class PacketRouter {
             }
             return;
         }
-        long generation = SlotWord.generation(slab.word(slot));
-        boolean posted = PacketKey.isPosted(key);
-        if ((posted && PacketKey.generation(key) != generation)
-                || !slab.transition(slot, generation, SlotWord.SUBMITTED, SlotWord.COMPLETED)) {
-            counters.stalePacket();
-            long held = droppedLog.tryAcquire();
-            if (held >= 0) {
-                LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
-                        + " slot's current submitted one ({} more dropped packets not logged since the last line;"
-                        + " stalePacketsDropped() counts them all)", name, slot, Long.toHexString(key), held);
-            }
-            return;
+        if (claim(slot, key)) {
+            finish(self, slot, PacketKey.isPosted(key), errorCode, bytes);
         }
+    }
+
+    /**
+     * Moves the slot from SUBMITTED to COMPLETED for the packet with {@code key}; false (counted and
+     * logged) if its operation is not the slot's current submitted one. A posted key names its generation,
+     * so the CAS goes straight at the word; a kernel completion's generation is the word's own.
+     */
+    private boolean claim(int slot, long key) {
+        long generation = PacketKey.isPosted(key) ? PacketKey.generation(key) : SlotWord.generation(slab.word(slot));
+        if (slab.transition(slot, generation, SlotWord.SUBMITTED, SlotWord.COMPLETED)) {
+            return true;
+        }
+        counters.stalePacket();
+        long held = droppedLog.tryAcquire();
+        if (held >= 0) {
+            LOG.warn("dispatcher {}: dropped a stale packet for slot {} (key 0x{}): its operation is not the"
+                    + " slot's current submitted one ({} more dropped packets not logged since the last line;"
+                    + " stalePacketsDropped() counts them all)", name, slot, Long.toHexString(key), held);
+        }
+        return false;
+    }
+
+    /** Runs the callback of a slot {@link #claim} completed. */
+    private void finish(IoThread self, int slot, boolean posted, int errorCode, int bytes) {
         if (posted && counting) {
             self.activity().postedPacket(); // the post's count: a store to this thread's own line
         }

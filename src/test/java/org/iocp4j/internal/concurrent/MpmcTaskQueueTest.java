@@ -64,7 +64,7 @@ class MpmcTaskQueueTest {
 
     @Test
     void theBoundIsExactAndHoldsLapAfterLap() {
-        MpmcTaskQueue q = new MpmcTaskQueue(3); // 4 cells: the bound, not the ring, refuses the fourth
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(3); // 4 cells: the bound, not the ring, refuses the fourth
         int next = 0;
         int expected = 0;
         for (int lap = 0; lap < 10; lap++) {
@@ -83,7 +83,7 @@ class MpmcTaskQueueTest {
 
     @Test
     void oneTaskAtATimeAndNothingWhenEmpty() {
-        MpmcTaskQueue q = new MpmcTaskQueue(1);
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(1);
         assertTrue(q.isEmpty());
         assertNull(q.poll());
         Runnable a = new Numbered(1);
@@ -93,12 +93,12 @@ class MpmcTaskQueueTest {
         assertSame(a, q.poll());
         assertTrue(q.isEmpty());
         assertNull(q.poll());
-        assertThrows(IllegalArgumentException.class, () -> new MpmcTaskQueue(0));
+        assertThrows(IllegalArgumentException.class, () -> new MpmcTaskQueue<Runnable>(0));
     }
 
     @Test
     void theWakeUpIsClaimedOnceUntilTakenOrFailed() {
-        MpmcTaskQueue q = new MpmcTaskQueue(8);
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(8);
         assertTrue(q.claimWake());
         assertFalse(q.claimWake(), "one wake-up on its way is enough");
         q.wakeTaken();
@@ -109,7 +109,7 @@ class MpmcTaskQueueTest {
 
     @Test
     void drainHandsOverWhatIsLeft() {
-        MpmcTaskQueue q = new MpmcTaskQueue(16);
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(16);
         for (int i = 0; i < 5; i++) {
             q.offer(new Numbered(i));
         }
@@ -123,7 +123,7 @@ class MpmcTaskQueueTest {
     void consumersRacingForTheHeadNeverMakeAFullQueueLookEmpty() throws Exception {
         // Kept at 200 tasks or more: "empty" from poll or isEmpty is then always wrong. A consumer that
         // read the head just before another took it once saw that cell's released sequence and said so.
-        MpmcTaskQueue q = new MpmcTaskQueue(1024);
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(1024);
         Runnable task = new Numbered(0);
         AtomicLong wrong = new AtomicLong();
         Runnable consumer = () -> {
@@ -142,7 +142,7 @@ class MpmcTaskQueueTest {
 
     @Test
     void fourProducersTwoConsumersEveryTaskTakenExactlyOnce() throws Exception {
-        MpmcTaskQueue q = new MpmcTaskQueue(1000); // small against the traffic: the ring wraps thousands of times
+        MpmcTaskQueue<Runnable> q = new MpmcTaskQueue<>(1000); // small against the traffic: the ring wraps thousands of times
         int producers = 4;
         int each = 250_000;
         int total = producers * each;
