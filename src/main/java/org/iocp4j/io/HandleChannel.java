@@ -177,6 +177,23 @@ abstract class HandleChannel implements Channel {
             throw e;
         }
         op.overlapped = o;
+        return initiate(op, o, offset);
+    }
+
+    /**
+     * Starts a reusable {@code op} again on the overlapped it keeps ({@link SocketOperation}): nothing is
+     * allocated. The caller has {@linkplain PendingIo#rearm rearmed} it.
+     */
+    final <V> PendingIo<V> restart(PendingIo<V> op, long offset) {
+        if (!begin()) {
+            op.rejected(new ClosedChannelException());
+            return op;
+        }
+        return initiate(op, op.overlapped, offset);
+    }
+
+    /** Sets the offset of {@code op}'s overlapped, submits it, makes the call, and handles each way it returns. */
+    private <V> PendingIo<V> initiate(PendingIo<V> op, NativeOverlapped o, long offset) {
         o.setOffset(offset); // slab memory is reused: every field the call reads is set, even a zero
         long address = o.submit();
         long r;

@@ -315,6 +315,43 @@ public final class OverlappedSocket extends HandleChannel {
     }
 
     /**
+     * A receive or send this socket makes again and again with {@code buffer} and {@code handler}, allocating
+     * nothing per operation; see {@link SocketOperation}. It holds one OVERLAPPED until closed.
+     *
+     * @param buffer  a direct buffer, pinned for the operation's life
+     * @param handler gets each operation's outcome
+     * @return the operation, not started
+     * @throws IllegalArgumentException   for a heap or read-only buffer
+     * @throws IllegalStateException      if every OVERLAPPED of the dispatcher is in use
+     * @throws java.util.concurrent.RejectedExecutionException if the dispatcher is shut down
+     */
+    public SocketOperation operation(ByteBuffer buffer, SocketOperation.Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        single(buffer, true); // the checks; the operation keeps its own array
+        return new SocketOperation(this, buffer, handler);
+    }
+
+    /** {@link SocketOperation}'s receive: the same array each time, so the backend may reuse its bookkeeping. */
+    long receiveInto(ByteBuffer[] buffers, long overlappedAddress) {
+        return sockets.recv(handle, buffers, 0, buffers.length, overlappedAddress);
+    }
+
+    /** {@link SocketOperation}'s send. */
+    long sendFrom(ByteBuffer[] buffers, long overlappedAddress) {
+        return sockets.send(handle, buffers, 0, buffers.length, overlappedAddress);
+    }
+
+    /** @return whether {@link #shutdownInput} was called */
+    boolean inputShut() {
+        return inputShutdown;
+    }
+
+    /** @return whether {@link #shutdownOutput} was called */
+    boolean outputShut() {
+        return outputShutdown;
+    }
+
+    /**
      * Starts a receive, or answers it at once: after {@link #shutdownInput}, and for a read with no room
      * (a closed socket still refuses both).
      */

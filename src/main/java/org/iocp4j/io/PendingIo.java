@@ -41,6 +41,11 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     private final CompletionHandler<V, Object> handler;
     private final Object attachment;
     private final IoFuture<V> future;
+    /**
+     * One object for many operations ({@link SocketOperation}): its overlapped is pre-allocated and kept
+     * across them, it starts out (and returns to) DONE, and {@link #rearm} makes it PENDING again.
+     */
+    private final boolean reusable;
     NativeOverlapped overlapped;
     private volatile int state;
     // Written by the completing thread before it hands over (the CAS publishes them).
@@ -53,6 +58,17 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         this.handler = (CompletionHandler<V, Object>) handler;
         this.attachment = attachment;
         this.future = null;
+        this.reusable = false;
+    }
+
+    /** A reusable operation: its subclass sets {@link #overlapped} once and overrides {@link #handOut}. */
+    PendingIo(HandleChannel channel) {
+        this.channel = channel;
+        this.handler = null;
+        this.attachment = null;
+        this.future = null;
+        this.reusable = true;
+        this.state = DONE;
     }
 
     PendingIo(HandleChannel channel, IoFuture<V> future) {
@@ -60,7 +76,17 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         this.handler = null;
         this.attachment = null;
         this.future = future;
+        this.reusable = false;
         future.started(this);
+    }
+
+    /**
+     * Makes a reusable operation that is done pending again, before its next start: false if it is still
+     * pending (or being cancelled), so two starts of one operation cannot overlap.
+     */
+    final boolean rearm() {
+        failedAtOnce = false;
+        return STATE.compareAndSet(this, DONE, PENDING);
     }
 
     /** The Win32 call's name, for messages ({@code "ReadFile"}). */
@@ -78,6 +104,14 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     /** The result an error code stands for (end of file is -1, not a failure), or null if it is a failure. */
     V resultOf(int errorCode) {
         return null;
+    }
+
+    /**
+     * Whether {@code errorCode} stands for a result rather than a failure, for an operation whose results
+     * are all null ({@code Void}); others say so through {@link #resultOf}.
+     */
+    boolean isResult(int errorCode) {
+        return false;
     }
 
     /** Cleanup that must run whatever the outcome, before the handler (a socket accepted for nothing...). */
@@ -161,14 +195,16 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
                 value = succeeded(bytes);
             } else {
                 value = resultOf(errorCode);
-                if (value == null) {
+                if (value == null && !isResult(errorCode)) {
                     failure = channel.exceptionFor(operation(), errorCode);
                 }
             }
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
-            overlapped.free();
+            if (!reusable) {
+                overlapped.free();
+            }
             channel.ended();
         }
         if (failure != null) {

@@ -1,7 +1,5 @@
 package org.iocp4j.internal.portable;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.CompletionPort;
 import org.iocp4j.IocpException;
@@ -20,8 +18,7 @@ public final class PortableHandles {
 
     /** Handle values look like Windows' (multiples of 4) and start high, so they never look like 0 or -1. */
     private static final long FIRST = 0x10000;
-    private static final AtomicLong NEXT = new AtomicLong(FIRST);
-    private static final ConcurrentHashMap<Long, Entry> TABLE = new ConcurrentHashMap<>();
+    private static final HandleTable<Entry> TABLE = new HandleTable<>();
 
     private PortableHandles() {
     }
@@ -95,20 +92,22 @@ public final class PortableHandles {
 
     /** Gives {@code resource} a handle value. */
     public static Entry register(Object resource) {
-        long handle = NEXT.getAndAdd(4);
-        Entry e = new Entry(handle, resource);
-        TABLE.put(handle, e);
-        return e;
+        return TABLE.add(index -> new Entry(FIRST + (index << 2), resource));
     }
 
     /** The entry of an open handle, or null (closed, or never a portable handle). */
     public static Entry lookup(long handle) {
-        return TABLE.get(handle);
+        return (handle & 3) == 0 ? TABLE.get(indexOf(handle)) : null;
     }
 
     /** Forgets a handle (its close); false if it was not open. */
     public static boolean unregister(long handle) {
-        return TABLE.remove(handle) != null;
+        return (handle & 3) == 0 && TABLE.remove(indexOf(handle)) != null;
+    }
+
+    /** Where {@code handle} lives in the table: values go up by 4 from {@link #FIRST}. */
+    private static long indexOf(long handle) {
+        return (handle - FIRST) >> 2;
     }
 
     /** Open portable handles: the portable analogue of a process's handle count. */
@@ -121,7 +120,7 @@ public final class PortableHandles {
      * {@code ERROR_INVALID_PARAMETER}, 87); an unknown handle fails with {@code ERROR_INVALID_HANDLE}, 6.
      */
     static void associate(long handle, PortableCompletionPort port, long key) throws IocpException {
-        Entry e = TABLE.get(handle);
+        Entry e = lookup(handle);
         if (e == null) {
             throw Errors.iocpException("CreateIoCompletionPort", Win32Errors.ERROR_INVALID_HANDLE);
         }
@@ -136,11 +135,11 @@ public final class PortableHandles {
 
     /** Whether {@code handle} is a value {@link #register} gave out, open or since closed. */
     static boolean wasIssued(long handle) {
-        return handle >= FIRST && handle < NEXT.get() && (handle & 3) == 0;
+        return handle >= FIRST && (handle & 3) == 0 && indexOf(handle) < TABLE.issued();
     }
 
     /** For {@link CompletionPort} users who need the type in a signature. */
     static boolean isPortable(long handle) {
-        return TABLE.containsKey(handle);
+        return lookup(handle) != null;
     }
 }

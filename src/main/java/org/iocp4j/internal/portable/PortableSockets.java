@@ -94,6 +94,13 @@ public final class PortableSockets implements SocketBackend {
         boolean readsWait;
         /** {@code SocketReactor.selections()} as a read on the channel last saw it on its return (-1: no read yet). */
         long lastReadSelection = -1;
+        /**
+         * The last receive and send started, kept for the next one with the same buffer array (a reusable
+         * operation's, {@code org.iocp4j.io.SocketOperation}): once done and out of its queue, it is set up
+         * again instead of allocated with its duplicates.
+         */
+        Recv lastRecv;
+        Send lastSend;
 
         Sock(int family) {
             this.family = family;
@@ -129,7 +136,8 @@ public final class PortableSockets implements SocketBackend {
     /** One overlapped call: {@link #attempt} under the socket's monitor; true when it is complete. */
     abstract static class Op {
         final Sock sock;
-        final long overlapped;
+        /** Final but for {@link #reuse}, under the monitor, of an operation done and out of its queue. */
+        long overlapped;
         /** Guarded by sock's monitor: its one packet is posted. */
         private boolean completed;
         /**
@@ -143,6 +151,18 @@ public final class PortableSockets implements SocketBackend {
         Op(Sock sock, long overlapped) {
             this.sock = sock;
             this.overlapped = overlapped;
+        }
+
+        /** Under the monitor: sets up an operation that is done and in no queue for another OVERLAPPED. */
+        void reuse(long nextOverlapped) {
+            overlapped = nextOverlapped;
+            completed = false;
+            atOnceBytes = -1;
+        }
+
+        /** Under the monitor: whether its packet is posted (or its byte count kept): no queue holds it now. */
+        boolean done() {
+            return completed;
         }
 
         /**
@@ -405,7 +425,17 @@ public final class PortableSockets implements SocketBackend {
         if (s == null) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
-        return start(new Recv(s, duplicates(buffers, offset, length), overlapped), s.reads);
+        Recv op;
+        synchronized (s) {
+            op = s.lastRecv;
+            if (op != null && op.done() && op.sameBuffers(buffers, offset, length) && s.reads.isEmpty()) {
+                op.reuse(overlapped);
+            } else {
+                op = new Recv(s, buffers, offset, length, overlapped);
+                s.lastRecv = op;
+            }
+        }
+        return start(op, s.reads);
     }
 
     @Override
@@ -414,15 +444,54 @@ public final class PortableSockets implements SocketBackend {
         if (s == null) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
-        return start(new Send(s, duplicates(buffers, offset, length), overlapped), s.writes);
+        Send op;
+        synchronized (s) {
+            op = s.lastSend;
+            if (op != null && op.done() && op.sameBuffers(buffers, offset, length) && s.writes.isEmpty()) {
+                op.reuse(overlapped);
+            } else {
+                op = new Send(s, buffers, offset, length, overlapped);
+                s.lastSend = op;
+            }
+        }
+        return start(op, s.writes);
     }
 
-    private static ByteBuffer[] duplicates(ByteBuffer[] buffers, int offset, int length) {
-        ByteBuffer[] d = new ByteBuffer[length];
-        for (int i = 0; i < length; i++) {
-            d[i] = buffers[offset + i].duplicate();
+    /**
+     * A receive's or send's buffers: duplicates of the caller's, whose positions NIO moves (the caller's
+     * move only when the completion is handled, as a Win32 call leaves them alone), kept with the array
+     * they came from so a later operation on the same array can reuse them ({@link Sock#lastRecv}).
+     */
+    abstract static class Transfer extends Op {
+        final ByteBuffer[] source;
+        final int offset;
+        final ByteBuffer[] buffers;
+
+        Transfer(Sock sock, ByteBuffer[] source, int offset, int length, long overlapped) {
+            super(sock, overlapped);
+            this.source = source;
+            this.offset = offset;
+            this.buffers = new ByteBuffer[length];
+            for (int i = 0; i < length; i++) {
+                buffers[i] = source[offset + i].duplicate();
+            }
         }
-        return d;
+
+        /** Whether a new operation names the very array (and range) this one copied. */
+        final boolean sameBuffers(ByteBuffer[] other, int otherOffset, int length) {
+            return other == source && otherOffset == offset && length == buffers.length;
+        }
+
+        @Override
+        void reuse(long nextOverlapped) {
+            super.reuse(nextOverlapped);
+            for (int i = 0; i < buffers.length; i++) {
+                ByteBuffer from = source[offset + i];
+                ByteBuffer d = buffers[i];
+                d.limit(from.limit()); // the duplicate's capacity is the buffer's: any limit fits
+                d.position(from.position());
+            }
+        }
     }
 
     /**
@@ -696,6 +765,8 @@ public final class PortableSockets implements SocketBackend {
             s.writes.clear();
             s.accepts.clear();
             s.connect = null;
+            s.lastRecv = null; // nor keep the caller's buffers reachable through a closed socket
+            s.lastSend = null;
             try {
                 if (s.reserved != null) {
                     s.reserved.close();
@@ -787,18 +858,19 @@ public final class PortableSockets implements SocketBackend {
 
     // ---- the operations ----
 
-    private static final class Recv extends Op {
-        final ByteBuffer[] buffers;
-        final boolean zeroByte;
+    private static final class Recv extends Transfer {
+        /** No room at all: a wait for readability ({@code awaitReadable}). Final but for {@link #reuse}. */
+        boolean zeroByte;
 
-        Recv(Sock sock, ByteBuffer[] buffers, long overlapped) {
-            super(sock, overlapped);
-            this.buffers = buffers;
-            boolean any = false;
-            for (ByteBuffer b : buffers) {
-                any |= b.hasRemaining();
-            }
-            this.zeroByte = !any;
+        Recv(Sock sock, ByteBuffer[] source, int offset, int length, long overlapped) {
+            super(sock, source, offset, length, overlapped);
+            this.zeroByte = !anyRemaining();
+        }
+
+        @Override
+        void reuse(long nextOverlapped) {
+            super.reuse(nextOverlapped);
+            zeroByte = !anyRemaining();
         }
 
         @Override
@@ -859,13 +931,17 @@ public final class PortableSockets implements SocketBackend {
         }
     }
 
-    private static final class Send extends Op {
-        final ByteBuffer[] buffers;
+    private static final class Send extends Transfer {
         long sent;
 
-        Send(Sock sock, ByteBuffer[] buffers, long overlapped) {
-            super(sock, overlapped);
-            this.buffers = buffers;
+        Send(Sock sock, ByteBuffer[] source, int offset, int length, long overlapped) {
+            super(sock, source, offset, length, overlapped);
+        }
+
+        @Override
+        void reuse(long nextOverlapped) {
+            super.reuse(nextOverlapped);
+            sent = 0;
         }
 
         @Override

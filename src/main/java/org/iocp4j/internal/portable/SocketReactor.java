@@ -7,12 +7,12 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +48,8 @@ final class SocketReactor {
     private final Thread driver;
     private final AtomicReference<Thread> owner = new AtomicReference<>();
     private final ConcurrentLinkedQueue<PortableSockets.Sock> interestChanged = new ConcurrentLinkedQueue<>();
+    /** What a selection does with each ready key ({@link #ready(SelectionKey)}), made once. */
+    private final Consumer<SelectionKey> onReady = SocketReactor::ready;
     /** Closers waiting for a selection to end (see {@link #awaitSelection}). */
     private final ConcurrentLinkedQueue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
     /** A port thread that wants the selector the driver holds: the driver hands it over and wakes it. */
@@ -124,8 +126,9 @@ final class SocketReactor {
     // ---- turning ----
 
     /**
-     * One selection and what it found, by the owner: the barriers' count-down, the queued interest changes,
-     * then every ready key's operations.
+     * One selection and what it found, by the owner: the queued interest changes, the selection, which runs
+     * each ready key's operations as it finds the key, then the barriers' count-down and the interest
+     * changes queued meanwhile.
      *
      * @param timeoutMillis {@code -1} select now, {@code 0} until woken, else at most that long
      */
@@ -146,10 +149,12 @@ final class SocketReactor {
             // Keys of channels closed before this point are dropped (and the channels really closed) by this
             // selection, which returns at once if anyone waits on it.
             selections++; // the owner alone writes it
+            // The ready keys go to onReady as the selection finds them: no selected-key set, so no set node
+            // per ready key and no iterator per turn (an echo's round trip allocated both).
             if (timeoutMillis < 0) {
-                selector.selectNow();
+                selector.selectNow(onReady);
             } else {
-                selector.select(timeoutMillis);
+                selector.select(onReady, timeoutMillis);
             }
             if (passing != null) {
                 for (CountDownLatch b : passing) {
@@ -159,17 +164,17 @@ final class SocketReactor {
             for (PortableSockets.Sock s; (s = interestChanged.poll()) != null;) {
                 updateInterest(s);
             }
-            for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext();) {
-                SelectionKey k = it.next();
-                it.remove();
-                try {
-                    PortableSockets.ready((PortableSockets.Sock) k.attachment(), k);
-                } catch (RuntimeException e) {
-                    // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
-                    LOG.warn("the portable sockets' selector caught an exception and carries on", e);
-                }
-            }
         } catch (IOException | RuntimeException e) {
+            LOG.warn("the portable sockets' selector caught an exception and carries on", e);
+        }
+    }
+
+    /** One ready key of a selection: its socket's operations run, under its monitor. */
+    private static void ready(SelectionKey k) {
+        try {
+            PortableSockets.ready((PortableSockets.Sock) k.attachment(), k);
+        } catch (RuntimeException e) {
+            // Operations do not throw (Op.attempt); whatever else did must not skip the other keys.
             LOG.warn("the portable sockets' selector caught an exception and carries on", e);
         }
     }
