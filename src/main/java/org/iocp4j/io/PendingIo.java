@@ -85,8 +85,11 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
      * pending (or being cancelled), so two starts of one operation cannot overlap.
      */
     final boolean rearm() {
+        if (!STATE.compareAndSet(this, DONE, PENDING)) {
+            return false;
+        }
         failedAtOnce = false;
-        return STATE.compareAndSet(this, DONE, PENDING);
+        return true;
     }
 
     /** The Win32 call's name, for messages ({@code "ReadFile"}). */

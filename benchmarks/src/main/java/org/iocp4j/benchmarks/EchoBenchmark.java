@@ -42,7 +42,7 @@ public class EchoBenchmark {
     /** One stack, open for the whole trial. */
     @State(Scope.Benchmark)
     public static class Stack {
-        @Param({"iocp4j", "iocp4j-skip", "nio-selector", "nio2-async"})
+        @Param({"iocp4j", "iocp4j-skip", "iocp4j-op", "nio-selector", "nio2-async"})
         public String impl;
         @Param({"64", "16384"})
         public int messageSize;

@@ -44,6 +44,9 @@ final class SeriesDescriptions {
             Map.entry("EchoBenchmark/iocp4j", ECHO_IOCP4J),
             Map.entry("EchoBenchmark/iocp4j-skip", "iocp4j: as iocp4j, with skip-on-success on every connection (a"
                     + " receive or send that completes at once runs its handler on the calling thread, no packet)"),
+            Map.entry("EchoBenchmark/iocp4j-op", "iocp4j: reusable SocketOperations (one receive/send per server"
+                    + " connection, a send and a receive per client) with skip-on-success: nothing allocated per"
+                    + " operation"),
             Map.entry("EchoBenchmark/nio-selector", "baseline: a NIO Selector, one selector thread per side (Windows:"
                     + " the JDK's WEPoll; Linux: epoll)"),
             Map.entry("EchoBenchmark/nio2-async", "baseline: NIO.2 AsynchronousSocketChannel in a group of 2 threads"

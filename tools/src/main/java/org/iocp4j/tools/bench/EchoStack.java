@@ -11,9 +11,11 @@ public interface EchoStack extends AutoCloseable {
 
     /**
      * The technologies, by the names {@link #of} takes: iocp4j, iocp4j with skip-on-success (a receive or send
-     * that completes at once runs its handler on the calling thread, no packet), then the two NIO baselines.
+     * that completes at once runs its handler on the calling thread, no packet), iocp4j with reusable
+     * {@code SocketOperation}s and skip-on-success (nothing allocated per operation), then the two NIO
+     * baselines.
      */
-    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip", "nio-selector", "nio2-async");
+    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip", "iocp4j-op", "nio-selector", "nio2-async");
 
     /** Starts the server and connects the clients. */
     void open(int connections, int messageSize) throws Exception;
@@ -44,6 +46,7 @@ public interface EchoStack extends AutoCloseable {
         switch (impl) {
             case "iocp4j": return new IocpEchoStack(false);
             case "iocp4j-skip": return new IocpEchoStack(true);
+            case "iocp4j-op": return new IocpOperationEchoStack();
             case "nio-selector": return new SelectorEchoStack();
             case "nio2-async": return new AsyncChannelEchoStack();
             default: throw new IllegalArgumentException("unknown echo stack '" + impl + "'; one of " + IMPLS);
