@@ -5,6 +5,7 @@ import static org.iocp4j.internal.dispatch.DispatcherLog.LOG;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.iocp4j.CompletionPort;
 import org.iocp4j.NativeOverlapped;
@@ -60,6 +61,11 @@ public final class TaskDrain {
     private final DispatcherCounters counters;
     /** Set by {@code shutdownNow()}: queued tasks are dropped (and counted), not run. */
     private volatile boolean dropping;
+    /**
+     * Helper wake-ups posted and not yet dequeued: the gate thread posts one only when none is on its way,
+     * so a drain stuck for long does not pile a packet per look into the port.
+     */
+    private final AtomicInteger helpersOnTheirWay = new AtomicInteger();
     /** Items taken off both queues at the gate thread's last look (gate thread only). */
     private long takenAtLastLook = -1;
 
@@ -144,7 +150,7 @@ public final class TaskDrain {
         if (hasWork()) {
             if (queue.claimWake()) {
                 post(CLAIM, false);
-            } else if (taken == takenAtLastLook) {
+            } else if (taken == takenAtLastLook && helpersOnTheirWay.get() == 0) {
                 post(HELPER, false);
             }
         }
@@ -161,12 +167,17 @@ public final class TaskDrain {
         if (keep && releases != null) {
             releases.keepNextPost();
         }
+        if (kind == HELPER) {
+            helpersOnTheirWay.incrementAndGet();
+        }
         try {
             port.post(PacketKey.TASKS_KEY, kind, 0);
             counters.taskWakeup();
         } catch (IOException | RuntimeException e) {
             if (kind == CLAIM) {
                 queue.wakeFailed();
+            } else {
+                helpersOnTheirWay.decrementAndGet();
             }
             if (!(e instanceof PortClosedException)) {
                 LOG.error("dispatcher {}: could not post the task queue's wake-up; the gate thread retries", name, e);
@@ -197,6 +208,9 @@ public final class TaskDrain {
      */
     void drain(IoThread self, PacketRouter router, int kind) {
         boolean claim = kind == CLAIM;
+        if (!claim) {
+            helpersOnTheirWay.decrementAndGet();
+        }
         long started = 0;
         boolean helped = false;
         int ran = 0;
