@@ -900,7 +900,9 @@ public final class PortableSockets implements SocketBackend {
             try {
                 long n;
                 try {
-                    n = sock.channel.read(buffers);
+                    // One buffer (the usual case) is read(2), not readv(2): the kernel skips the iovec import
+                    // and its checks, a few per cent of an echo's round trip on loopback.
+                    n = buffers.length == 1 ? sock.channel.read(buffers[0]) : sock.channel.read(buffers);
                 } finally {
                     SocketReactor r = INSTANCE.reactor;
                     sock.lastReadSelection = r == null ? -1 : r.selections(); // read after the read returned
@@ -955,7 +957,7 @@ public final class PortableSockets implements SocketBackend {
                 for (;;) {
                     // Written before the check even when there is nothing to send (no buffers, or empty
                     // ones): WSASend of 0 bytes completes with 0, but still fails on an unconnected socket.
-                    long n = sock.channel.write(buffers);
+                    long n = buffers.length == 1 ? sock.channel.write(buffers[0]) : sock.channel.write(buffers);
                     sent += n;
                     if (remaining() == 0) {
                         complete((int) sent, 0); // WSASend on a stream socket sends it all

@@ -26,9 +26,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code iocp4j bench}: iocp4j beside the JDK's NIO, in this process, on a loopback echo and on random file
- * reads. Every technology runs the same workload in turn, through the same code the JMH benchmarks use
- * ({@code org.iocp4j.tools.bench}), for a fixed time after a warm-up; throughput counts the operations
- * finished in that time and the latency percentiles come from every one of them.
+ * reads. Every technology runs the same workload, through the same code the JMH benchmarks use
+ * ({@code org.iocp4j.tools.bench}), for a fixed time after a warm-up, cut into rounds taken in turn with the
+ * other technologies of its case; throughput counts the operations finished in those rounds and the latency
+ * percentiles come from every one of them.
  */
 @Command(name = "bench",
         header = "measure iocp4j beside the JDK's NIO here: a loopback echo and random file reads, operations"
@@ -42,7 +43,9 @@ import picocli.CommandLine.Spec;
             "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile",
             "         (also with skip-on-success), FileChannel, AsynchronousFileChannel;",
             "         1 read in flight, then many",
-            "Each way gets a warm-up, then a measured run. It says which backend and which NIO ran.",
+            "Each way gets a warm-up, then its measured time in rounds taken in turn with the other ways"
+                    + " of its case, so a slow spell of the machine falls on all of them. It says which backend"
+                    + " and which NIO ran.",
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -51,6 +54,15 @@ final class BenchCommand implements Callable<Integer> {
     static final int MAX_MESSAGE = 1 << 20;
     static final int MAX_IN_FLIGHT = 1_024;
     static final int MAX_FILE_MIB = 1 << 16;
+    /** A round's measured time, where the measured time allows: long enough for thousands of operations. */
+    static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** At most this many rounds a run, however long: each round reopens the way (threads, connections). */
+    static final int MAX_ROUNDS = 8;
+    /**
+     * The warm-up of a way's later rounds (its first gets {@code --warmup}): the JIT is warm by then, but the
+     * reopened stack's threads, connections and caches are not.
+     */
+    static final long LATER_WARMUP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Why no figure is corrected for coordinated omission: every workload here is a closed loop. */
     static final String CLOSED_LOOPS = "each connection, and each read in flight, starts its next operation when its"
             + " last one completes (a closed loop), so there is no intended rate to correct against: a stall shows as"
@@ -87,6 +99,22 @@ final class BenchCommand implements Callable<Integer> {
         /** Each half has two cases, each case a run per technology. */
         int runs() {
             return (echo ? 2 * EchoStack.IMPLS.size() : 0) + (files ? 2 * FileReadStack.IMPLS.size() : 0);
+        }
+
+        /** The rounds each run's measured time is cut into: one per {@link #ROUND_NANOS}, at most {@link #MAX_ROUNDS}. */
+        int rounds() {
+            return (int) Math.max(1, Math.min(MAX_ROUNDS, TimeUnit.SECONDS.toNanos(seconds) / ROUND_NANOS));
+        }
+
+        /** About how long the runs take: warm-ups, measured time, and a second per run to open and close. */
+        long expectedSeconds() {
+            long laterWarmups = (rounds() - 1) * Math.min(TimeUnit.SECONDS.toNanos(warmupSeconds), LATER_WARMUP_NANOS);
+            return runs() * (warmupSeconds + seconds + 1 + TimeUnit.NANOSECONDS.toSeconds(laterWarmups));
+        }
+
+        /** The measured time of one round. */
+        long roundNanos() {
+            return TimeUnit.SECONDS.toNanos(seconds) / rounds();
         }
 
         boolean echo() {
@@ -248,10 +276,12 @@ final class BenchCommand implements Callable<Integer> {
     private static BenchResults bench(Options o, PrintStream out, PrintStream err, boolean terminal)
             throws IOException, InterruptedException {
         Results.Machine machine = Results.Machine.current();
-        String settings = String.format(Locale.ROOT, "each way: %d s warm-up, then %d s measured; latency"
-                + " percentiles over every operation measured, to 3 significant digits", o.warmupSeconds(), o.seconds());
-        Latencies latencies = new Latencies();
-        String latencyNote = "latencies " + latencies.correction() + ": " + CLOSED_LOOPS;
+        String settings = String.format(Locale.ROOT, "each way: %d s warm-up, then %d s measured in %d rounds"
+                + " interleaved with the other ways of its case (each round reopened, later ones after %d ms of"
+                + " warm-up); latency percentiles over every operation measured, to 3 significant digits",
+                o.warmupSeconds(), o.seconds(), o.rounds(),
+                Math.min(TimeUnit.SECONDS.toMillis(o.warmupSeconds()), TimeUnit.NANOSECONDS.toMillis(LATER_WARMUP_NANOS)));
+        String latencyNote = "latencies " + new Latencies().correction() + ": " + CLOSED_LOOPS;
         out.println("iocp4j bench: iocp4j beside the JDK's NIO, in this process");
         out.println("  machine: " + machine);
         if (!machine.load().isEmpty()) {
@@ -260,12 +290,12 @@ final class BenchCommand implements Callable<Integer> {
         out.println("  " + settings);
         out.println("  latency: " + Latencies.INTERVAL);
         out.println("  " + latencyNote);
-        out.printf(Locale.ROOT, "  expected run time: about %d s%n%n", o.runs() * (o.warmupSeconds() + o.seconds() + 1));
+        out.printf(Locale.ROOT, "  expected run time: about %d s%n%n", o.expectedSeconds());
         out.flush();
 
         ProgressBar progress = new ProgressBar(err, o.progress(), terminal, ProgressBar.DEFAULT_DELAY_NANOS);
-        progress.start("bench", o.runs(), "runs");
-        Runner runner = new Runner(o, progress, latencies);
+        progress.start("bench", o.runs() * o.rounds(), "rounds");
+        Runner runner = new Runner(o, progress);
         List<Case> cases = new ArrayList<>();
         if (o.echo()) {
             String size = o.messageSize() + " B messages";
@@ -283,7 +313,7 @@ final class BenchCommand implements Callable<Integer> {
                 Files.deleteIfExists(file);
             }
         }
-        progress.finish(o.runs());
+        progress.finish(o.runs() * o.rounds());
 
         String family = "";
         for (Case c : cases) {
@@ -306,77 +336,116 @@ final class BenchCommand implements Callable<Integer> {
         return results;
     }
 
-    /** Runs each way on a workload: open, warm up, measure, close; a failure fails that row only. */
+    /**
+     * Runs every way of a workload in interleaved rounds, A B C D, A B C D..., each round a fresh open, a
+     * warm-up, a measured slice and a close; a way's row sums its rounds. A slow spell of the machine (a
+     * neighbour on the host, a frequency change) then lands on every way alike instead of on whichever
+     * happened to run then: on a 2-CPU VM, back-to-back runs of one way differed by 20%, more than some
+     * gaps being measured. A failure fails that way's row only, and its later rounds are skipped.
+     */
     private static final class Runner {
         private final Options o;
         private final ProgressBar progress;
-        private final Latencies latencies;
         private int done;
 
-        Runner(Options o, ProgressBar progress, Latencies latencies) {
+        Runner(Options o, ProgressBar progress) {
             this.o = o;
             this.progress = progress;
-            this.latencies = latencies;
         }
 
         Case echo(String title, int connections) {
-            List<Row> rows = new ArrayList<>();
-            for (String impl : EchoStack.IMPLS) {
-                String description = impl;
+            int batch = Math.max(256, connections * 4);
+            return new Case("echo", title, "round trips", interleave(EchoStack.IMPLS, (impl, way) -> {
                 try (EchoStack stack = EchoStack.of(impl)) {
                     stack.open(connections, o.messageSize());
-                    description = stack.describe();
-                    int batch = Math.max(256, connections * 4);
-                    rows.add(measure(impl, description, n -> stack.roundTrips(n, latencies), batch));
-                } catch (Exception e) {
-                    rows.add(Row.failed(impl, description, String.valueOf(e)));
+                    way.description = stack.describe();
+                    way.measure(stack::roundTrips, batch);
                 }
-                progress.update(++done);
-            }
-            return new Case("echo", title, "round trips", rows);
+            }));
         }
 
         Case files(String title, Path file, int inFlight) {
-            List<Row> rows = new ArrayList<>();
-            for (String impl : FileReadStack.IMPLS) {
-                String description = impl;
+            return new Case("files", title, "reads", interleave(FileReadStack.IMPLS, (impl, way) -> {
                 try (FileReadStack stack = FileReadStack.of(impl)) {
                     stack.open(file, inFlight);
-                    description = stack.describe();
-                    rows.add(measure(impl, description, n -> stack.reads(n, latencies), 1024));
-                } catch (Exception e) {
-                    rows.add(Row.failed(impl, description, String.valueOf(e)));
+                    way.description = stack.describe();
+                    way.measure(stack::reads, 1024);
                 }
-                progress.update(++done);
-            }
-            return new Case("files", title, "reads", rows);
+            }));
         }
 
-        /** One way: warm up, then run batches until the measured time is up. */
-        private Row measure(String impl, String description, Batch batch, int size) throws Exception {
-            long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
-            while (System.nanoTime() < warmupEnd) {
-                batch.run(size);
-                progress.update(done);
+        private List<Row> interleave(List<String> impls, Round round) {
+            List<Way> ways = new ArrayList<>();
+            for (String impl : impls) {
+                ways.add(new Way(impl));
             }
-            latencies.reset();
-            long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(o.seconds());
-            long operations = 0;
-            long now;
-            do {
-                batch.run(size);
-                operations += size;
-                progress.update(done);
-                now = System.nanoTime();
-            } while (now < end);
-            return Row.measured(impl, description, operations, (now - start) / 1e9, latencies.snapshot());
+            for (int r = 0; r < o.rounds(); r++) {
+                for (Way w : ways) {
+                    if (w.error == null) {
+                        w.warmupNanos = r == 0 ? TimeUnit.SECONDS.toNanos(o.warmupSeconds())
+                                : Math.min(TimeUnit.SECONDS.toNanos(o.warmupSeconds()), LATER_WARMUP_NANOS);
+                        try {
+                            round.run(w.impl, w);
+                        } catch (Exception e) {
+                            w.error = String.valueOf(e);
+                        }
+                    }
+                    progress.update(++done);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (Way w : ways) {
+                rows.add(w.error != null ? Row.failed(w.impl, w.description, w.error)
+                        : Row.measured(w.impl, w.description, w.operations, w.nanos / 1e9, w.latencies.snapshot()));
+            }
+            return rows;
+        }
+
+        /** One way's totals over its rounds so far. */
+        private final class Way {
+            final String impl;
+            final Latencies latencies = new Latencies();
+            String description;
+            String error;
+            long warmupNanos;
+            long operations;
+            long nanos;
+
+            Way(String impl) {
+                this.impl = impl;
+                this.description = impl;
+            }
+
+            /** One round: warm up (recording nothing), then batches until this round's slice is up. */
+            void measure(Batch batch, int size) throws Exception {
+                long warmupEnd = System.nanoTime() + warmupNanos;
+                while (System.nanoTime() < warmupEnd) {
+                    batch.run(size, null);
+                    progress.update(done);
+                }
+                long start = System.nanoTime();
+                long end = start + o.roundNanos();
+                long now;
+                do {
+                    batch.run(size, latencies);
+                    operations += size;
+                    progress.update(done);
+                    now = System.nanoTime();
+                } while (now < end);
+                nanos += now - start;
+            }
         }
     }
 
-    /** Runs {@code n} operations of a way and returns when all have completed. */
+    /** One round of one way: open its stack, {@link Runner.Way#measure}, close. */
+    @FunctionalInterface
+    private interface Round {
+        void run(String impl, Runner.Way way) throws Exception;
+    }
+
+    /** Runs {@code n} operations of a way, each timed into {@code latencies} unless null; returns when all completed. */
     @FunctionalInterface
     private interface Batch {
-        void run(int n) throws Exception;
+        void run(int n, Latencies latencies) throws Exception;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.iocp4j.Iocp;
@@ -89,6 +90,11 @@ class BenchCommandTest {
         assertEquals(null, d.report());
         assertTrue(d.progress());
         assertEquals(2 * (EchoStack.IMPLS.size() + FileReadStack.IMPLS.size()), d.runs(), "two cases per way");
+        assertEquals(4, d.rounds(), "2 s measured in half-second rounds");
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500), d.roundNanos());
+        assertEquals(2, options("--seconds=1").rounds());
+        assertEquals(8, options("--seconds=600").rounds(), "at most 8 rounds");
+        assertEquals(TimeUnit.SECONDS.toNanos(75), options("--seconds=600").roundNanos());
 
         BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
@@ -123,6 +129,7 @@ class BenchCommandTest {
         assertEquals(0, status, out() + err());
         assertEquals("", err());
         assertTableRows(out(), EchoStack.IMPLS, "echo, 1 connection, 64 B messages", "echo, 4 connections, 64 B messages");
+        assertTrue(out().contains("1 s measured in 2 rounds interleaved with the other ways of its case"), out());
         assertTrue(out().contains(backendRan()), "says which backend ran: " + out());
         assertTrue(out().contains("NIO Selector (") && out().contains("NIO.2 AsynchronousSocketChannel ("),
                 "says which NIO ran: " + out());
