@@ -225,7 +225,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 return;
             }
             if (me.waiting) {
-                release(me, share());
+                release(me, share(me));
             }
             if (hasPackets()) {
                 wake = releaseAll();
@@ -500,13 +500,21 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     }
 
     /**
-     * Whether a running thread that found no packets should go and turn the sockets' selector at once rather
-     * than look at the queue again: it is the only thread running here and nobody turns the selector, so the
+     * Whether a running thread that found no packets should go and turn a sockets' selector at once rather
+     * than look at the queue again: it is the only thread running here and nobody turns one selector, so the
      * next packets can only come from readiness nobody is watching (or from a post, which wakes it there).
      */
     private boolean shouldLeadRatherThanSpin() {
-        SocketReactor r = PortableSockets.INSTANCE.reactorIfOpen();
-        return r != null && r.owner() == null && running <= 1;
+        SocketReactor[] reactors = PortableSockets.INSTANCE.reactorsIfOpen();
+        if (reactors == null || running > 1) {
+            return false;
+        }
+        for (SocketReactor r : reactors) {
+            if (r.owner() == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -624,13 +632,24 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     }
 
     /**
-     * Under the lock: how many of the queued packets a turn's leader keeps, when waiters could share them (see
-     * {@link #afterTurn}); the leader is one of {@link #waiterCount} and not yet running.
+     * Under the lock: how many of the queued packets a turn's leader keeps, when parked waiters could share
+     * them (see {@link #afterTurn}); the leader is one of {@link #waiterCount} and not yet running. Waiters
+     * that turn selectors of their own are left to them: their sockets keep them busy, and a socket's
+     * completions stay with the thread whose selector watches it.
      */
-    private int share() {
+    private int share(ThreadState me) {
         int queued = queue.size() + overflow.size();
-        int others = Math.min(waiterCount - 1, concurrency - running - 1);
-        if (queued < SHARE_THRESHOLD || others <= 0) {
+        if (queued < SHARE_THRESHOLD) {
+            return Integer.MAX_VALUE;
+        }
+        int parked = 0;
+        for (ThreadState w = waiters; w != null; w = w.next) {
+            if (w != me && !w.leading) {
+                parked++;
+            }
+        }
+        int others = Math.min(parked, concurrency - running - 1);
+        if (others <= 0) {
             return Integer.MAX_VALUE;
         }
         return (queued + others) / (others + 1);
@@ -661,10 +680,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
      */
     private static void wake(ThreadState w) {
         if (w.leading) {
-            SocketReactor r = PortableSockets.INSTANCE.reactorIfOpen();
-            if (r != null) {
-                r.wakeup();
-            }
+            w.reactor.wakeup(); // set before leading, which was read true after it
         }
         LockSupport.unpark(w.thread);
     }
@@ -695,9 +711,10 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                 if (left <= 0) {
                     return timedOut(me);
                 }
-                SocketReactor reactor = left >= MIN_SELECT_NANOS ? PortableSockets.INSTANCE.reactorIfOpen() : null;
-                if (reactor != null) {
-                    if (reactor.tryOwn()) {
+                SocketReactor[] reactors = left >= MIN_SELECT_NANOS ? PortableSockets.INSTANCE.reactorsIfOpen() : null;
+                if (reactors != null) {
+                    SocketReactor reactor = takeReactor(me, reactors);
+                    if (reactor != null) {
                         try {
                             lead(me, reactor, forever ? 0 : TimeUnit.NANOSECONDS.toMillis(left));
                         } finally {
@@ -705,7 +722,7 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
                         }
                         continue;
                     }
-                    reactor.request();
+                    requestReactor(me, reactors);
                 }
                 if (forever) {
                     LockSupport.park(this);
@@ -721,10 +738,36 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     }
 
     /**
-     * Turns the sockets' selector once while waiting: the operations it finishes post their packets, and
+     * A free reactor for {@code me} to turn, taken, or null: the one it turned last first, so that a thread
+     * keeps its sockets (their lines stay in its CPU's cache), else the next free one after it.
+     */
+    private static SocketReactor takeReactor(ThreadState me, SocketReactor[] reactors) {
+        int home = me.reactor == null ? 0 : me.reactor.index;
+        for (int i = 0; i < reactors.length; i++) {
+            SocketReactor r = reactors[(home + i) % reactors.length];
+            if (r.tryOwn()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** No reactor was free: asks the driver of {@code me}'s last one (or any it holds) to hand it over. */
+    private static void requestReactor(ThreadState me, SocketReactor[] reactors) {
+        int home = me.reactor == null ? 0 : me.reactor.index;
+        for (int i = 0; i < reactors.length; i++) {
+            if (reactors[(home + i) % reactors.length].request()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Turns a sockets' selector once while waiting: the operations it finishes post their packets, and
      * {@link #releaseOne} hands this port's to {@code me} first, which then runs them without a hand-off.
      */
     private static void lead(ThreadState me, SocketReactor reactor, long millis) {
+        me.reactor = reactor; // before leading: a releaser that reads leading true wakes this one
         me.leading = true;
         try {
             if (me.outcome == WAITING) { // read after leading is set: a releaser either sees leading or is seen here
@@ -813,6 +856,13 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         }
     }
 
+    /** How many threads have waited on this port and live: how many selectors its sockets are spread over. */
+    int associatedThreads() {
+        synchronized (lock) {
+            return associated.size();
+        }
+    }
+
     /** One per thread: its association, its running flag and its place on a port's waiter stack. */
     private static final class ThreadState {
         final Thread thread = Thread.currentThread();
@@ -824,8 +874,10 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         ByteBuffer batchEntries;
         int batchCapacity;
         volatile int outcome;
-        /** Waiting in the sockets' selector rather than parked: woken with {@code Selector.wakeup}. */
+        /** Waiting in a sockets' selector rather than parked: woken with {@code Selector.wakeup}. */
         volatile boolean leading;
+        /** The reactor it turns while {@link #leading} (set before the flag), then the one it turned last. */
+        SocketReactor reactor;
         /** Its next post here while it runs wakes nobody ({@link #keepNextPost}); cleared by its next poll. */
         boolean keepNext;
         /** It kept a post since its last poll: that poll hands what it leaves to the waiters. */

@@ -19,7 +19,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.iocp4j.internal.Errors;
 import org.iocp4j.internal.SocketBackend;
@@ -33,8 +35,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each overlapped call is tried at once on the calling thread (a non-blocking read, write, accept or
  * connect); if it cannot proceed it joins its socket's FIFO queue for that direction and the
- * {@link SocketReactor} finishes it when the channel is ready, on whichever thread turns the selector (a
- * port's waiting thread, usually the one that then runs the callback). Either way exactly one packet is
+ * {@link SocketReactor} finishes it when the channel is ready, on whichever thread turns that socket's selector
+ * (a port's waiting thread, usually the one that then runs the callback). There are a few reactors, one per
+ * CPU up to {@link #MAX_REACTORS}, and each socket belongs to one, dealt round-robin when it first waits among
+ * as many as its port has threads: with a dispatcher's threads each turning a selector of their own, a
+ * socket's readiness, completions and next operations stay on one thread, as in an event-loop group (its
+ * state, its buffers and the kernel's socket stay in one CPU's cache), and the threads select in parallel
+ * instead of taking turns at one selector. A port with one thread deals all its sockets to the first
+ * reactor, which that thread turns: a reactor no port thread turns is left to its driver, whose completions
+ * are a hand-off to the port's thread. The two ends of a loopback connection made in this process go to one
+ * reactor: loopback delivers data within the sender's system call, so the thread that sent finds its peer
+ * readable in its own next selection, and the round trip needs no wake-up of another thread. Either way exactly one packet is
  * posted, to the port the socket is associated with (for an accept: the listener's), and the call returns
  * -997 like an overlapped call that went pending; except that a receive or send that succeeds at once on a
  * socket that skips the port on success returns its byte count and posts nothing, as on Windows. A
@@ -52,8 +63,17 @@ public final class PortableSockets implements SocketBackend {
     private static final int WSAEINVAL = Win32Errors.WSAEINVAL;
     private static final int WSAENOPROTOOPT = Win32Errors.WSAENOPROTOOPT;
 
-    /** Opened with the first socket operation that has to wait. */
-    private volatile SocketReactor reactor;
+    /** At most this many reactors, however many CPUs: more threads than reactors follow (park) meanwhile. */
+    static final int MAX_REACTORS = 4;
+    /** How many reactors: one per CPU up to {@link #MAX_REACTORS}. */
+    static final int REACTOR_COUNT = Math.max(1, Math.min(MAX_REACTORS, Runtime.getRuntime().availableProcessors()));
+
+    /** Opened with the first socket operation that has to wait; {@link #REACTOR_COUNT} of them. */
+    private volatile SocketReactor[] reactors;
+    /** Deals sockets to reactors. */
+    private final AtomicInteger nextReactor = new AtomicInteger();
+    /** Loopback connections of this process that have waited, by their ends: a peer is dealt its peer's reactor. */
+    private final ConcurrentHashMap<Ends, Sock> loopbackEnds = new ConcurrentHashMap<>();
 
     /** A receive that fills this many bytes or more is bulk data: the next one tries at once again. */
     static final int BULK_FILL = 2048;
@@ -101,6 +121,11 @@ public final class PortableSockets implements SocketBackend {
          */
         Recv lastRecv;
         Send lastSend;
+
+        /** Which of the reactors watches it, dealt when it first waits (under the monitor); -1 before. */
+        volatile int reactorIndex = -1;
+        /** A loopback connection's ends once dealt, its key in {@code loopbackEnds}; guarded by this. */
+        Ends ends;
 
         Sock(int family) {
             this.family = family;
@@ -385,7 +410,13 @@ public final class PortableSockets implements SocketBackend {
                     c.configureBlocking(false);
                     applyOptions(s, c);
                     InetSocketAddress b = s.bindAddress;
-                    if (c.getLocalAddress() == null && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress())) {
+                    // A loopback connection is bound before it connects even to the wildcard and port 0, so that
+                    // its port is known while the connect is pending (see deal). Not others: a port picked at bind
+                    // is unique for the address, one picked at connect only for the pair, and a client with many
+                    // outbound connections would run out sooner.
+                    boolean loopback = remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
+                    if (c.getLocalAddress() == null
+                            && (b.getPort() != 0 || !b.getAddress().isAnyLocalAddress() || loopback)) {
                         c.bind(b);
                     }
                 } catch (IOException | RuntimeException e) {
@@ -751,10 +782,14 @@ public final class PortableSockets implements SocketBackend {
         if (s == null || !PortableHandles.unregister(socket)) {
             return -Win32Errors.ERROR_INVALID_HANDLE;
         }
-        boolean registered;
+        SocketReactor watcher;
         synchronized (s) {
             s.closed = true;
-            registered = s.key != null;
+            watcher = s.key != null ? reactorOf(s) : null; // registered: dealt a reactor, and it is open
+            if (s.ends != null) {
+                loopbackEnds.remove(s.ends, s);
+                s.ends = null;
+            }
             List<Op> pending = new ArrayList<>(s.reads);
             pending.addAll(s.writes);
             pending.addAll(s.accepts);
@@ -784,8 +819,8 @@ public final class PortableSockets implements SocketBackend {
                 op.complete(op.bytesSoFar(), Win32Errors.ERROR_OPERATION_ABORTED); // see Send.bytesSoFar
             }
         }
-        if (registered) {
-            reactor.awaitSelection();
+        if (watcher != null) {
+            watcher.awaitSelection();
         }
         return 0;
     }
@@ -793,29 +828,139 @@ public final class PortableSockets implements SocketBackend {
     // ---- the reactor ----
 
     private void interestChanged(Sock s) {
-        reactor().interestChanged(s);
+        SocketReactor[] r = reactors();
+        int i;
+        synchronized (s) {
+            i = s.reactorIndex;
+            if (i < 0) {
+                i = s.reactorIndex = deal(s);
+            }
+        }
+        r[i].interestChanged(s);
     }
 
-    private SocketReactor reactor() {
-        SocketReactor r = reactor;
+    /**
+     * Under {@code s}'s monitor: a reactor for a socket about to wait the first time. The end of a loopback
+     * connection whose other end here was dealt already joins it; any other socket goes round-robin among as
+     * many reactors as its port has threads (so that each of them can turn one), at most {@link #REACTOR_COUNT}.
+     */
+    private int deal(Sock s) {
+        Ends ends = loopbackEnds(s);
+        if (ends != null) {
+            Sock peer = loopbackEnds.get(ends.reversed());
+            int peerIndex = peer == null ? -1 : peer.reactorIndex;
+            s.ends = ends;
+            loopbackEnds.put(ends, s);
+            if (peerIndex >= 0) {
+                return peerIndex;
+            }
+        }
+        PortableCompletionPort port = s.entry == null ? null : s.entry.port();
+        int spread = port == null ? 1 : Math.min(REACTOR_COUNT, Math.max(1, port.associatedThreads()));
+        return Math.floorMod(nextReactor.getAndIncrement(), spread);
+    }
+
+    /**
+     * Under {@code s}'s monitor: its ends if it is a connection (made or being made) over loopback, else null.
+     * By ports: a connecting socket is bound to the wildcard address (ConnectEx wants it bound), which its
+     * peer sees as the loopback address; only loopback connections are compared, so ports tell them apart.
+     */
+    private static Ends loopbackEnds(Sock s) {
+        if (s.channel == null) {
+            return null;
+        }
+        try {
+            SocketAddress remote = s.connect instanceof Connect ? ((Connect) s.connect).remote
+                    : s.channel.getRemoteAddress();
+            SocketAddress local = s.channel.getLocalAddress();
+            if (remote instanceof InetSocketAddress && local instanceof InetSocketAddress
+                    && ((InetSocketAddress) remote).getAddress() != null
+                    && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
+                return new Ends(((InetSocketAddress) local).getPort(), ((InetSocketAddress) remote).getPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            // closed meanwhile: dealt as any socket
+        }
+        return null;
+    }
+
+    /** A loopback connection's two ports, as one side sees them: the other side's are {@link #reversed}. */
+    static final class Ends {
+        final int local;
+        final int remote;
+
+        Ends(int local, int remote) {
+            this.local = local;
+            this.remote = remote;
+        }
+
+        Ends reversed() {
+            return new Ends(remote, local);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ends && ((Ends) o).local == local && ((Ends) o).remote == remote;
+        }
+
+        @Override
+        public int hashCode() {
+            return local << 16 ^ remote;
+        }
+    }
+
+    private SocketReactor[] reactors() {
+        SocketReactor[] r = reactors;
         if (r == null) {
             synchronized (this) {
-                r = reactor;
+                r = reactors;
                 if (r == null) {
+                    r = new SocketReactor[REACTOR_COUNT];
                     try {
-                        reactor = r = new SocketReactor();
+                        for (int i = 0; i < r.length; i++) {
+                            r[i] = new SocketReactor(i);
+                        }
                     } catch (IOException e) {
-                        throw new IllegalStateException("cannot open the portable sockets' selector", e);
+                        for (SocketReactor opened : r) {
+                            if (opened != null) {
+                                opened.shutDown();
+                            }
+                        }
+                        throw new IllegalStateException("cannot open the portable sockets' selectors", e);
                     }
+                    reactors = r;
                 }
             }
         }
         return r;
     }
 
-    /** The reactor, or null while no socket operation has had to wait: what a port's waiting thread may turn. */
-    SocketReactor reactorIfOpen() {
-        return reactor;
+    /**
+     * The reactors, or null while no socket operation has had to wait: what a port's waiting thread may turn.
+     * The array is not to be changed.
+     */
+    SocketReactor[] reactorsIfOpen() {
+        return reactors;
+    }
+
+    /** Under {@code s}'s monitor: the reactor that watches {@code s}, or null if it never waited. */
+    static SocketReactor reactorOf(Sock s) {
+        SocketReactor[] r = INSTANCE.reactors;
+        int i = s.reactorIndex;
+        return r == null || i < 0 ? null : r[i];
+    }
+
+    /** How many ends of loopback connections are known for dealing: for tests. */
+    int loopbackConnections() {
+        return loopbackEnds.size();
+    }
+
+    /** The reactor that watches {@code socket}, or null if it never waited: for tests. */
+    SocketReactor reactorOf(long socket) {
+        Sock s = sock(socket);
+        synchronized (s) {
+            return reactorOf(s);
+        }
     }
 
     /** The owner of the reactor found {@code k} ready: finishes what it can of {@code s}'s operations. */
@@ -887,7 +1032,7 @@ public final class PortableSockets implements SocketBackend {
                 // NIO cannot look again without reading. Then it waits for the next selection, which, being
                 // level-triggered, says readable again at once if data, end of stream or an error is there.
                 // A read whose count is older than this selection's returned before the selection began.
-                SocketReactor r = INSTANCE.reactor;
+                SocketReactor r = reactorOf(sock);
                 SelectionKey k = sock.key;
                 if (r == null || k == null || k.channel() != sock.channel || !k.isValid() || !k.isReadable()
                         || sock.lastReadSelection == r.selections()) {
@@ -904,7 +1049,7 @@ public final class PortableSockets implements SocketBackend {
                     // and its checks, a few per cent of an echo's round trip on loopback.
                     n = buffers.length == 1 ? sock.channel.read(buffers[0]) : sock.channel.read(buffers);
                 } finally {
-                    SocketReactor r = INSTANCE.reactor;
+                    SocketReactor r = reactorOf(sock);
                     sock.lastReadSelection = r == null ? -1 : r.selections(); // read after the read returned
                 }
                 if (n == 0) {

@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The portable sockets' one {@link Selector}, turned by whichever thread owns it: readiness in, operations
- * finished and their packets posted out.
+ * One of the portable sockets' {@link Selector}s, turned by whichever thread owns it: readiness in, operations
+ * finished and their packets posted out. Each socket belongs to one reactor ({@code PortableSockets}).
  *
  * <p>Who turns it (leader/follower, as Boost.Asio's reactor on Linux): a thread about to wait in a
- * {@link PortableCompletionPort} takes the selector if nobody has it and waits in {@code select} instead of
- * parking. The operations it finishes post their packets to their ports; its own port hands them to it
+ * {@link PortableCompletionPort} takes a selector nobody has, the one it turned last if it can, and waits in
+ * {@code select} instead of parking. The operations it finishes post their packets to their ports; its own port hands them to it
  * first ({@code PortableCompletionPort.releaseOne}), so a completion goes from the readiness to the
  * callback on one thread, with no hand-off. The other waiting threads park as before (followers) and are
  * woken only for packets the leader cannot take (the port's limit, a full batch) or for other ports.
@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketReactor {
 
+    /** The drivers' names: this, a dash and the reactor's index. */
     static final String DRIVER_NAME = "iocp4j-portable-selector";
     private static final Logger LOG = LoggerFactory.getLogger(SocketReactor.class);
     /** How long the selector may stay free before the driver takes it: the latency bound without port threads. */
@@ -45,7 +46,11 @@ final class SocketReactor {
     private static final long MAX_STANDBY_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
     private final Selector selector;
+    /** Its place among the reactors. */
+    final int index;
     private final Thread driver;
+    /** Set by {@link #shutDown}: the driver stops. */
+    private volatile boolean stopped;
     private final AtomicReference<Thread> owner = new AtomicReference<>();
     private final ConcurrentLinkedQueue<PortableSockets.Sock> interestChanged = new ConcurrentLinkedQueue<>();
     /** What a selection does with each ready key ({@link #ready(SelectionKey)}), made once. */
@@ -63,15 +68,35 @@ final class SocketReactor {
      */
     private volatile long selections;
 
-    SocketReactor() throws IOException {
+    SocketReactor(int index) throws IOException {
+        this.index = index;
         selector = Selector.open();
-        driver = new Thread(this::drive, DRIVER_NAME);
+        driver = new Thread(this::drive, DRIVER_NAME + "-" + index);
         driver.setDaemon(true);
         driver.start();
     }
 
     Selector selector() {
         return selector;
+    }
+
+    /** Whether {@code t} is this reactor's driver: for tests and diagnostics. */
+    boolean isDriver(Thread t) {
+        return t == driver;
+    }
+
+    /**
+     * Stops the driver and closes the selector: only for a reactor that never served a socket (its siblings
+     * failed to open).
+     */
+    void shutDown() {
+        stopped = true;
+        LockSupport.unpark(driver);
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing an unused selector", e);
+        }
     }
 
     long selections() {
@@ -90,7 +115,7 @@ final class SocketReactor {
         return owner.get();
     }
 
-        /** Whether the calling thread owns the selector. */
+    /** Whether the calling thread owns the selector. */
     boolean ownedByCaller() {
         return owner.get() == Thread.currentThread();
     }
@@ -108,14 +133,18 @@ final class SocketReactor {
     }
 
     /**
-     * A port thread found the selector taken and is about to park: if the driver has it, it is asked to
+     * A port thread found every selector taken and is about to park: if the driver has this one, it is asked to
      * hand it over, and wakes the caller when it has (a change of hands, not a step of the steady state).
+     *
+     * @return whether the driver had it and was asked
      */
-    void request() {
+    boolean request() {
         if (owner.get() == driver) {
             requester = Thread.currentThread();
             selector.wakeup();
+            return true;
         }
+        return false;
     }
 
     /** Wakes whoever is (or is about to be) in {@code select}. */
@@ -165,7 +194,9 @@ final class SocketReactor {
                 updateInterest(s);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("the portable sockets' selector caught an exception and carries on", e);
+            if (!stopped) {
+                LOG.warn("the portable sockets' selector caught an exception and carries on", e);
+            }
         }
     }
 
@@ -243,7 +274,7 @@ final class SocketReactor {
 
     private void drive() {
         long standby = VACANCY_NANOS;
-        for (;;) {
+        while (!stopped) {
             if (owner.get() == null && System.nanoTime() - freeSince >= VACANCY_NANOS && tryOwn()) {
                 lead();
                 standby = VACANCY_NANOS;
@@ -257,9 +288,9 @@ final class SocketReactor {
 
     /** The driver turns the selector until a port thread asks for it. */
     private void lead() {
-        Thread handTo;
+        Thread handTo = null;
         try {
-            while ((handTo = requester) == null) {
+            while (!stopped && (handTo = requester) == null) {
                 turn(0);
                 Thread.interrupted(); // nobody should interrupt it; if someone did, select must not spin
             }
@@ -267,6 +298,8 @@ final class SocketReactor {
             requester = null;
             release();
         }
-        LockSupport.unpark(handTo);
+        if (handTo != null) {
+            LockSupport.unpark(handTo);
+        }
     }
 }

@@ -2,6 +2,8 @@ package org.iocp4j.internal.portable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.iocp4j.Backend;
@@ -302,7 +305,7 @@ class PortableSocketsTest extends OverlappedContract {
 
     private static boolean selectorThreadAlive() {
         return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("iocp4j-portable-selector") && t.isAlive());
+                .anyMatch(t -> t.getName().startsWith(SocketReactor.DRIVER_NAME + "-") && t.isAlive());
     }
 
     // ---- zero-byte send ----
@@ -601,6 +604,62 @@ class PortableSocketsTest extends OverlappedContract {
     }
 
     /**
+     * A port that two threads wait on has its sockets dealt over two reactors, one after the other, so each
+     * thread can turn one; the two ends of a loopback connection go to one reactor, the first end's, so the
+     * thread that sends finds the other end readable in its own next selection. Closing a connection's ends
+     * forgets them.
+     */
+    @Test
+    void socketsAreDealtOverAsManyReactorsAsThePortHasThreadsAndALoopbackConnectionsEndsShareOne()
+            throws Exception {
+        Assumptions.assumeTrue(PortableSockets.REACTOR_COUNT >= 2, "one CPU: one reactor");
+        PortableSockets portable = PortableSockets.INSTANCE;
+        int connectionsBefore = portable.loopbackConnections();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread second = new Thread(() -> {
+            try {
+                port.poll(new Completion(), 0, TimeUnit.SECONDS); // associates, takes nothing
+                done.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "second-port-thread");
+        port.poll(new Completion(), 0, TimeUnit.SECONDS);
+        second.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (((PortableCompletionPort) port).associatedThreads() < 2) {
+                assertTrue(System.nanoTime() < deadline, "the second thread associates");
+                Thread.sleep(1);
+            }
+            long l1 = listener();
+            long l2 = listener();
+            long a1 = socket();
+            long o1 = op();
+            assertEquals(PENDING, sockets.accept(l1, a1, 0, o1));
+            assertEquals(PENDING, sockets.accept(l2, socket(), 0, op()));
+            assertNotNull(portable.reactorOf(l1), "a waiting accept deals its listener a reactor");
+            assertNotSame(portable.reactorOf(l1), portable.reactorOf(l2), "two threads, two reactors in turn");
+
+            long client = connect(l1);
+            awaitSuccess(o1);
+            int[] error = new int[1];
+            assertNotNull(sockets.finishAccept(l1, a1, 0, error), "finishAccept: " + error[0]);
+            recv(client, ByteBuffer.allocateDirect(4));
+            recv(a1, ByteBuffer.allocateDirect(4));
+            assertSame(portable.reactorOf(client), portable.reactorOf(a1), "a loopback connection's ends share one");
+            assertEquals(connectionsBefore + 2, portable.loopbackConnections(), "both ends are known");
+
+            assertEquals(0, sockets.close(client));
+            assertEquals(0, sockets.close(a1));
+            assertEquals(connectionsBefore, portable.loopbackConnections(), "closed ends are forgotten");
+        } finally {
+            done.countDown();
+            second.join(10_000);
+        }
+    }
+
+    /**
      * A thread that waits in the port takes the selector from the driver and waits in it (leader/follower), so
      * the readiness it sees becomes a packet on the thread that then runs it: no other thread in between.
      */
@@ -610,10 +669,10 @@ class PortableSocketsTest extends OverlappedContract {
         long client = pair[0];
         long peer = pair[1];
         long o = recv(client, ByteBuffer.allocateDirect(4));
-        SocketReactor reactor = PortableSockets.INSTANCE.reactorIfOpen();
-        assertNotNull(reactor, "a receive that waits opens the reactor");
+        SocketReactor reactor = PortableSockets.INSTANCE.reactorOf(client);
+        assertNotNull(reactor, "a receive that waits opens the reactors and deals the socket one");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (reactor.owner() == null || !reactor.owner().getName().equals(SocketReactor.DRIVER_NAME)) {
+        while (reactor.owner() == null || !reactor.isDriver(reactor.owner())) {
             assertTrue(System.nanoTime() < deadline, "the driver takes the free selector");
             Thread.sleep(1);
         }
