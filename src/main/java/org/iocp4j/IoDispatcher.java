@@ -31,6 +31,7 @@ import org.iocp4j.internal.dispatch.PacketRouter;
 import org.iocp4j.internal.dispatch.PeriodicReport;
 import org.iocp4j.internal.dispatch.TaskDrain;
 import org.iocp4j.internal.dispatch.Termination;
+import org.iocp4j.internal.portable.PortableCompletionPort;
 
 /**
  * A completion port with a pool of I/O threads that dequeue packets in batches and run each operation's
@@ -100,6 +101,12 @@ public final class IoDispatcher implements Executor, AutoCloseable {
         this.loop = new IoLoop(config, port, slab, router, handOver, tasks, clock,
                 new PeriodicReport(config, this::stats));
         this.threads = new IoThreadPool(config, port.concurrency(), loop);
+        if (port instanceof PortableCompletionPort) {
+            // Its threads start with work, after the first sockets may have waited: say how many will come,
+            // so the sockets are spread over that many selectors from the first (PortableSockets.deal).
+            ((PortableCompletionPort) port).expectThreads(
+                    Math.min(config.minThreads(port.concurrency()), port.concurrency()));
+        }
         this.pool = new OverlappedPool(config, slab, backpressure, lifecycle, clock, runner, threads, counters);
         this.snapshots = new DispatcherSnapshots(config, port, slab, tasks, backpressure, threads, counters,
                 NativeOverlapped.ACCESS);

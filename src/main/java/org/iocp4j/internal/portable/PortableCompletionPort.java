@@ -71,6 +71,8 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
     private static final ThreadLocal<ThreadState> THREAD_STATE = ThreadLocal.withInitial(ThreadState::new);
 
     private final int concurrency;
+    /** Threads a dispatcher will run here ({@link #expectThreads}). */
+    private volatile int expectedThreads;
     private final PortSupport.Holders holders = PortSupport.holders();
     /*
      * A monitor rather than a ReentrantLock: on JDK 17 a contended ReentrantLock allocates a queue node
@@ -856,11 +858,26 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         }
     }
 
-    /** How many threads have waited on this port and live: how many selectors its sockets are spread over. */
+    /** How many threads have waited on this port and live. */
     int associatedThreads() {
         synchronized (lock) {
             return associated.size();
         }
+    }
+
+    /**
+     * Says how many threads will wait on this port (a dispatcher's, which start with work): its sockets are
+     * spread over that many selectors even before they come.
+     *
+     * @param threads the threads to expect, at least 1 counts
+     */
+    public void expectThreads(int threads) {
+        expectedThreads = threads;
+    }
+
+    /** How many selectors this port's sockets are spread over: its threads, come or expected. */
+    int threadsToServe() {
+        return Math.max(expectedThreads, associatedThreads());
     }
 
     /** One per thread: its association, its running flag and its place on a port's waiter stack. */

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@link SocketReactor} finishes it when the channel is ready, on whichever thread turns that socket's selector
  * (a port's waiting thread, usually the one that then runs the callback). There are a few reactors, one per
  * CPU up to {@link #MAX_REACTORS}, and each socket belongs to one, dealt round-robin when it first waits among
- * as many as its port has threads: with a dispatcher's threads each turning a selector of their own, a
+ * as many as its port has (or expects) threads: with a dispatcher's threads each turning a selector of their own, a
  * socket's readiness, completions and next operations stay on one thread, as in an event-loop group (its
  * state, its buffers and the kernel's socket stay in one CPU's cache), and the threads select in parallel
  * instead of taking turns at one selector. A port with one thread deals all its sockets to the first
@@ -856,7 +856,7 @@ public final class PortableSockets implements SocketBackend {
             }
         }
         PortableCompletionPort port = s.entry == null ? null : s.entry.port();
-        int spread = port == null ? 1 : Math.min(REACTOR_COUNT, Math.max(1, port.associatedThreads()));
+        int spread = port == null ? 1 : Math.min(REACTOR_COUNT, Math.max(1, port.threadsToServe()));
         return Math.floorMod(nextReactor.getAndIncrement(), spread);
     }
 
