@@ -347,23 +347,54 @@ public final class OverlappedFile extends HandleChannel {
         return "OverlappedFile[" + path + ", handle 0x" + Long.toHexString(handle) + "]";
     }
 
-    private void checkRead(ByteBuffer dst, long position) {
+    /**
+     * A reusable read or write on one direct buffer, started again and again with nothing allocated per
+     * operation: see {@link FileOperation}.
+     *
+     * @param buffer  a direct buffer the operation keeps (pinned with its OVERLAPPED until {@link FileOperation#close})
+     * @param handler called once per start
+     * @return the operation, not started
+     * @throws IllegalArgumentException for a heap buffer
+     * @throws java.util.concurrent.RejectedExecutionException when the dispatcher is shut down or its
+     *                                  backpressure bound refuses the OVERLAPPED
+     */
+    public FileOperation operation(ByteBuffer buffer, FileOperation.Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        requireDirect(buffer);
+        return new FileOperation(this, buffer, handler);
+    }
+
+    /** {@link FileOperation}'s read. */
+    long readInto(ByteBuffer dst, long position, long overlappedAddress) {
+        return files.read(handle, dst, position, overlappedAddress);
+    }
+
+    /** {@link FileOperation}'s write. */
+    long writeFrom(ByteBuffer src, long position, long overlappedAddress) {
+        return files.write(handle, src, position, overlappedAddress);
+    }
+
+    void checkRead(ByteBuffer dst, long position) {
         check(dst, position);
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer");
         }
     }
 
-    private void checkWrite(ByteBuffer src, long position) {
+    void checkWrite(ByteBuffer src, long position) {
         check(src, position);
     }
 
-    private void check(ByteBuffer buffer, long position) {
+    private static void requireDirect(ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("a heap buffer: overlapped I/O needs memory the GC never moves"
                     + " (ByteBuffer.allocateDirect)");
         }
+    }
+
+    private void check(ByteBuffer buffer, long position) {
+        requireDirect(buffer);
         if (position < 0) {
             throw new IllegalArgumentException("negative position: " + position);
         }

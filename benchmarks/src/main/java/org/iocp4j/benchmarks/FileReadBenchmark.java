@@ -50,7 +50,7 @@ public class FileReadBenchmark {
     /** The file and the API under test. */
     @State(Scope.Benchmark)
     public static class Target {
-        @Param({"iocp4j", "FileChannel", "AsynchronousFileChannel"})
+        @Param({"iocp4j", "iocp4j-skip", "iocp4j-op", "FileChannel", "AsynchronousFileChannel"})
         public String impl;
         @Param({"1", "32"})
         public int inFlight;

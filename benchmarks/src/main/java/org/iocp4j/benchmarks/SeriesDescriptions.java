@@ -52,7 +52,12 @@ final class SeriesDescriptions {
             Map.entry("EchoBenchmark/nio2-async", "baseline: NIO.2 AsynchronousSocketChannel in a group of 2 threads"
                     + " (Windows: the JDK's Iocp; Linux: epoll)"),
             Map.entry("FileReadBenchmark/iocp4j", "iocp4j: OverlappedFile on an IoDispatcher with 2 I/O threads (Windows:"
-                    + " ReadFile on the Win32 port; elsewhere FileChannel on a thread pool posting completions)"),
+                    + " ReadFile on the Win32 port; Linux: preadv2(RWF_NOWAIT) on the caller, else pread on a thread"
+                    + " pool posting completions)"),
+            Map.entry("FileReadBenchmark/iocp4j-skip", "iocp4j: as iocp4j, opened with skip-on-success (a read that"
+                    + " completes at once runs its handler on the calling thread, no packet)"),
+            Map.entry("FileReadBenchmark/iocp4j-op", "iocp4j: a reusable FileOperation per buffer with"
+                    + " skip-on-success: nothing allocated per read"),
             Map.entry("FileReadBenchmark/FileChannel", "baseline: FileChannel positional blocking reads, a thread per"
                     + " read in flight"),
             Map.entry("FileReadBenchmark/AsynchronousFileChannel", "baseline: NIO.2 AsynchronousFileChannel (Windows:"

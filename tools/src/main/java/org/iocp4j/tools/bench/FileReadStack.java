@@ -11,8 +11,11 @@ import java.util.List;
  */
 public interface FileReadStack extends AutoCloseable {
 
-    /** The APIs, by the names {@link #of} takes: iocp4j (plain, then skipping the port on success), the JDK's two. */
-    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip", "FileChannel", "AsynchronousFileChannel");
+    /**
+     * The APIs, by the names {@link #of} takes: iocp4j (plain, skipping the port on success, and reusable
+     * operations that skip it), the JDK's two.
+     */
+    List<String> IMPLS = List.of("iocp4j", "iocp4j-skip", "iocp4j-op", "FileChannel", "AsynchronousFileChannel");
 
     /** The size and alignment of every read. */
     int BLOCK = 4096;
@@ -44,6 +47,7 @@ public interface FileReadStack extends AutoCloseable {
         switch (impl) {
             case "iocp4j": return new IocpFileReads(false);
             case "iocp4j-skip": return new IocpFileReads(true);
+            case "iocp4j-op": return new IocpOperationFileReads();
             case "FileChannel": return new FileChannelReads();
             case "AsynchronousFileChannel": return new AsyncFileChannelReads();
             default: throw new IllegalArgumentException("unknown file read stack '" + impl + "'; one of " + IMPLS);

@@ -44,12 +44,16 @@ final class IocpFileReads extends WindowedFileReads {
 
     @Override
     public String describe() {
-        String under = dispatcher.port().backend() == Backend.NATIVE ? "ReadFile on an I/O completion port"
+        return "iocp4j OverlappedFile" + (skipOnSuccess ? " with skip-on-success (at-once reads complete inline)" : "")
+                + ", " + under(dispatcher) + ", 2 I/O threads";
+    }
+
+    /** What stands under an iocp4j file on {@code dispatcher}, in words for the reports. */
+    static String under(IoDispatcher dispatcher) {
+        return dispatcher.port().backend() == Backend.NATIVE ? "ReadFile on an I/O completion port"
                 : Iocp.linuxLibraryStatus().startsWith("loaded")
                 ? "portable backend: preadv2(RWF_NOWAIT) on the caller, else pread on a thread pool posting completions"
                 : "portable backend: FileChannel on a thread pool posting completions";
-        return "iocp4j OverlappedFile" + (skipOnSuccess ? " with skip-on-success (at-once reads complete inline)" : "")
-                + ", " + under + ", 2 I/O threads";
     }
 
     @Override
