@@ -268,7 +268,9 @@ class FileOperationTest extends ChannelTestBase {
             if (failure.get() != null) {
                 throw new AssertionError("the reads failed", failure.get());
             }
-            assertTrue(perRead < 16, perRead + " bytes allocated per read");
+            // A read with OverlappedFile.read allocates about 100 bytes; under Wine the other threads' now and
+            // then comes to about 16 bytes a round trip in SocketOperationTest.
+            assertTrue(perRead < 32, perRead + " bytes allocated per read");
         }
     }
 }
