@@ -322,6 +322,11 @@ public final class TaskDrain {
         return queue.drain(t -> { });
     }
 
+    /** @return whether posted completions wait in their queue */
+    boolean postsQueued() {
+        return !posted.isEmpty();
+    }
+
     /** @return true if no task and no posted completion is queued */
     public boolean isEmpty() {
         return queue.isEmpty() && posted.isEmpty();

@@ -20,6 +20,8 @@ public final class Termination {
 
     /** After cancelling at the deadline, how long the cancelled operations' packets may take to come back. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long the last posted completion taken from the queue gets to finish (see {@link #awaitQueuedPosts}). */
+    private static final long LAST_POST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * How long I/O threads running no user code get to end once the port closed, even past the deadline (an
      * idle one leaves its wait in microseconds; under Wine each wake-up is a wineserver round trip).
@@ -84,6 +86,7 @@ public final class Termination {
     private void terminate(Duration deadline) {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         awaitNoPending(deadlineNanos);
+        awaitQueuedPosts();
         if (slab.anySubmitted()) {
             long[] cancelled = new long[1];
             slab.forEachInUse((slot, state, owner, userState) -> {
@@ -181,6 +184,34 @@ public final class Termination {
     private static boolean isPlatformFrame(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("com.sun.");
+    }
+
+    /**
+     * Posted completions still queued are operations that completed: each is owed its callback, even after
+     * {@code shutdownNow}'s zero deadline, so the port stays open while the threads run them, for as long as
+     * a cancelled operation's packet is given; then a moment for the last one taken to finish, so it is not
+     * counted as abandoned.
+     */
+    private void awaitQueuedPosts() {
+        if (!tasks.postsQueued()) {
+            return;
+        }
+        long end = System.nanoTime() + CANCEL_GRACE_NANOS;
+        while (tasks.postsQueued() && end - System.nanoTime() > 0) {
+            sleepAMillisecond();
+        }
+        long settled = System.nanoTime() + LAST_POST_NANOS;
+        while (slab.anySubmitted() && settled - System.nanoTime() > 0) {
+            sleepAMillisecond();
+        }
+    }
+
+    private static void sleepAMillisecond() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void awaitNoPending(long endNanos) {
