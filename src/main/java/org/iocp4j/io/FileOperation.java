@@ -3,8 +3,6 @@ package org.iocp4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-import org.iocp4j.NativeOverlapped;
-import org.iocp4j.PreAllocatedOverlapped;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -125,17 +123,7 @@ public final class FileOperation implements IoOperation, AutoCloseable {
      */
     @Override
     public void close() {
-        PreAllocatedOverlapped o = (PreAllocatedOverlapped) io.overlapped;
-        synchronized (io) {
-            if (!io.isDone()) {
-                throw new IllegalStateException("close of a " + this + " that is pending: cancel it and wait for"
-                        + " its handler first");
-            }
-            io.closed = true;
-        }
-        if (o.status() != NativeOverlapped.Status.FREED) {
-            o.close();
-        }
+        io.close();
     }
 
     @Override
@@ -144,29 +132,19 @@ public final class FileOperation implements IoOperation, AutoCloseable {
     }
 
     /** The operation's {@link PendingIo}, reused for every start. */
-    private static final class Io extends PendingIo<Void> {
+    private static final class Io extends ReusableIo {
         private final FileOperation owner;
-        /** Guarded by this, as the start's rearm: a close and a start never cross. */
-        boolean closed;
         private boolean writing;
         private long position;
-        private int result;
 
         Io(FileOperation owner) {
-            super(owner.file);
+            super(owner.file, owner);
             this.owner = owner;
         }
 
-        /** Makes it pending for a read or write at {@code at}: one at a time, never after close. */
+        /** Makes it pending for a read or write at {@code at}. */
         void begin(boolean write, long at) {
-            synchronized (this) {
-                if (closed) {
-                    throw new IllegalStateException("a closed " + owner);
-                }
-                if (!rearm()) {
-                    throw new IllegalStateException("a " + owner + " that is still pending: one operation at a time");
-                }
-            }
+            begin();
             writing = write;
             position = at;
         }
@@ -208,13 +186,13 @@ public final class FileOperation implements IoOperation, AutoCloseable {
         }
 
         @Override
-        void handOut(Void value, Throwable failure) {
-            if (failure == null) {
-                owner.handler.completed(owner, result);
-            } else {
-                owner.handler.failed(owner, failure instanceof IOException ? (IOException) failure
-                        : new IOException(failure));
-            }
+        void completed(int bytes) {
+            owner.handler.completed(owner, bytes);
+        }
+
+        @Override
+        void failed(IOException error) {
+            owner.handler.failed(owner, error);
         }
     }
 }

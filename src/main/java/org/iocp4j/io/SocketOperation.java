@@ -2,11 +2,8 @@ package org.iocp4j.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 import org.iocp4j.IoDispatcher;
-import org.iocp4j.NativeOverlapped;
-import org.iocp4j.PreAllocatedOverlapped;
 import org.iocp4j.internal.Win32Errors;
 
 /**
@@ -144,17 +141,7 @@ public final class SocketOperation implements IoOperation, AutoCloseable {
      */
     @Override
     public void close() {
-        PreAllocatedOverlapped o = (PreAllocatedOverlapped) io.overlapped;
-        synchronized (io) {
-            if (!io.isDone()) {
-                throw new IllegalStateException("close of a " + this + " that is pending: cancel it and wait for"
-                        + " its handler first");
-            }
-            io.closed = true;
-        }
-        if (o.status() != NativeOverlapped.Status.FREED) {
-            o.close();
-        }
+        io.close();
     }
 
     @Override
@@ -163,31 +150,19 @@ public final class SocketOperation implements IoOperation, AutoCloseable {
     }
 
     /** The operation's life, shared with every other overlapped operation ({@link PendingIo}). */
-    private static final class Io extends PendingIo<Void> {
+    private static final class Io extends ReusableIo {
         private final SocketOperation owner;
-        /** The buffer, as the one-element array the backend takes: the same array every time. */
         private final ByteBuffer[] buffers;
-        /** Guarded by this object's monitor: set by {@link SocketOperation#close}. */
-        boolean closed;
         private boolean sending;
-        private int result;
 
         Io(SocketOperation owner) {
-            super(owner.socket);
+            super(owner.socket, owner);
             this.owner = owner;
             this.buffers = new ByteBuffer[] {owner.buffer};
         }
 
-        /** Rearms the operation for a receive or a send, or throws if that cannot be. */
         void begin(boolean send) {
-            synchronized (this) {
-                if (closed) {
-                    throw new IllegalStateException("a closed " + owner);
-                }
-                if (!rearm()) {
-                    throw new IllegalStateException("a " + owner + " that is still pending: one operation at a time");
-                }
-            }
+            begin();
             sending = send;
         }
 
@@ -237,13 +212,13 @@ public final class SocketOperation implements IoOperation, AutoCloseable {
         }
 
         @Override
-        void handOut(Void value, Throwable failure) {
-            if (failure == null) {
-                owner.handler.completed(owner, result);
-            } else {
-                owner.handler.failed(owner, failure instanceof IOException ? (IOException) failure
-                        : new IOException(failure));
-            }
+        void completed(int bytes) {
+            owner.handler.completed(owner, bytes);
+        }
+
+        @Override
+        void failed(IOException error) {
+            owner.handler.failed(owner, error);
         }
     }
 }

@@ -3,7 +3,6 @@ package org.iocp4j.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,36 +40,6 @@ class FileOperationTest extends ChannelTestBase {
 
     FileOperationTest() {
         super("file-operation-test");
-    }
-
-    /** Each outcome in order: an {@code Integer} count or the {@code IOException}. */
-    private static final class Outcomes implements FileOperation.Handler {
-        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-
-        @Override
-        public void completed(FileOperation operation, int bytes) {
-            assertTrue(operation.isDone(), "done before its handler runs, so the handler may start it again");
-            seen.add(bytes);
-        }
-
-        @Override
-        public void failed(FileOperation operation, IOException error) {
-            seen.add(error);
-        }
-
-        Object next() throws InterruptedException {
-            Object o = seen.poll(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-            assertNotNull(o, "no outcome");
-            return o;
-        }
-
-        int count() throws InterruptedException {
-            Object o = next();
-            if (o instanceof Throwable) {
-                throw new AssertionError("failed", (Throwable) o);
-            }
-            return (Integer) o;
-        }
     }
 
     private OverlappedFile open(Path p, boolean skip) throws IOException {

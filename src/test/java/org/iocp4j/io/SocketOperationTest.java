@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,36 +27,6 @@ class SocketOperationTest extends ChannelTestBase {
 
     SocketOperationTest() {
         super("socket-operation-test");
-    }
-
-    /** Each outcome in order: an {@code Integer} count or the {@code IOException}. */
-    private static final class Outcomes implements SocketOperation.Handler {
-        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-
-        @Override
-        public void completed(SocketOperation operation, int bytes) {
-            assertTrue(operation.isDone(), "done before its handler runs, so the handler may start it again");
-            seen.add(bytes);
-        }
-
-        @Override
-        public void failed(SocketOperation operation, IOException error) {
-            seen.add(error);
-        }
-
-        Object next() throws InterruptedException {
-            Object o = seen.poll(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-            assertNotNull(o, "no outcome");
-            return o;
-        }
-
-        int count() throws InterruptedException {
-            Object o = next();
-            if (o instanceof Throwable) {
-                throw new AssertionError("failed", (Throwable) o);
-            }
-            return (Integer) o;
-        }
     }
 
     @Test

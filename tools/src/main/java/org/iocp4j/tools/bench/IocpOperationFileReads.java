@@ -3,10 +3,7 @@ package org.iocp4j.tools.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.iocp4j.IoDispatcher;
 import org.iocp4j.io.FileOpenOption;
@@ -16,14 +13,14 @@ import org.iocp4j.io.OverlappedFile;
 /**
  * iocp4j as a reader that allocates nothing per read would use it: one {@link FileOperation} per buffer,
  * started again from its own handler, on a file opened with skip-on-success. One dispatcher with 2 I/O
- * threads, as the other iocp4j ways; the run's bookkeeping is {@link WindowedFileReads}'.
+ * threads, as the other iocp4j ways; the run's bookkeeping is {@link ReadRun}, as theirs.
  */
 final class IocpOperationFileReads extends FileReads {
 
     private IoDispatcher dispatcher;
     private OverlappedFile file;
     private Reader[] readers;
-    private volatile Run run;
+    private volatile ReadRun run;
 
     @Override
     void openFile(Path path, int inFlight) throws IOException {
@@ -38,39 +35,17 @@ final class IocpOperationFileReads extends FileReads {
 
     @Override
     public void reads(int total, Latencies latencies) throws Exception {
-        Run r = new Run(total, readers.length, latencies);
+        ReadRun r = new ReadRun(total, readers.length, latencies);
         run = r;
         for (Reader reader : readers) {
             reader.next(r);
         }
-        if (!r.done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("reads did not complete: " + Math.max(0, r.unissued.get()) + " of "
-                    + total + " never issued, " + (readers.length - r.retired.get()) + " buffers still reading");
-        }
-        // The last handler counts its buffer retired before its operation is done: wait for all to be.
+        r.await();
+        // The last handler retires its buffer before its operation is done: wait until all are.
         for (Reader reader : readers) {
             while (!reader.operation.isDone()) {
                 Thread.onSpinWait();
             }
-        }
-        if (r.failure.get() != null) {
-            throw new IllegalStateException("a read failed", r.failure.get());
-        }
-    }
-
-    /** One call of {@link #reads}: what is left to issue, and the buffers that found nothing left. */
-    private static final class Run {
-        final Latencies latencies;
-        final int buffers;
-        final AtomicInteger unissued;
-        final AtomicInteger retired = new AtomicInteger();
-        final CountDownLatch done = new CountDownLatch(1);
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Run(int total, int buffers, Latencies latencies) {
-            this.unissued = new AtomicInteger(total);
-            this.buffers = buffers;
-            this.latencies = latencies;
         }
     }
 
@@ -85,11 +60,8 @@ final class IocpOperationFileReads extends FileReads {
             this.operation = file.operation(buffers[index], this);
         }
 
-        void next(Run r) {
-            if (r.unissued.getAndDecrement() <= 0) {
-                if (r.retired.incrementAndGet() == r.buffers) {
-                    r.done.countDown();
-                }
+        void next(ReadRun r) {
+            if (!r.take()) {
                 return;
             }
             operation.buffer().clear();
@@ -99,7 +71,7 @@ final class IocpOperationFileReads extends FileReads {
 
         @Override
         public void completed(FileOperation op, int bytes) {
-            Run r = run;
+            ReadRun r = run;
             if (r.latencies != null) {
                 r.latencies.recordSince(startedAt);
             }
@@ -112,9 +84,7 @@ final class IocpOperationFileReads extends FileReads {
 
         @Override
         public void failed(FileOperation op, IOException error) {
-            Run r = run;
-            r.failure.compareAndSet(null, error);
-            r.done.countDown();
+            run.fail(error);
         }
     }
 

@@ -2,10 +2,6 @@ package org.iocp4j.tools.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The two completion-handler APIs: keeps {@code inFlight} reads going, each completion starting the next read
@@ -44,50 +40,34 @@ abstract class WindowedFileReads extends FileReads {
         for (Slot s : slots) {
             r.start(s);
         }
-        if (!r.done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("reads did not complete: " + Math.max(0, r.unissued.get()) + " of "
-                    + total + " never issued, " + (slots.length - r.retired.get()) + " buffers still reading");
-        }
-        if (r.failure.get() != null) {
-            throw new IllegalStateException("a read failed", r.failure.get());
-        }
+        r.await();
     }
 
-    /**
-     * One call of {@link #reads}. One shared counter per read, as {@link FileChannelReads} has: what is left to
-     * issue. A buffer that finds nothing left retires, and the run is done when every buffer has (a second
-     * counter per read, of completions, was a second line the completing threads bounced between them).
-     */
+    /** One call of {@link #reads}, and the handler of its reads. */
     private final class Run implements CompletionHandler<Integer, Slot> {
-        final Latencies latencies;
-        final int buffers;
-        final AtomicInteger unissued;
-        final AtomicInteger retired = new AtomicInteger();
-        final CountDownLatch done = new CountDownLatch(1);
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final ReadRun run;
 
         Run(int total, int buffers, Latencies latencies) {
-            this.unissued = new AtomicInteger(total);
-            this.buffers = buffers;
-            this.latencies = latencies;
+            this.run = new ReadRun(total, buffers, latencies);
         }
 
         void start(Slot s) {
-            if (unissued.getAndDecrement() <= 0) {
-                if (retired.incrementAndGet() == buffers) {
-                    done.countDown();
-                }
+            if (!run.take()) {
                 return;
             }
             s.buffer.clear();
-            s.startedAt = latencies == null ? 0 : latencies.now();
+            s.startedAt = run.latencies == null ? 0 : run.latencies.now();
             read(s, nextOffset(s.index), this);
+        }
+
+        void await() throws Exception {
+            run.await();
         }
 
         @Override
         public void completed(Integer n, Slot s) {
-            if (latencies != null) {
-                latencies.recordSince(s.startedAt);
+            if (run.latencies != null) {
+                run.latencies.recordSince(s.startedAt);
             }
             if (n < 0) {
                 failed(new IllegalStateException("end of file inside the file: the file shrank"), s);
@@ -98,8 +78,7 @@ abstract class WindowedFileReads extends FileReads {
 
         @Override
         public void failed(Throwable e, Slot s) {
-            failure.compareAndSet(null, e);
-            done.countDown();
+            run.fail(e);
         }
     }
 }
