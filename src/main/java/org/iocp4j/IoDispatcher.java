@@ -489,7 +489,9 @@ public final class IoDispatcher implements Executor, AutoCloseable {
 
     /**
      * Like {@link #shutdown()}, without waiting for pending operations, and queued tasks are not run: a
-     * task running now finishes, the rest are counted in {@link #tasksDroppedAtShutdown()}.
+     * task running now finishes, the rest are counted in {@link #tasksDroppedAtShutdown()}. Queued posted
+     * completions ({@link #postCompletion}) still run: they are operations, each owed its callback, and the
+     * port stays open for them up to 2 seconds (a callback in their way may hold them up that long).
      */
     public void shutdownNow() {
         if (!lifecycle.isShutdown()) {
