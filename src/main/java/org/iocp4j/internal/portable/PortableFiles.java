@@ -248,8 +248,9 @@ public final class PortableFiles implements FileBackend {
             return -LinuxErrors.win32(-fd);
         }
         Path deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE) ? absolute : null;
-        return PortableHandles.register(new OpenFile(null, new SharedFd(fd, (flags & 3) != LinuxFile.O_WRONLY),
-                deleteOnClose, writable)).handle();
+        int reopenFlags = flags & (3 | LinuxFile.O_DSYNC); // the access mode; never create, exclude or truncate again
+        return PortableHandles.register(new OpenFile(null, new SharedFd(fd, (flags & 3) != LinuxFile.O_WRONLY,
+                reopenFlags), deleteOnClose, writable)).handle();
     }
 
     /** How the JDK encodes file names for the system (Java 11+: {@code sun.jnu.encoding}). */
@@ -346,8 +347,9 @@ public final class PortableFiles implements FileBackend {
         if (remaining == 0) {
             atOnce = true; // nothing to move: done, as the NIO path completes it
         } else if (atOnce) {
-            int n = write ? LinuxFile.writeNowait(fd.fd, buffer, 0, position)
-                    : LinuxFile.readNowait(fd.fd, buffer, 0, position);
+            int mine = fd.mine();
+            int n = write ? LinuxFile.writeNowait(mine, buffer, 0, position)
+                    : LinuxFile.readNowait(mine, buffer, 0, position);
             if (n == -LinuxFile.EAGAIN) {
                 atOnce = false;
             } else if (n == -LinuxFile.EOPNOTSUPP) {
@@ -559,9 +561,10 @@ public final class PortableFiles implements FileBackend {
                     error = Win32Errors.ERROR_OPERATION_ABORTED; // as a closed FileChannel's queued operations
                 } else {
                     int total = buffer.remaining();
+                    int mine = fd.mine();
                     while (bytes < total) {
-                        int n = write ? LinuxFile.write(fd.fd, buffer, bytes, position)
-                                : LinuxFile.read(fd.fd, buffer, bytes, position);
+                        int n = write ? LinuxFile.write(mine, buffer, bytes, position)
+                                : LinuxFile.read(mine, buffer, bytes, position);
                         if (n < 0) {
                             error = LinuxErrors.win32(-n);
                             break;

@@ -1,6 +1,8 @@
 package org.iocp4j.internal.portable;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.iocp4j.internal.linux.LinuxFile;
 import org.slf4j.Logger;
@@ -15,14 +17,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Also remembers, per direction, whether the file system supports {@code RWF_NOWAIT} (many refuse it
  * for buffered writes: {@code EOPNOTSUPP}), so an unsupported attempt is made once, not per operation.
+ *
+ * <p>Threads read and write through descriptors of their own ({@link #mine}): a few, one per CPU up to
+ * {@link #MAX_DESCRIPTORS}, each a separate open of the same file (through {@code /proc/self/fd}, so the
+ * same inode whatever became of the path), made the first time a thread of that slot uses the file. In a
+ * process with several threads every {@code pread} takes and drops a reference on its descriptor's open
+ * file, one atomic counter: threads sharing one descriptor bounce its line between their CPUs on every call
+ * (two threads doing random 4 KiB reads of a cached file: 2.66M reads/s on one descriptor, 3.03M/s on one
+ * each, in C on a 2-CPU VM). A slot whose open fails (no {@code /proc}, the descriptor limit) uses the
+ * first descriptor. All close together, when the last use is given back.
  */
 final class SharedFd {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedFd.class);
     /** The closed bit of {@link #state}; the bits below count the uses. */
     private static final int CLOSED = 1 << 30;
+    /** At most this many descriptors per file, whatever the CPUs. */
+    static final int MAX_DESCRIPTORS = 4;
+    private static final int SLOTS = Math.max(1, Math.min(MAX_DESCRIPTORS, Runtime.getRuntime().availableProcessors()));
+    /** A slot of {@link #more} whose open failed: its threads use {@link #fd}. */
+    private static final int REFUSED = -1;
 
+    /** The descriptor the handle was opened with: synchronous calls, and the threads of slot 0. */
     final int fd;
+    /** The flags that open the file again (the access mode and {@code O_DSYNC}). */
+    private final int reopenFlags;
+    /** The other slots' descriptors, each {@code fd + 1} once opened, 0 before, {@link #REFUSED}. */
+    private final AtomicIntegerArray more;
     /** Opened for reading (not {@code O_WRONLY}). */
     final boolean readable;
     private final AtomicInteger state = new AtomicInteger();
@@ -30,9 +51,56 @@ final class SharedFd {
     volatile boolean readsAtOnce = true;
     volatile boolean writesAtOnce = true;
 
-    SharedFd(int fd, boolean readable) {
+    /**
+     * @param fd          the descriptor the file was opened with
+     * @param readable    opened for reading
+     * @param reopenFlags the {@code open} flags for the threads' own descriptors: no {@code O_CREAT},
+     *                    {@code O_EXCL} or {@code O_TRUNC}
+     */
+    SharedFd(int fd, boolean readable, int reopenFlags) {
         this.fd = fd;
         this.readable = readable;
+        this.reopenFlags = reopenFlags;
+        this.more = SLOTS > 1 ? new AtomicIntegerArray(SLOTS - 1) : null;
+    }
+
+    /**
+     * The calling thread's descriptor for reads and writes: call it with a use taken ({@link #acquire}), and
+     * pass the number to system calls only until that use is given back.
+     */
+    int mine() {
+        if (more == null) {
+            return fd;
+        }
+        int slot = (int) (Thread.currentThread().getId() % SLOTS) - 1;
+        if (slot < 0) {
+            return fd;
+        }
+        int v = more.get(slot);
+        return v > 0 ? v - 1 : v == REFUSED ? fd : openMore(slot);
+    }
+
+    private int openMore(int slot) {
+        int r = LinuxFile.open(("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII), reopenFlags);
+        int v = r >= 0 ? r + 1 : REFUSED;
+        if (!more.compareAndSet(slot, 0, v)) {
+            if (r >= 0) {
+                LinuxFile.close(r); // another thread of the slot opened one first
+            }
+            v = more.get(slot);
+        } else if (r < 0) {
+            LOG.debug("reopening descriptor {} for a thread failed: errno {}; its threads share it", fd, -r);
+        }
+        return v > 0 ? v - 1 : fd;
+    }
+
+    /** The descriptors open now, the first included: for tests. */
+    int descriptors() {
+        int n = 1;
+        for (int i = 0; more != null && i < more.length(); i++) {
+            n += more.get(i) > 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** Takes a use of the descriptor: false once the handle is closed. */
@@ -81,10 +149,20 @@ final class SharedFd {
     }
 
     private void closeNow() {
-        int r = LinuxFile.close(fd);
+        for (int i = 0; more != null && i < more.length(); i++) {
+            int v = more.getAndSet(i, REFUSED);
+            if (v > 0) {
+                closeQuietly(v - 1);
+            }
+        }
+        closeQuietly(fd);
+    }
+
+    private static void closeQuietly(int descriptor) {
+        int r = LinuxFile.close(descriptor);
         if (r < 0) {
             // Linux releases the number even then; the error (EIO of a deferred write-back) has no caller left.
-            LOG.debug("close({}) failed: errno {}", fd, -r);
+            LOG.debug("close({}) failed: errno {}", descriptor, -r);
         }
     }
 }

@@ -1,0 +1,97 @@
+package org.iocp4j.internal.portable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import org.iocp4j.internal.linux.LinuxFile;
+import org.iocp4j.internal.linux.LinuxLibrary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link SharedFd}'s descriptors of their own per thread slot: same file, separate opens, closed together. */
+class SharedFdTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two threads in different slots read the same bytes through different descriptors; close closes both. */
+    @Test
+    void threadsOfTwoSlotsReadTheSameFileThroughTheirOwnDescriptors() throws Exception {
+        assumeTrue(LinuxLibrary.isLoaded(), "needs libiocp4j.so: " + LinuxLibrary.status());
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2, "one CPU: one descriptor");
+        Path p = dir.resolve("shared.bin");
+        byte[] content = new byte[8192];
+        Arrays.fill(content, (byte) 7);
+        content[4096] = 42;
+        Files.write(p, content);
+        long openBefore = openDescriptors();
+        int fd = LinuxFile.open(p.toString().getBytes(StandardCharsets.UTF_8), LinuxFile.O_RDONLY);
+        assertTrue(fd >= 0, "open: errno " + -fd);
+        SharedFd shared = new SharedFd(fd, true, LinuxFile.O_RDONLY);
+
+        // Two threads whose ids fall in different slots (threads made meanwhile elsewhere may skip ids).
+        int[] used = new int[2];
+        byte[][] read = new byte[2][];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] readers = new Thread[2];
+        int slots = Math.min(SharedFd.MAX_DESCRIPTORS, cpus);
+        for (int i = 0; i < 2; i++) {
+            int me = i;
+            Runnable read1 = () -> {
+                try {
+                    assertTrue(shared.acquire());
+                    try {
+                        used[me] = shared.mine();
+                        assertEquals(used[me], shared.mine(), "the same descriptor each time");
+                        ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                        assertEquals(4096, LinuxFile.read(used[me], b, 0, 4096));
+                        read[me] = new byte[4096];
+                        b.get(read[me]);
+                    } finally {
+                        shared.release();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            };
+            do {
+                readers[i] = new Thread(read1);
+            } while (i == 1 && readers[1].getId() % slots == readers[0].getId() % slots);
+        }
+        for (Thread t : readers) {
+            t.start();
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertNotEquals(used[0], used[1], "threads of two slots, two descriptors");
+        assertArrayEquals(Arrays.copyOfRange(content, 4096, 8192), read[0]);
+        assertArrayEquals(read[0], read[1], "the same file through both");
+        assertEquals(2, shared.descriptors());
+        assertEquals(openBefore + 2, openDescriptors());
+
+        assertTrue(shared.close());
+        assertEquals(openBefore, openDescriptors(), "both closed with the handle");
+        assertTrue(!shared.acquire(), "no use after close");
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
