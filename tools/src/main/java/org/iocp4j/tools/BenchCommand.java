@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code iocp4j bench}: iocp4j beside the JDK's NIO, in this process, on a loopback echo and on random file
+ * {@code iocp4j bench}: iocp4j beside the JDK's NIO, each way in a JVM of its own, on a loopback echo and on random file
  * reads. Every technology runs the same workload, through the same code the JMH benchmarks use
  * ({@code org.iocp4j.tools.bench}), for a fixed time after a warm-up, cut into rounds taken in turn with the
  * other technologies of its case; throughput counts the operations finished in those rounds and the latency
@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
         header = "measure iocp4j beside the JDK's NIO here: a loopback echo and random file reads, operations"
                 + " per second and latency percentiles side by side, optionally a report",
         description = {
-            "Measures iocp4j beside the JDK's NIO on this machine, in this process, and prints operations"
-                    + " per second and latency percentiles side by side:",
-            "  echo   a TCP echo over loopback, server and clients in this process:",
+            "Measures iocp4j beside the JDK's NIO on this machine, each way in a JVM of its own, and prints"
+                    + " operations per second and latency percentiles side by side:",
+            "  echo   a TCP echo over loopback, server and clients in one process:",
             "         iocp4j sockets, a NIO Selector, NIO.2 AsynchronousSocketChannel;",
             "         1 connection, then many",
             "  files  4 KiB reads at random offsets of a file: iocp4j OverlappedFile",
@@ -81,8 +81,10 @@ final class BenchCommand implements Callable<Integer> {
         private final Path dir;
         private final Path report;
         private final boolean progress;
+        private final boolean sameJvm;
 
-        Options(boolean echo, boolean files, int warmupSeconds, int seconds, int connections, int messageSize, int inFlight, long fileSize, Path dir, Path report, boolean progress) {
+        Options(boolean echo, boolean files, int warmupSeconds, int seconds, int connections, int messageSize, int inFlight, long fileSize, Path dir, Path report, boolean progress,
+                boolean sameJvm) {
             this.echo = echo;
             this.files = files;
             this.warmupSeconds = warmupSeconds;
@@ -94,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
             this.dir = dir;
             this.report = report;
             this.progress = progress;
+            this.sameJvm = sameJvm;
         }
 
         /** Each half has two cases, each case a run per technology. */
@@ -161,6 +164,11 @@ final class BenchCommand implements Callable<Integer> {
             return progress;
         }
 
+        /** Whether every way runs in this JVM, not each in one of its own ({@link WayJvm}). */
+        boolean sameJvm() {
+            return sameJvm;
+        }
+
         @Override
         public boolean equals(Object other) {
             if (this == other) {
@@ -180,17 +188,19 @@ final class BenchCommand implements Callable<Integer> {
                 && fileSize == o.fileSize
                 && Objects.equals(dir, o.dir)
                 && Objects.equals(report, o.report)
-                && progress == o.progress;
+                && progress == o.progress
+                && sameJvm == o.sameJvm;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(echo, files, warmupSeconds, seconds, connections, messageSize, inFlight, fileSize, dir, report, progress);
+            return Objects.hash(echo, files, warmupSeconds, seconds, connections, messageSize, inFlight, fileSize, dir, report, progress,
+                    sameJvm);
         }
 
         @Override
         public String toString() {
-            return "Options[echo=" + echo + ", files=" + files + ", warmupSeconds=" + warmupSeconds + ", seconds=" + seconds + ", connections=" + connections + ", messageSize=" + messageSize + ", inFlight=" + inFlight + ", fileSize=" + fileSize + ", dir=" + dir + ", report=" + report + ", progress=" + progress + "]";
+            return "Options[echo=" + echo + ", files=" + files + ", warmupSeconds=" + warmupSeconds + ", seconds=" + seconds + ", connections=" + connections + ", messageSize=" + messageSize + ", inFlight=" + inFlight + ", fileSize=" + fileSize + ", dir=" + dir + ", report=" + report + ", progress=" + progress + ", sameJvm=" + sameJvm + "]";
         }
     }
 
@@ -247,6 +257,10 @@ final class BenchCommand implements Callable<Integer> {
             + " runs have taken 2 s)")
     private boolean noProgress;
 
+    @Option(names = "--same-jvm", description = "measure every way in this JVM (default: each way in a JVM of its"
+            + " own, started like this one, as JMH forks, so no way runs code the JIT compiled for another's)")
+    private boolean sameJvm;
+
     private final Streams streams;
 
     BenchCommand(Streams streams) {
@@ -270,7 +284,7 @@ final class BenchCommand implements Callable<Integer> {
                 CliValues.between(spec, "--file-size", fileSize, 1, MAX_FILE_MIB) * (1L << 20),
                 CliValues.directory(spec, "--dir", dir),
                 report == null ? null : CliValues.reportFile(spec, report),
-                !noProgress);
+                !noProgress, sameJvm);
     }
 
     private static BenchResults bench(Options o, PrintStream out, PrintStream err, boolean terminal)
@@ -282,7 +296,8 @@ final class BenchCommand implements Callable<Integer> {
                 o.warmupSeconds(), o.seconds(), o.rounds(),
                 Math.min(TimeUnit.SECONDS.toMillis(o.warmupSeconds()), TimeUnit.NANOSECONDS.toMillis(LATER_WARMUP_NANOS)));
         String latencyNote = "latencies " + new Latencies().correction() + ": " + CLOSED_LOOPS;
-        out.println("iocp4j bench: iocp4j beside the JDK's NIO, in this process");
+        out.println("iocp4j bench: iocp4j beside the JDK's NIO, " + (o.sameJvm() ? "every way in this JVM"
+                : "each way in a JVM of its own (started like this one)"));
         out.println("  machine: " + machine);
         if (!machine.load().isEmpty()) {
             out.println("  " + machine.load());
@@ -341,7 +356,9 @@ final class BenchCommand implements Callable<Integer> {
      * warm-up, a measured slice and a close; a way's row sums its rounds. A slow spell of the machine (a
      * neighbour on the host, a frequency change) then lands on every way alike instead of on whichever
      * happened to run then: on a 2-CPU VM, back-to-back runs of one way differed by 20%, more than some
-     * gaps being measured. A failure fails that way's row only, and its later rounds are skipped.
+     * gaps being measured. A failure fails that way's row only, and its later rounds are skipped. Each way
+     * runs in a JVM of its own ({@link WayJvm}) unless {@code --same-jvm}: its rounds go there one at a time,
+     * while the other ways' JVMs wait.
      */
     private static final class Runner {
         private final Options o;
@@ -354,44 +371,33 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         Case echo(String title, int connections) {
-            int batch = Math.max(256, connections * 4);
-            return new Case("echo", title, "round trips", interleave(EchoStack.IMPLS, (impl, way) -> {
-                try (EchoStack stack = EchoStack.of(impl)) {
-                    stack.open(connections, o.messageSize());
-                    way.description = stack.describe();
-                    way.measure(stack::roundTrips, batch);
-                }
-            }));
+            return new Case("echo", title, "round trips", interleave(EchoStack.IMPLS,
+                    new WayRound(WayRound.Kind.echo, "", connections, o.messageSize(), null, 0, o.roundNanos())));
         }
 
         Case files(String title, Path file, int inFlight) {
-            return new Case("files", title, "reads", interleave(FileReadStack.IMPLS, (impl, way) -> {
-                try (FileReadStack stack = FileReadStack.of(impl)) {
-                    stack.open(file, inFlight);
-                    way.description = stack.describe();
-                    way.measure(stack::reads, 1024);
-                }
-            }));
+            return new Case("files", title, "reads", interleave(FileReadStack.IMPLS,
+                    new WayRound(WayRound.Kind.files, "", inFlight, 0, file, 0, o.roundNanos())));
         }
 
-        private List<Row> interleave(List<String> impls, Round round) {
+        private List<Row> interleave(List<String> impls, WayRound template) {
             List<Way> ways = new ArrayList<>();
             for (String impl : impls) {
                 ways.add(new Way(impl));
             }
-            for (int r = 0; r < o.rounds(); r++) {
-                for (Way w : ways) {
-                    if (w.error == null) {
-                        w.warmupNanos = r == 0 ? TimeUnit.SECONDS.toNanos(o.warmupSeconds())
-                                : Math.min(TimeUnit.SECONDS.toNanos(o.warmupSeconds()), LATER_WARMUP_NANOS);
-                        try {
-                            round.run(w.impl, w);
-                        } catch (Exception e) {
-                            w.error = String.valueOf(e);
+            try {
+                for (int r = 0; r < o.rounds(); r++) {
+                    long warmup = r == 0 ? TimeUnit.SECONDS.toNanos(o.warmupSeconds())
+                            : Math.min(TimeUnit.SECONDS.toNanos(o.warmupSeconds()), LATER_WARMUP_NANOS);
+                    for (Way w : ways) {
+                        if (w.error == null) {
+                            w.run(template.with(w.impl, warmup));
                         }
+                        progress.update(++done);
                     }
-                    progress.update(++done);
                 }
+            } finally {
+                ways.forEach(Way::close);
             }
             List<Row> rows = new ArrayList<>();
             for (Way w : ways) {
@@ -401,13 +407,13 @@ final class BenchCommand implements Callable<Integer> {
             return rows;
         }
 
-        /** One way's totals over its rounds so far. */
+        /** One way's totals over its rounds so far, and its JVM when it has one of its own. */
         private final class Way {
             final String impl;
             final Latencies latencies = new Latencies();
+            WayJvm jvm;
             String description;
             String error;
-            long warmupNanos;
             long operations;
             long nanos;
 
@@ -416,36 +422,37 @@ final class BenchCommand implements Callable<Integer> {
                 this.description = impl;
             }
 
-            /** One round: warm up (recording nothing), then batches until this round's slice is up. */
-            void measure(Batch batch, int size) throws Exception {
-                long warmupEnd = System.nanoTime() + warmupNanos;
-                while (System.nanoTime() < warmupEnd) {
-                    batch.run(size, null);
-                    progress.update(done);
+            /** One round, here or in the way's own JVM (started at its first round); a failure ends the way. */
+            void run(WayRound round) {
+                try {
+                    WayRound.Result r;
+                    if (o.sameJvm()) {
+                        r = round.run(latencies, () -> progress.update(done));
+                    } else {
+                        if (jvm == null) {
+                            jvm = new WayJvm();
+                        }
+                        r = jvm.run(round, latencies);
+                    }
+                    description = r.description;
+                    operations += r.operations;
+                    nanos += r.nanos;
+                } catch (Exception e) {
+                    error = String.valueOf(e);
+                    close();
                 }
-                long start = System.nanoTime();
-                long end = start + o.roundNanos();
-                long now;
-                do {
-                    batch.run(size, latencies);
-                    operations += size;
-                    progress.update(done);
-                    now = System.nanoTime();
-                } while (now < end);
-                nanos += now - start;
+            }
+
+            void close() {
+                if (jvm != null) {
+                    try {
+                        jvm.close();
+                    } catch (IOException e) {
+                        // nothing measured is lost: its results are in
+                    }
+                    jvm = null;
+                }
             }
         }
-    }
-
-    /** One round of one way: open its stack, {@link Runner.Way#measure}, close. */
-    @FunctionalInterface
-    private interface Round {
-        void run(String impl, Runner.Way way) throws Exception;
-    }
-
-    /** Runs {@code n} operations of a way, each timed into {@code latencies} unless null; returns when all completed. */
-    @FunctionalInterface
-    private interface Batch {
-        void run(int n, Latencies latencies) throws Exception;
     }
 }

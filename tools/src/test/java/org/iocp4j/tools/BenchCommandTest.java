@@ -89,6 +89,7 @@ class BenchCommandTest {
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), d.dir());
         assertEquals(null, d.report());
         assertTrue(d.progress());
+        assertFalse(d.sameJvm(), "each way in a JVM of its own unless asked");
         assertEquals(2 * (EchoStack.IMPLS.size() + FileReadStack.IMPLS.size()), d.runs(), "two cases per way");
         assertEquals(4, d.rounds(), "2 s measured in half-second rounds");
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), d.roundNanos());
@@ -98,7 +99,7 @@ class BenchCommandTest {
 
         BenchCommand.Options o = options("--only=echo", "--seconds", "3", "--warmup=0",
                 "--connections", "8", "--message-size=16384", "--in-flight", "4", "--file-size=2",
-                "--dir", dir.toString(), "--report", dir.resolve("r.svg").toString(), "--no-progress");
+                "--dir", dir.toString(), "--report", dir.resolve("r.svg").toString(), "--no-progress", "--same-jvm");
         assertTrue(o.echo());
         assertFalse(o.files());
         assertEquals(0, o.warmupSeconds());
@@ -110,6 +111,7 @@ class BenchCommandTest {
         assertEquals(dir, o.dir());
         assertEquals(dir.resolve("r.svg"), o.report());
         assertFalse(o.progress());
+        assertTrue(o.sameJvm());
         assertEquals(2 * EchoStack.IMPLS.size(), o.runs());
         assertFalse(options("--only", "files").echo());
         assertTrue(options("--only", "files").files());
@@ -120,7 +122,7 @@ class BenchCommandTest {
         return ((BenchCommand) MainTest.parse("bench", args)).options();
     }
 
-    /** The echo half, for real, with an SVG report: every way measured, charted and named. */
+    /** The echo half, for real, each way in a JVM of its own, with an SVG report: every way measured, charted and named. */
     @Test
     void echoRunsEveryWayAndWritesAnSvgReport() throws IOException {
         Path report = dir.resolve("bench.svg");
@@ -130,6 +132,7 @@ class BenchCommandTest {
         assertEquals("", err());
         assertTableRows(out(), EchoStack.IMPLS, "echo, 1 connection, 64 B messages", "echo, 4 connections, 64 B messages");
         assertTrue(out().contains("1 s measured in 2 rounds interleaved with the other ways of its case"), out());
+        assertTrue(out().startsWith("iocp4j bench: iocp4j beside the JDK's NIO, each way in a JVM of its own"), out());
         assertTrue(out().contains(backendRan()), "says which backend ran: " + out());
         assertTrue(out().contains("NIO Selector (") && out().contains("NIO.2 AsynchronousSocketChannel ("),
                 "says which NIO ran: " + out());
@@ -146,13 +149,14 @@ class BenchCommandTest {
         return Iocp.backend().name().toLowerCase(Locale.ROOT) + " backend";
     }
 
-    /** The file half, for real, with an HTML report. */
+    /** The file half, for real, every way in this JVM, with an HTML report. */
     @Test
     void filesRunEveryWayAndWriteAnHtmlReport() throws IOException {
         Path report = dir.resolve("bench.html");
         int status = run("bench", "--only", "files", "--seconds", "1", "--warmup", "0", "--file-size", "1",
-                "--in-flight", "4", "--dir", dir.toString(), "--report", report.toString(), "--no-progress");
+                "--in-flight", "4", "--dir", dir.toString(), "--report", report.toString(), "--no-progress", "--same-jvm");
         assertEquals(0, status, out() + err());
+        assertTrue(out().startsWith("iocp4j bench: iocp4j beside the JDK's NIO, every way in this JVM"), out());
         assertTableRows(out(), FileReadStack.IMPLS, "random 4 KiB reads, 1 in flight, 1 MiB file",
                 "random 4 KiB reads, 4 in flight, 1 MiB file");
         try (var files = Files.list(dir)) {

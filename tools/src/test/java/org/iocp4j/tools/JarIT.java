@@ -144,7 +144,7 @@ class JarIT {
         Command r = java("bench", "--only", "files", "--seconds", "1", "--warmup", "0", "--file-size", "1",
                 "--in-flight", "2", "--no-progress", "--report", "bench.html");
         assertEquals(0, r.status, r::toString);
-        assertEquals("iocp4j bench: iocp4j beside the JDK's NIO, in this process", r.first(), r::toString);
+        assertEquals("iocp4j bench: iocp4j beside the JDK's NIO, each way in a JVM of its own (started like this one)", r.first(), r::toString);
         Path report = cwd.resolve("bench.html").toRealPath();
         assertEquals("report written to " + report, r.last(), r::toString);
         assertEquals("", r.err, "nothing on stderr, SLF4J's notices included");

@@ -1,5 +1,7 @@
 package org.iocp4j.tools.bench;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -138,6 +140,38 @@ public final class Latencies {
             all.add(h);
         }
         return all;
+    }
+
+    /**
+     * Every sample so far as one line of text (a compressed histogram in Base64), for a measurement taken in
+     * another JVM: {@link #addEncoded} adds it to the latencies there. Not to be called while recording.
+     *
+     * @return the samples, encoded
+     */
+    public String encoded() {
+        Histogram all = merged();
+        ByteBuffer buffer = ByteBuffer.allocate(all.getNeededByteBufferCapacity());
+        int length = all.encodeIntoCompressedByteBuffer(buffer);
+        buffer.flip().limit(length);
+        ByteBuffer bytes = ByteBuffer.allocate(length).put(buffer);
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    /**
+     * Adds the samples another {@link Latencies} gave as {@link #encoded()}, as if recorded here.
+     *
+     * @param encoded what {@code encoded()} returned
+     * @throws IllegalArgumentException if {@code encoded} is not such a text
+     */
+    public void addEncoded(String encoded) {
+        Histogram decoded;
+        try {
+            decoded = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 1);
+        } catch (java.util.zip.DataFormatException | RuntimeException e) {
+            throw new IllegalArgumentException("not an encoded latency histogram: " + e, e);
+        }
+        AbstractHistogram h = newHistogram();
+        h.add(decoded);
     }
 
     /** Forgets every sample (between warm-up and measurement). Not to be called while recording. */

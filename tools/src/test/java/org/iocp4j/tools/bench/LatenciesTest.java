@@ -35,6 +35,24 @@ class LatenciesTest {
         assertMicros(1000, s.maxMicros(), "max");
     }
 
+    /** Samples encoded in one JVM (a way's own) add up in another exactly as if recorded there. */
+    @Test
+    void encodedSamplesAddUpElsewhere() {
+        Latencies there = new Latencies();
+        for (long i = 1; i <= 1000; i++) {
+            there.record(i * US);
+        }
+        Latencies here = new Latencies();
+        here.record(2000 * US);
+        here.addEncoded(there.encoded());
+        here.addEncoded(new Latencies().encoded());
+        Latencies.Snapshot s = here.snapshot();
+        assertEquals(1001, s.size());
+        assertMicros(501, s.percentileMicros(50), "p50 of 1..1000 us and 2000 us");
+        assertMicros(2000, s.maxMicros(), "max");
+        assertThrows(IllegalArgumentException.class, () -> here.addEncoded("not a histogram"));
+    }
+
     /** Every sample counts: the ring it replaces kept the last 1,048,576 and so saw only the slow ones. */
     @Test
     void everySampleCountsPastAMillion() {
