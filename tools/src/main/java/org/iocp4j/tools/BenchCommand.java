@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -310,22 +312,24 @@ final class BenchCommand implements Callable<Integer> {
 
         ProgressBar progress = new ProgressBar(err, o.progress(), terminal, ProgressBar.DEFAULT_DELAY_NANOS);
         progress.start("bench", o.runs() * o.rounds(), "rounds");
-        Runner runner = new Runner(o, progress);
         List<Case> cases = new ArrayList<>();
-        if (o.echo()) {
-            String size = o.messageSize() + " B messages";
-            cases.add(runner.echo("echo, 1 connection, " + size, 1));
-            cases.add(runner.echo("echo, " + o.connections() + " connections, " + size, o.connections()));
-        }
-        if (o.files()) {
-            Path file = Files.createTempFile(o.dir(), "iocp4j-bench-", ".bin");
-            try {
-                BenchFile.create(file, o.fileSize(), null);
-                String mib = (o.fileSize() >> 20) + " MiB file";
-                cases.add(runner.files("random 4 KiB reads, 1 in flight, " + mib, file, 1));
-                cases.add(runner.files("random 4 KiB reads, " + o.inFlight() + " in flight, " + mib, file, o.inFlight()));
-            } finally {
-                Files.deleteIfExists(file);
+        try (Runner runner = new Runner(o, progress)) {
+            if (o.echo()) {
+                String size = o.messageSize() + " B messages";
+                cases.add(runner.echo("echo, 1 connection, " + size, 1));
+                cases.add(runner.echo("echo, " + o.connections() + " connections, " + size, o.connections()));
+                runner.close(); // the echo ways' JVMs: the files have ways of their own
+            }
+            if (o.files()) {
+                Path file = Files.createTempFile(o.dir(), "iocp4j-bench-", ".bin");
+                try {
+                    BenchFile.create(file, o.fileSize(), null);
+                    String mib = (o.fileSize() >> 20) + " MiB file";
+                    cases.add(runner.files("random 4 KiB reads, 1 in flight, " + mib, file, 1));
+                    cases.add(runner.files("random 4 KiB reads, " + o.inFlight() + " in flight, " + mib, file, o.inFlight()));
+                } finally {
+                    Files.deleteIfExists(file);
+                }
             }
         }
         progress.finish(o.runs() * o.rounds());
@@ -357,12 +361,15 @@ final class BenchCommand implements Callable<Integer> {
      * neighbour on the host, a frequency change) then lands on every way alike instead of on whichever
      * happened to run then: on a 2-CPU VM, back-to-back runs of one way differed by 20%, more than some
      * gaps being measured. A failure fails that way's row only, and its later rounds are skipped. Each way
-     * runs in a JVM of its own ({@link WayJvm}) unless {@code --same-jvm}: its rounds go there one at a time,
-     * while the other ways' JVMs wait.
+     * runs in a JVM of its own ({@link WayJvm}) unless {@code --same-jvm}, kept for every case of its workload
+     * (as an application's JVM runs one technology at every load): its rounds go there one at a time, while
+     * the other ways' JVMs wait.
      */
-    private static final class Runner {
+    private static final class Runner implements AutoCloseable {
         private final Options o;
         private final ProgressBar progress;
+        /** Each way's JVM, by workload and way: one serves a way in every case of its workload. */
+        private final Map<String, WayJvm> jvms = new LinkedHashMap<>();
         private int done;
 
         Runner(Options o, ProgressBar progress) {
@@ -383,21 +390,17 @@ final class BenchCommand implements Callable<Integer> {
         private List<Row> interleave(List<String> impls, WayRound template) {
             List<Way> ways = new ArrayList<>();
             for (String impl : impls) {
-                ways.add(new Way(impl));
+                ways.add(new Way(template.kind + " " + impl, impl));
             }
-            try {
-                for (int r = 0; r < o.rounds(); r++) {
-                    long warmup = r == 0 ? TimeUnit.SECONDS.toNanos(o.warmupSeconds())
-                            : Math.min(TimeUnit.SECONDS.toNanos(o.warmupSeconds()), LATER_WARMUP_NANOS);
-                    for (Way w : ways) {
-                        if (w.error == null) {
-                            w.run(template.with(w.impl, warmup));
-                        }
-                        progress.update(++done);
+            for (int r = 0; r < o.rounds(); r++) {
+                long warmup = r == 0 ? TimeUnit.SECONDS.toNanos(o.warmupSeconds())
+                        : Math.min(TimeUnit.SECONDS.toNanos(o.warmupSeconds()), LATER_WARMUP_NANOS);
+                for (Way w : ways) {
+                    if (w.error == null) {
+                        w.run(template.with(w.impl, warmup));
                     }
+                    progress.update(++done);
                 }
-            } finally {
-                ways.forEach(Way::close);
             }
             List<Row> rows = new ArrayList<>();
             for (Way w : ways) {
@@ -407,17 +410,36 @@ final class BenchCommand implements Callable<Integer> {
             return rows;
         }
 
-        /** One way's totals over its rounds so far, and its JVM when it has one of its own. */
+        /** Ends every way's JVM. */
+        @Override
+        public void close() {
+            new ArrayList<>(jvms.keySet()).forEach(this::end);
+        }
+
+        private void end(String key) {
+            WayJvm jvm = jvms.remove(key);
+            if (jvm != null) {
+                try {
+                    jvm.close();
+                } catch (IOException e) {
+                    // nothing measured is lost: its results are in
+                }
+            }
+        }
+
+        /** One way's totals over the rounds of a case so far. */
         private final class Way {
+            /** Its JVM's key: the workload and the way. */
+            final String key;
             final String impl;
             final Latencies latencies = new Latencies();
-            WayJvm jvm;
             String description;
             String error;
             long operations;
             long nanos;
 
-            Way(String impl) {
+            Way(String key, String impl) {
+                this.key = key;
                 this.impl = impl;
                 this.description = impl;
             }
@@ -429,8 +451,10 @@ final class BenchCommand implements Callable<Integer> {
                     if (o.sameJvm()) {
                         r = round.run(latencies, () -> progress.update(done));
                     } else {
+                        WayJvm jvm = jvms.get(key);
                         if (jvm == null) {
                             jvm = new WayJvm();
+                            jvms.put(key, jvm);
                         }
                         r = jvm.run(round, latencies);
                     }
@@ -439,18 +463,7 @@ final class BenchCommand implements Callable<Integer> {
                     nanos += r.nanos;
                 } catch (Exception e) {
                     error = String.valueOf(e);
-                    close();
-                }
-            }
-
-            void close() {
-                if (jvm != null) {
-                    try {
-                        jvm.close();
-                    } catch (IOException e) {
-                        // nothing measured is lost: its results are in
-                    }
-                    jvm = null;
+                    end(key); // the next case starts it afresh
                 }
             }
         }

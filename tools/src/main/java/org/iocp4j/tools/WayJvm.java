@@ -19,9 +19,9 @@ import org.iocp4j.tools.bench.Latencies;
 /**
  * A JVM of its own for one {@code bench} way, as JMH forks one per benchmark: the same {@code java}, JVM
  * options and class path as this one, running {@link BenchWorker}, which measures the rounds sent to it.
- * Why: in one JVM the ways share the JIT's profiles, so the way measured after others runs code compiled
- * for theirs (the third iocp4j way made 15-20% fewer round trips than alone in a JVM); here each way's code is
- * compiled for that way only. It idles, blocked on its input, while the other ways' rounds run.
+ * Why: in one JVM the ways share the JIT's profiles, its compiled code and the heap, so a way measured after
+ * others runs code warmed (or profiled) by theirs, as no application running one of them would; here each
+ * way's code is compiled for that way only. It idles, blocked on its input, while the other ways' rounds run.
  */
 final class WayJvm implements AutoCloseable {
 
