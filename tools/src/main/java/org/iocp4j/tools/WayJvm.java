@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.tools.bench.Latencies;
 
@@ -25,6 +28,13 @@ import org.iocp4j.tools.bench.Latencies;
  */
 final class WayJvm implements AutoCloseable {
 
+    /**
+     * How long past a round's warm-up and measured time its answer may take (opening and closing the way, a
+     * last batch, a slow JVM start) before the JVM is ended as hung: a way stuck in its round never stops
+     * {@code bench}.
+     */
+    static final Duration MARGIN = Duration.ofSeconds(60);
+
     private final Process process;
     private final Writer commands;
     private final BufferedReader answers;
@@ -33,8 +43,21 @@ final class WayJvm implements AutoCloseable {
     /** The JVM's options and class path: a file, since a class path can outgrow Windows' command line. */
     private final Path arguments;
 
+    private final Duration margin;
+    /** The round being waited for, or 0: the watchdog ends the JVM only if its round is still this one. */
+    private final AtomicLong waitingFor = new AtomicLong();
+    private long rounds;
+    /** Set by the watchdog when it ended the JVM. */
+    private volatile boolean hung;
+
     /** Starts the JVM; it waits for rounds. */
     WayJvm() throws IOException {
+        this(MARGIN);
+    }
+
+    /** With another {@link #MARGIN} (tests). */
+    WayJvm(Duration margin) throws IOException {
+        this.margin = margin;
         log = Files.createTempFile("iocp4j-bench-", ".log");
         arguments = Files.createTempFile("iocp4j-bench-", ".args");
         List<String> command = command();
@@ -71,6 +94,11 @@ final class WayJvm implements AutoCloseable {
         return command;
     }
 
+    /** @return the JVM's process id */
+    long pid() {
+        return process.pid();
+    }
+
     /** An argument as a {@code java} argument file holds it: in quotes, its backslashes and quotes escaped. */
     static String quoted(String argument) {
         return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
@@ -88,6 +116,22 @@ final class WayJvm implements AutoCloseable {
         } catch (IOException e) {
             throw died(e);
         }
+        long id = ++rounds;
+        waitingFor.set(id);
+        CompletableFuture.runAsync(() -> {
+            if (waitingFor.compareAndSet(id, 0)) { // still this round's answer to come: the JVM is stuck
+                hung = true;
+                process.destroyForcibly(); // its output ends, and the read below with it
+            }
+        }, CompletableFuture.delayedExecutor(round.warmupNanos + round.roundNanos + margin.toNanos(), TimeUnit.NANOSECONDS));
+        try {
+            return answer(latencies);
+        } finally {
+            waitingFor.compareAndSet(id, 0); // the watchdog, if it comes later, finds nothing to end
+        }
+    }
+
+    private WayRound.Result answer(Latencies latencies) throws IOException {
         for (String line = answers.readLine(); line != null; line = answers.readLine()) {
             if (!line.startsWith(BenchWorker.ANSWER + "\t")) {
                 continue;
@@ -105,7 +149,9 @@ final class WayJvm implements AutoCloseable {
     private IOException died(IOException cause) throws IOException {
         String code;
         try {
-            code = process.waitFor(5, TimeUnit.SECONDS) ? "exited with code " + process.exitValue() : "stopped answering";
+            code = !process.waitFor(5, TimeUnit.SECONDS) ? "stopped answering"
+                    : hung ? "did not answer within " + margin.toSeconds() + " s past its round's time, and was ended"
+                    : "exited with code " + process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             code = "stopped answering";
