@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -318,7 +318,7 @@ final class BenchCommand implements Callable<Integer> {
                 String size = o.messageSize() + " B messages";
                 cases.add(runner.echo("echo, 1 connection, " + size, 1));
                 cases.add(runner.echo("echo, " + o.connections() + " connections, " + size, o.connections()));
-                runner.close(); // the echo ways' JVMs: the files have ways of their own
+                runner.endJvms(); // the files have ways (and JVMs) of their own
             }
             if (o.files()) {
                 Path file = Files.createTempFile(o.dir(), "iocp4j-bench-", ".bin");
@@ -411,9 +411,13 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         /** Ends every way's JVM. */
+        void endJvms() {
+            new ArrayList<>(jvms.keySet()).forEach(this::end);
+        }
+
         @Override
         public void close() {
-            new ArrayList<>(jvms.keySet()).forEach(this::end);
+            endJvms();
         }
 
         private void end(String key) {

@@ -65,9 +65,9 @@ final class WayJvm implements AutoCloseable {
         for (String argument : command.subList(1, command.size())) {
             file.append(quoted(argument)).append('\n');
         }
-        Files.write(arguments, file.toString().getBytes(StandardCharsets.UTF_8));
         ProcessBuilder pb = new ProcessBuilder(command.get(0), "@" + arguments).redirectError(log.toFile());
         try {
+            Files.write(arguments, file.toString().getBytes(StandardCharsets.UTF_8));
             process = pb.start();
         } catch (IOException e) {
             Files.deleteIfExists(log);

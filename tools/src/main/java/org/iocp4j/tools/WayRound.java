@@ -19,11 +19,6 @@ final class WayRound {
     /** The workloads: what {@code bench}'s cases run. */
     enum Kind { echo, files }
 
-    /** Measurement progress: called after each batch, so a progress bar can move. */
-    interface Tick {
-        void tick();
-    }
-
     /** What a round measured. */
     static final class Result {
         final long operations;
@@ -82,11 +77,12 @@ final class WayRound {
     }
 
     /**
-     * Measures the round here, recording every measured operation's latency into {@code latencies}.
+     * Measures the round here, recording every measured operation's latency into {@code latencies};
+     * {@code tick} runs after each batch, so a progress bar can move.
      *
      * @throws Exception what opening, running or closing the way threw
      */
-    Result run(Latencies latencies, Tick tick) throws Exception {
+    Result run(Latencies latencies, Runnable tick) throws Exception {
         switch (kind) {
             case echo:
                 try (EchoStack stack = EchoStack.of(impl)) {
@@ -104,11 +100,11 @@ final class WayRound {
     }
 
     /** Warm up (recording nothing), then batches until this round's slice is up. */
-    private Result measure(String description, Batch batch, int size, Latencies latencies, Tick tick) throws Exception {
+    private Result measure(String description, Batch batch, int size, Latencies latencies, Runnable tick) throws Exception {
         long warmupEnd = System.nanoTime() + warmupNanos;
         while (System.nanoTime() < warmupEnd) {
             batch.run(size, null);
-            tick.tick();
+            tick.run();
         }
         long operations = 0;
         long start = System.nanoTime();
@@ -117,7 +113,7 @@ final class WayRound {
         do {
             batch.run(size, latencies);
             operations += size;
-            tick.tick();
+            tick.run();
             now = System.nanoTime();
         } while (now < end);
         return new Result(operations, now - start, description);

@@ -1,6 +1,7 @@
 package org.iocp4j.tools.bench;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -152,9 +153,7 @@ public final class Latencies {
         Histogram all = merged();
         ByteBuffer buffer = ByteBuffer.allocate(all.getNeededByteBufferCapacity());
         int length = all.encodeIntoCompressedByteBuffer(buffer);
-        buffer.flip().limit(length);
-        ByteBuffer bytes = ByteBuffer.allocate(length).put(buffer);
-        return Base64.getEncoder().encodeToString(bytes.array());
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
     }
 
     /**
