@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,6 +28,8 @@ SAME(EPERM); SAME(ENOENT); SAME(EIO); SAME(EBADF); SAME(EAGAIN); SAME(ENOMEM); S
 SAME(ENOTDIR); SAME(EISDIR); SAME(EINVAL); SAME(ENFILE); SAME(EMFILE); SAME(ETXTBSY); SAME(EFBIG);
 SAME(ENOSPC); SAME(EROFS); SAME(ENAMETOOLONG); SAME(ELOOP); SAME(EOPNOTSUPP); SAME(EDQUOT);
 _Static_assert(K(MAX_PATH_BYTES) < PATH_MAX_BYTES, "MAX_PATH_BYTES leaves no room for the NUL");
+
+_Static_assert(sizeof(long) == sizeof(off_t), "preadv2's pos_l must carry the whole offset (a 64-bit build)");
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008 /* linux/fs.h, since 4.14; older headers lack it */
@@ -71,10 +74,14 @@ static jint io_at_once(int fd, jlong address, jint length, jlong position, int w
         return -EINVAL;
     }
     struct iovec iov = { (void *) (intptr_t) address, (size_t) length };
-    ssize_t n;
+    long n;
+    /*
+     * The system call itself, not glibc's preadv2/pwritev2: those are cancellation points, which wrap each call
+     * in two more calls to switch asynchronous cancellation on and off (1.6% of a cached read's time), for a
+     * pthread_cancel the JVM never uses. On a 64-bit kernel pos_l carries the whole offset; pos_h is 0.
+     */
     do {
-        n = write ? pwritev2(fd, &iov, 1, (off_t) position, RWF_NOWAIT)
-                  : preadv2(fd, &iov, 1, (off_t) position, RWF_NOWAIT);
+        n = syscall(write ? SYS_pwritev2 : SYS_preadv2, fd, &iov, 1, (long) position, 0L, RWF_NOWAIT);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         /* ENOSYS (no preadv2, before 4.6) means what EOPNOTSUPP (no RWF_NOWAIT, before 4.14) does: not here. */

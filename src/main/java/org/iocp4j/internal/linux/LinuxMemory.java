@@ -2,18 +2,23 @@ package org.iocp4j.internal.linux;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.BufferAddresses;
 import org.iocp4j.internal.DirectBuffers;
 
 /**
  * The JNI native of {@code native/linux/LinuxMemory.c}: the address of a direct buffer as the JVM reports it
  * ({@code GetDirectBufferAddress}), the Linux twin of {@code Win32Memory}. The one native of
- * {@code libiocp4j.so} that takes an object; asked once per {@code NativeRegion} and per buffer per file
- * operation (one JNI call next to a system call).
+ * {@code libiocp4j.so} that takes an object; asked once per {@code NativeRegion} and once per buffer a file
+ * operation uses, then answered from {@link BufferAddresses} while the buffer is reused.
  */
 public final class LinuxMemory {
 
     private LinuxMemory() {
     }
+
+    /** Buffers asked about lately: an operation's buffer, reused, is looked up in the JVM once. */
+    private static final BufferAddresses ADDRESSES =
+            new BufferAddresses(direct -> DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct))));
 
     /** {@code GetDirectBufferAddress(buffer)}: the address of element 0, or 0 if it is not a direct buffer. */
     static native long address0(ByteBuffer buffer);
@@ -26,6 +31,6 @@ public final class LinuxMemory {
      * @throws UnsatisfiedLinkError     if the library is not loaded
      */
     public static long addressOf(ByteBuffer direct) {
-        return DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct)));
+        return ADDRESSES.addressOf(direct);
     }
 }

@@ -2,6 +2,7 @@ package org.iocp4j.internal.windows;
 
 import java.nio.ByteBuffer;
 
+import org.iocp4j.internal.BufferAddresses;
 import org.iocp4j.internal.DirectBuffers;
 
 /**
@@ -9,14 +10,18 @@ import org.iocp4j.internal.DirectBuffers;
  * reports it ({@code GetDirectBufferAddress}), so that Java never reads {@code java.nio.Buffer}'s private
  * {@code address} field.
  *
- * <p>The one native that takes an object. Asked once per {@link org.iocp4j.internal.NativeRegion}, and per
- * user buffer per operation on the native backend (one JNI call next to a system call); the C layer's
- * other functions keep taking addresses as {@code long}s.
+ * <p>The one native that takes an object. Asked once per {@link org.iocp4j.internal.NativeRegion}, and once
+ * per user buffer on the native backend, then answered from {@link BufferAddresses} while the buffer is
+ * reused; the C layer's other functions keep taking addresses as {@code long}s.
  */
 public final class Win32Memory {
 
     private Win32Memory() {
     }
+
+    /** Buffers asked about lately: an operation's buffer, reused, is looked up in the JVM once. */
+    private static final BufferAddresses ADDRESSES =
+            new BufferAddresses(direct -> DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct))));
 
     /** {@code GetDirectBufferAddress(buffer)}: the address of element 0, or 0 if it is not a direct buffer. */
     static native long address0(ByteBuffer buffer);
@@ -29,6 +34,6 @@ public final class Win32Memory {
      * @throws UnsatisfiedLinkError     if the DLL is not loaded
      */
     public static long addressOf(ByteBuffer direct) {
-        return DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct)));
+        return ADDRESSES.addressOf(direct);
     }
 }
