@@ -1,7 +1,7 @@
 package org.iocp4j.internal.portable;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.iocp4j.internal.linux.LinuxFile;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 final class SharedFd {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedFd.class);
-    /** The closed bit of {@link #state}; the bits below count the uses. */
-    private static final int CLOSED = 1 << 30;
+    /** Ints between two stripes of {@link #uses}: 128 bytes, two cache lines (adjacent-line prefetch). */
+    private static final int STRIPE_SPACING = 32;
     /** At most this many descriptors per file, whatever the CPUs. */
     static final int MAX_DESCRIPTORS = 4;
     private static final int SLOTS = Math.max(1, Math.min(MAX_DESCRIPTORS, Runtime.getRuntime().availableProcessors()));
@@ -46,7 +46,18 @@ final class SharedFd {
     private final AtomicIntegerArray more;
     /** Opened for reading (not {@code O_WRONLY}). */
     final boolean readable;
-    private final AtomicInteger state = new AtomicInteger();
+    /**
+     * The uses taken and not given back, counted in stripes, each on its own 128 bytes: a thread counts in
+     * its slot's, as it reads through its slot's descriptor, so threads on different CPUs do not bounce one
+     * counter's line with two atomic operations per read (as the kernel's reference on one shared
+     * descriptor would, above). A use given back on another thread (a device thread's task) counts down in
+     * that thread's stripe: a stripe may go below zero, only the sum means anything.
+     */
+    private final AtomicIntegerArray uses = new AtomicIntegerArray((SLOTS + 1) * STRIPE_SPACING);
+    /** Set once by {@link #close}: no use is taken from then on. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by the one thread that closes the descriptors, once closed with no use left. */
+    private final AtomicBoolean descriptorsClosed = new AtomicBoolean();
     /** Cleared on {@code EOPNOTSUPP}: plain races between operations only cost one more attempt. */
     volatile boolean readsAtOnce = true;
     volatile boolean writesAtOnce = true;
@@ -103,29 +114,36 @@ final class SharedFd {
         return n;
     }
 
-    /** Takes a use of the descriptor: false once the handle is closed. */
+    /**
+     * Takes a use of the descriptor: false once the handle is closed. The count goes up before the closed
+     * flag is read, and {@link #close} sets the flag before it sums the counts (volatile both ways): either
+     * the close sees this use, or this use sees the close and gives itself back.
+     */
     boolean acquire() {
-        for (;;) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return false;
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                return true;
-            }
+        if (closed.get()) {
+            return false;
         }
+        int stripe = stripe();
+        uses.incrementAndGet(stripe);
+        if (closed.get()) {
+            uses.decrementAndGet(stripe);
+            closeIfUnused();
+            return false;
+        }
+        return true;
     }
 
     /** Gives a use back; the last one after the handle's close closes the descriptor. */
     void release() {
-        if (state.decrementAndGet() == CLOSED) {
-            closeNow();
+        uses.decrementAndGet(stripe());
+        if (closed.get()) {
+            closeIfUnused();
         }
     }
 
     /** Whether the handle was closed (operations still queued then end with 995, as before the library). */
     boolean isClosed() {
-        return (state.get() & CLOSED) != 0;
+        return closed.get();
     }
 
     /**
@@ -134,17 +152,30 @@ final class SharedFd {
      * @return false if it was closed already
      */
     boolean close() {
-        for (;;) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return false;
-            }
-            if (state.compareAndSet(s, s | CLOSED)) {
-                if (s == 0) {
-                    closeNow();
-                }
-                return true;
-            }
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        closeIfUnused();
+        return true;
+    }
+
+    /** The calling thread's stripe of {@link #uses}, by the slot {@link #mine} uses: never the first 128 bytes. */
+    private static int stripe() {
+        return (int) (1 + Thread.currentThread().getId() % SLOTS) * STRIPE_SPACING;
+    }
+
+    /**
+     * Closed: closes the descriptors if no use is left. Every use still held was counted before the closed
+     * flag was set, and no new one is, so a sum of zero (each stripe read once, in any order) means none is
+     * held, and none will be; of the threads that see it, one closes.
+     */
+    private void closeIfUnused() {
+        int sum = 0;
+        for (int i = 1; i <= SLOTS; i++) {
+            sum += uses.get(i * STRIPE_SPACING);
+        }
+        if (sum == 0 && descriptorsClosed.compareAndSet(false, true)) {
+            closeNow();
         }
     }
 

@@ -89,6 +89,79 @@ class SharedFdTest {
         assertTrue(!shared.acquire(), "no use after close");
     }
 
+    /** A use taken on one thread and given back on another (a device thread's task) still closes at the last release. */
+    @Test
+    void aUseGivenBackOnAnotherThreadClosesTheDescriptorAtTheLastRelease() throws Exception {
+        assumeTrue(LinuxLibrary.isLoaded(), "needs libiocp4j.so: " + LinuxLibrary.status());
+        Path p = dir.resolve("handed.bin");
+        Files.write(p, new byte[4096]);
+        long openBefore = openDescriptors();
+        int fd = LinuxFile.open(p.toString().getBytes(StandardCharsets.UTF_8), LinuxFile.O_RDONLY);
+        assertTrue(fd >= 0, "open: errno " + -fd);
+        SharedFd shared = new SharedFd(fd, true, LinuxFile.O_RDONLY);
+        assertTrue(shared.acquire());
+        assertTrue(shared.close());
+        assertTrue(!shared.close(), "a second close says it was closed already");
+        assertTrue(shared.isClosed());
+        assertTrue(!shared.acquire(), "no new use once closed");
+        assertEquals(openBefore + 1, openDescriptors(), "a use is held: the descriptor stays open");
+        Thread other = new Thread(shared::release);
+        other.start();
+        other.join();
+        assertEquals(openBefore, openDescriptors(), "the last use, given back on another thread, closed it");
+    }
+
+    /**
+     * Threads on every slot read while another thread closes: no read ever meets a closed (or reused)
+     * descriptor, and everything is closed once the last reader gives its use back.
+     */
+    @Test
+    void readsRacingACloseNeverMeetAClosedDescriptor() throws Exception {
+        assumeTrue(LinuxLibrary.isLoaded(), "needs libiocp4j.so: " + LinuxLibrary.status());
+        Path p = dir.resolve("race.bin");
+        byte[] content = new byte[4096];
+        Arrays.fill(content, (byte) 9);
+        Files.write(p, content);
+        long openBefore = openDescriptors();
+        for (int round = 0; round < 20; round++) {
+            int fd = LinuxFile.open(p.toString().getBytes(StandardCharsets.UTF_8), LinuxFile.O_RDONLY);
+            assertTrue(fd >= 0, "open: errno " + -fd);
+            SharedFd shared = new SharedFd(fd, true, LinuxFile.O_RDONLY);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread[] readers = new Thread[4];
+            for (int i = 0; i < readers.length; i++) {
+                readers[i] = new Thread(() -> {
+                    ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                    byte[] got = new byte[4096];
+                    try {
+                        while (shared.acquire()) {
+                            try {
+                                b.clear();
+                                assertEquals(4096, LinuxFile.read(shared.mine(), b, 0, 0), "a read under a use");
+                                b.get(got); // the read leaves the position where it was
+                                assertArrayEquals(content, got, "the file's bytes, not another file's");
+                            } finally {
+                                shared.release();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                readers[i].start();
+            }
+            Thread.sleep(2);
+            assertTrue(shared.close());
+            for (Thread t : readers) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("round " + round, failure.get());
+            }
+            assertEquals(openBefore, openDescriptors(), "round " + round + ": every descriptor closed");
+        }
+    }
+
     private static long openDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
