@@ -5,6 +5,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.iocp4j.IoCallback;
@@ -34,6 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>One operation is one work item posted; every posting thread keeps at most {@link #WINDOW} items in
  * flight (it waits for completions before posting more), so throughput is completed work, queues stay
  * bounded, and nothing is left to hang at the end of an iteration.
+ *
+ * <p>{@code ForkJoinPool-ring} is the pre-allocated path's like-for-like baseline: the same ring of
+ * {@link #WINDOW} per-item objects, each with a state word that the poster moves to submitted and the worker to
+ * completed by CAS before the item counts (what a pre-allocated overlapped's slot word does), run by the same
+ * {@link ForkJoinPool}. A stateless shared task, as {@code ForkJoinPool}'s rows post, moves no per-item memory
+ * between the CPUs; a per-item state word moves one cache line to the worker and back for every item.
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
@@ -44,11 +51,12 @@ public class DispatcherBenchmark {
     /** Items a posting thread may have in flight. */
     static final int WINDOW = 1024;
 
-    static final List<String> KINDS =
-            List.of("dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool");
+    static final List<String> KINDS = List.of("dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor",
+            "ForkJoinPool", "ForkJoinPool-ring");
     static final int TASK = 0;
     static final int PREALLOCATED = 1;
     static final int TPE = 2;
+    static final int FJP_RING = 4;
 
     /** The executor under test. */
     @State(Scope.Benchmark)
@@ -58,7 +66,7 @@ public class DispatcherBenchmark {
          * ({@code DispatcherBuilder.counters(false)}), to show what the counters cost.
          */
         @Param({"dispatcher-task", "dispatcher-preallocated", "ThreadPoolExecutor", "ForkJoinPool",
-                "dispatcher-task-nocounters", "dispatcher-preallocated-nocounters"})
+                "ForkJoinPool-ring", "dispatcher-task-nocounters", "dispatcher-preallocated-nocounters"})
         public String impl;
 
         /** {@link #impl} as a number, so the posting loop switches on an int, not a string. */
@@ -83,6 +91,7 @@ public class DispatcherBenchmark {
                     tpe.prestartAllCoreThreads();
                     break;
                 case "ForkJoinPool":
+                case "ForkJoinPool-ring":
                     fjp = new ForkJoinPool(2);
                     break;
                 default:
@@ -105,13 +114,53 @@ public class DispatcherBenchmark {
         }
     }
 
-    /** One posting thread: its completion counter, its task and (for the pre-allocated path) its ring. */
+    /**
+     * A per-item task with a state word, {@code ForkJoinPool-ring}'s: free, submitted by the poster, completed by
+     * the worker, each move a CAS, as a pre-allocated overlapped's slot word.
+     */
+    static final class RingTask extends AtomicInteger implements Runnable {
+        static final int FREE = 0;
+        static final int SUBMITTED = 1;
+        static final int COMPLETED = 2;
+        private final AtomicLong completed;
+        int bytes;
+
+        RingTask(AtomicLong completed) {
+            this.completed = completed;
+        }
+
+        /** The poster's move: false while the item's last use is still submitted. */
+        boolean submit(int byteCount) {
+            int s = get();
+            if (s == SUBMITTED || !compareAndSet(s, SUBMITTED)) {
+                return false;
+            }
+            bytes = byteCount;
+            return true;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(SUBMITTED, COMPLETED) && bytes >= 0) {
+                completed.incrementAndGet();
+            }
+        }
+    }
+
+    /** One posting thread: its completion counter, its task and (for the pre-allocated paths) its ring. */
     @State(Scope.Thread)
     public static class Poster {
         final AtomicLong completed = new AtomicLong();
         long posted;
+        /**
+         * The last {@link #completed} this thread read: the window is checked against it, and the counter read
+         * again only when it says the window is full, so the poster does not pull the counter's line (which every
+         * completion writes) across the CPUs on every post (JCTools' cached consumer index).
+         */
+        long completedSeen;
         Runnable task;
         PreAllocatedOverlapped[] ring;
+        RingTask[] tasks;
         Target target;
 
         @Setup(Level.Trial)
@@ -123,6 +172,12 @@ public class DispatcherBenchmark {
                 ring = new PreAllocatedOverlapped[WINDOW];
                 for (int i = 0; i < WINDOW; i++) {
                     ring[i] = t.dispatcher.preAllocate(done, null);
+                }
+            }
+            if (t.kind == FJP_RING) {
+                tasks = new RingTask[WINDOW];
+                for (int i = 0; i < WINDOW; i++) {
+                    tasks[i] = new RingTask(completed);
                 }
             }
         }
@@ -146,8 +201,10 @@ public class DispatcherBenchmark {
 
         /** Posts one item, first waiting while the window is full. */
         void post() throws Exception {
-            while (posted - completed.get() >= WINDOW) {
-                Thread.yield();
+            if (posted - completedSeen >= WINDOW) {
+                while (posted - (completedSeen = completed.get()) >= WINDOW) {
+                    Thread.yield();
+                }
             }
             switch (target.kind) {
                 case TASK:
@@ -162,6 +219,13 @@ public class DispatcherBenchmark {
                     break;
                 case TPE:
                     target.tpe.execute(task);
+                    break;
+                case FJP_RING:
+                    RingTask t = tasks[(int) (posted % WINDOW)];
+                    while (!t.submit(1)) {
+                        Thread.yield(); // counted before its state settled, as the pre-allocated ring's
+                    }
+                    target.fjp.execute(t);
                     break;
                 default:
                     target.fjp.execute(task);

@@ -37,6 +37,9 @@ final class SeriesDescriptions {
             Map.entry("DispatcherBenchmark/ThreadPoolExecutor", "baseline: a ThreadPoolExecutor of 2 threads with a"
                     + " LinkedBlockingQueue"),
             Map.entry("DispatcherBenchmark/ForkJoinPool", "baseline: a ForkJoinPool of parallelism 2"),
+            Map.entry("DispatcherBenchmark/ForkJoinPool-ring", "baseline: the same ForkJoinPool running a ring of"
+                    + " per-item tasks, each with a state word CASed to submitted by the poster and to completed by"
+                    + " the worker (the pre-allocated path's per-item handshake)"),
             Map.entry("DispatcherBenchmark/dispatcher-task-nocounters", "iocp4j: dispatcher-task with the dispatcher's"
                     + " counters off (counters(false)), to show what the always-on counters cost"),
             Map.entry("DispatcherBenchmark/dispatcher-preallocated-nocounters", "iocp4j: dispatcher-preallocated with the"
