@@ -99,5 +99,16 @@ public interface Platform {
          */
         default void releaseKept() {
         }
+
+        /**
+         * About how many packets are queued here now, read without a lock, or -1 where the queue cannot be
+         * seen (Windows' kernel port). The dispatcher's task drain asks at the end of each batch: when the
+         * port holds nothing but its own wake-ups, it runs its next batch at once instead of posting its
+         * wake-up behind them and polling it back. A hint: a packet posted meanwhile waits for the drain's
+         * next look, one batch later.
+         */
+        default int queuedPacketsHint() {
+            return -1;
+        }
     }
 }

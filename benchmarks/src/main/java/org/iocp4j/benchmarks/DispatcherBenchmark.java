@@ -71,6 +71,12 @@ public class DispatcherBenchmark {
 
         /** {@link #impl} as a number, so the posting loop switches on an int, not a string. */
         int kind;
+        /**
+         * Posters whose trial teardown has not finished: JMH may run this state's teardown on the first thread to
+         * finish while others still wait for their items, so it waits for them before it shuts the executor down
+         * (a {@code shutdownNow} that dropped their queued items left them waiting forever).
+         */
+        final AtomicInteger posters = new AtomicInteger();
         IoDispatcher dispatcher;
         ThreadPoolExecutor tpe;
         ForkJoinPool fjp;
@@ -101,6 +107,10 @@ public class DispatcherBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (posters.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
             if (dispatcher != null) {
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(10, TimeUnit.SECONDS);
@@ -166,6 +176,7 @@ public class DispatcherBenchmark {
         @Setup(Level.Trial)
         public void setUp(Target t) {
             target = t;
+            t.posters.incrementAndGet();
             task = completed::incrementAndGet;
             if (t.kind == PREALLOCATED) {
                 IoCallback done = (error, bytes, overlapped) -> completed.incrementAndGet();
@@ -188,14 +199,18 @@ public class DispatcherBenchmark {
          */
         @TearDown(Level.Trial)
         public void tearDown() {
-            drain();
-            if (ring != null) {
-                for (PreAllocatedOverlapped o : ring) {
-                    while (o.status() == NativeOverlapped.Status.SUBMITTED) {
-                        Thread.onSpinWait(); // counted before its callback returned: wait for the slot to settle
+            try {
+                drain();
+                if (ring != null) {
+                    for (PreAllocatedOverlapped o : ring) {
+                        while (o.status() == NativeOverlapped.Status.SUBMITTED) {
+                            Thread.onSpinWait(); // counted before its callback returned: wait for the slot to settle
+                        }
+                        o.free();
                     }
-                    o.free();
                 }
+            } finally {
+                target.posters.decrementAndGet();
             }
         }
 

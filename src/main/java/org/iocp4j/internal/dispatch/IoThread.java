@@ -83,6 +83,11 @@ public final class IoThread extends Thread {
         return cursor;
     }
 
+    /** Whether entries of the batch this thread dispatches still wait for it (unless a mover takes them). */
+    boolean batchLeft() {
+        return BatchCursor.unclaimed(cursor) > 0;
+    }
+
     /** A mover takes every entry past {@code seen}'s next at once: true if nobody claimed one meanwhile. */
     boolean claimRest(long seen) {
         int end = BatchCursor.size(seen);

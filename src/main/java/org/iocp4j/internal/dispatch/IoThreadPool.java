@@ -394,6 +394,14 @@ public final class IoThreadPool {
             }
         }
 
+        /**
+         * The thread's task drain ran a whole batch and goes on without going back to the port: progress, as
+         * a packet is, so the starvation check does not take a long drain for a stuck thread.
+         */
+        public void drained() {
+            PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + 1);
+        }
+
         /** The thread dispatched a packet the dispatcher posted (only this thread writes: no atomic add). */
         public void postedPacket() {
             posted.increment();

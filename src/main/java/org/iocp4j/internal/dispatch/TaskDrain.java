@@ -66,6 +66,11 @@ public final class TaskDrain {
      * so a drain stuck for long does not pile a packet per look into the port.
      */
     private final AtomicInteger helpersOnTheirWay = new AtomicInteger();
+    /**
+     * Wake-ups of either kind posted and not yet dequeued: a port holding only these holds nothing a drain
+     * should let run first, since each of them only starts another drain of these same queues.
+     */
+    private final AtomicInteger wakeupsQueued = new AtomicInteger();
     /** Items taken off both queues at the gate thread's last look (gate thread only). */
     private long takenAtLastLook = -1;
 
@@ -170,10 +175,12 @@ public final class TaskDrain {
         if (kind == HELPER) {
             helpersOnTheirWay.incrementAndGet();
         }
+        wakeupsQueued.incrementAndGet();
         try {
             port.post(PacketKey.TASKS_KEY, kind, 0);
             counters.taskWakeup();
         } catch (IOException | RuntimeException e) {
+            wakeupsQueued.decrementAndGet();
             if (kind == CLAIM) {
                 queue.wakeFailed();
             } else {
@@ -194,7 +201,10 @@ public final class TaskDrain {
      * meanwhile posts no packet (and wakes no thread), the drain takes it. Out of work, it looks again for
      * {@link #SPINS} turns, then gives the wake-up back and looks once more: a Dekker pair with
      * {@link #wake}, so either the producer posts or the drain sees its work. At the end of its batch with
-     * work left it posts its packet again, kept for its own next poll, behind the packets the port holds.
+     * work left it posts its packet again, kept for its own next poll, behind the packets the port holds;
+     * where the port can tell (the portable one) that it holds nothing but these queues' own wake-ups, and
+     * the thread's own batch has nothing left either, the drain runs its next batch at once instead (that
+     * round trip was one post and one poll per batch), and tells the gate thread it progressed.
      * A {@link #HELPER}'s drain does the same but never touches the claim.
      *
      * <p>Once the drain has run for {@link #HELP_AFTER_NANOS} with two or more items queued, it calls another
@@ -207,6 +217,7 @@ public final class TaskDrain {
      * @param kind   the packet's byte count: {@link #CLAIM} or {@link #HELPER}
      */
     void drain(IoThread self, PacketRouter router, int kind) {
+        wakeupsQueued.decrementAndGet();
         boolean claim = kind == CLAIM;
         if (!claim) {
             helpersOnTheirWay.decrementAndGet();
@@ -243,8 +254,14 @@ public final class TaskDrain {
                     helped = true;
                     post(HELPER, false);
                 }
-                if (ran == batchSize) {
+                if (ran % batchSize == 0) {
                     if (hasWork()) {
+                        if (!self.batchLeft() && onlyOwnWakeupsQueued()) {
+                            // Nothing else waits its turn, in this thread's batch or in the port: the next batch
+                            // now, without a trip through the port; counted as progress for the gate thread.
+                            self.activity().drained();
+                            continue;
+                        }
                         post(kind, true); // the claim, if this drain holds it, rides on with the packet
                     } else if (claim) {
                         queue.wakeTaken();
@@ -266,6 +283,18 @@ public final class TaskDrain {
                 callHelp();
             }
         }
+    }
+
+    /**
+     * Whether the port holds no packet but these queues' wake-ups (a hint, read without a lock;
+     * false where the port cannot be looked into): then a batch's end need not make way for anything.
+     */
+    private boolean onlyOwnWakeupsQueued() {
+        if (releases == null) {
+            return false;
+        }
+        int queued = releases.queuedPacketsHint();
+        return queued >= 0 && queued <= wakeupsQueued.get();
     }
 
     /** Looks for work a few more turns before the drain gives its wake-up back. */

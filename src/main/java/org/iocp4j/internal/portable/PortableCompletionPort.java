@@ -435,6 +435,12 @@ public final class PortableCompletionPort extends CompletionPort implements Plat
         return OptionalLong.of(queuedPackets());
     }
 
+    /** Lock-free: the ring's indexes (volatile reads); with packets in the overflow, as many as fit in an int. */
+    @Override
+    public int queuedPacketsHint() {
+        return overflowing ? Integer.MAX_VALUE : queue.size();
+    }
+
     /** The number of packets queued now. */
     public int queuedPackets() {
         synchronized (lock) {
