@@ -173,6 +173,15 @@ public final class IoThreadPool {
         return n;
     }
 
+    /** What the starvation check watches: packets taken, and task-drain batches run without a packet. */
+    private long progressOrDrains() {
+        long n = progress();
+        for (IoThread t : threads) {
+            n += t.activity().drains;
+        }
+        return n;
+    }
+
     /** @return posted packets dispatched by every thread so far ({@link Activity#postedPacket}), ended ones included */
     public long postedDispatched() {
         synchronized (ended) {
@@ -302,7 +311,7 @@ public final class IoThreadPool {
     }
 
     private void watch() {
-        long seen = progress();
+        long seen = progressOrDrains();
         long checked = System.nanoTime();
         while (!stopped) {
             long untilCheck = injectionNanos - (System.nanoTime() - checked);
@@ -329,7 +338,7 @@ public final class IoThreadPool {
             }
             checked = System.nanoTime();
             work.tick();
-            long now = progress();
+            long now = progressOrDrains();
             int n = live.get();
             if (n > 0 && now == seen && busyThreads() >= n && n < max && work.pending()
                     && live.compareAndSet(n, n + 1)) {
@@ -353,6 +362,7 @@ public final class IoThreadPool {
         public static final int BUCKETS = 10;
         private static final VarHandle BUSY;
         private static final VarHandle PROGRESS;
+        private static final VarHandle DRAINS;
         static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
 
         static {
@@ -360,6 +370,7 @@ public final class IoThreadPool {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 BUSY = lookup.findVarHandle(Activity.class, "busy", int.class);
                 PROGRESS = lookup.findVarHandle(Activity.class, "progress", long.class);
+                DRAINS = lookup.findVarHandle(Activity.class, "drains", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -367,6 +378,8 @@ public final class IoThreadPool {
 
         private volatile int busy;
         private volatile long progress;
+        /** Task-drain batches run without going back to the port ({@link #drained}); not packets. */
+        private volatile long drains;
         /** Written per packet, not per batch: a line of its own (next to another thread's record it bounced). */
         private final SingleWriterCounter posted = new SingleWriterCounter();
         private final long[] buckets = new long[BUCKETS];
@@ -399,7 +412,7 @@ public final class IoThreadPool {
          * a packet is, so the starvation check does not take a long drain for a stuck thread.
          */
         public void drained() {
-            PROGRESS.setRelease(this, (long) PROGRESS.getOpaque(this) + 1);
+            DRAINS.setRelease(this, (long) DRAINS.getOpaque(this) + 1);
         }
 
         /** The thread dispatched a packet the dispatcher posted (only this thread writes: no atomic add). */
