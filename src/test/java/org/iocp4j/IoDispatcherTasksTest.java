@@ -80,22 +80,27 @@ class IoDispatcherTasksTest extends DispatcherTestBase {
     /**
      * A drain whose batch ends with tasks left and no packet waiting in the port runs its next batch at once,
      * instead of posting its wake-up behind nothing and polling it back: 1,600 tasks in batches of 16 take
-     * the one wake-up that started them, not one more per batch (100 before).
+     * the one wake-up that started them (and a helper's, if the drain calls one in), not one more per batch
+     * (100 before). With one thread as with two: a helper's wake-up waiting in the port is one of the
+     * queues' own, so the drain does not make way for it either.
      */
     @Test
     void aDrainWithNothingWaitingInThePortGoesOnWithoutARoundTripThroughIt() throws Exception {
-        IoDispatcher d = start(IoDispatcher.builder().threads(2).concurrency(2).batchSize(16));
-        Assumptions.assumeTrue(d.port().backend() == Backend.PORTABLE,
-                "Windows' kernel port cannot be looked into: a drain there goes back to the port after each batch");
-        int tasks = 16 * 100;
-        CountDownLatch all = new CountDownLatch(tasks);
-        d.execute(() -> {
-            for (int i = 0; i < tasks; i++) {
-                d.execute(all::countDown); // queued behind this task, in the drain that runs it
-            }
-        });
-        assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " tasks never ran");
-        assertTrue(d.taskWakeups() <= 10, "wake-ups: " + d.taskWakeups() + " for " + tasks / 16 + " batches: " + d.stats());
+        for (int threads = 1; threads <= 2; threads++) {
+            IoDispatcher d = start(IoDispatcher.builder().threads(threads).concurrency(threads).batchSize(16));
+            Assumptions.assumeTrue(d.port().backend() == Backend.PORTABLE, "Windows' kernel port cannot be looked"
+                    + " into: a drain there goes back to the port after each batch");
+            int tasks = 16 * 100;
+            CountDownLatch all = new CountDownLatch(tasks);
+            d.execute(() -> {
+                for (int i = 0; i < tasks; i++) {
+                    d.execute(all::countDown); // queued behind this task, in the drain that runs it
+                }
+            });
+            assertTrue(all.await(WATCHDOG_SECONDS, TimeUnit.SECONDS), all.getCount() + " tasks never ran");
+            assertTrue(d.taskWakeups() <= 10, threads + " thread(s), wake-ups: " + d.taskWakeups() + " for "
+                    + tasks / 16 + " batches: " + d.stats());
+        }
     }
 
     @Test
