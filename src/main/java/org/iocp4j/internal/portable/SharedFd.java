@@ -83,7 +83,7 @@ final class SharedFd {
         if (more == null) {
             return fd;
         }
-        int slot = (int) (Thread.currentThread().getId() % SLOTS) - 1;
+        int slot = threadSlot() - 1;
         if (slot < 0) {
             return fd;
         }
@@ -161,7 +161,12 @@ final class SharedFd {
 
     /** The calling thread's stripe of {@link #uses}, by the slot {@link #mine} uses: never the first 128 bytes. */
     private static int stripe() {
-        return (int) (1 + Thread.currentThread().getId() % SLOTS) * STRIPE_SPACING;
+        return (1 + threadSlot()) * STRIPE_SPACING;
+    }
+
+    /** The calling thread's slot, 0 to {@code SLOTS - 1}: its descriptor ({@link #mine}) and its stripe of uses. */
+    private static int threadSlot() {
+        return (int) (Thread.currentThread().getId() % SLOTS);
     }
 
     /**
