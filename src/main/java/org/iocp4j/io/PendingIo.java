@@ -25,7 +25,15 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     private static final int CANCELLING = 1;
     /** The packet came during a cancel: the canceller delivers it. */
     private static final int HANDED_OVER = 2;
-    private static final int DONE = 3;
+    /**
+     * The completion is claimed and its result being made (buffer positions move, the count is taken): not
+     * done yet, so nobody starts a reusable operation again under it, and {@link #isDone} is not yet true.
+     */
+    private static final int COMPLETING = 3;
+    /** The result is made and being handed over; from here a reusable operation may start again. */
+    private static final int DONE = 4;
+    /** A reusable operation closed for good ({@link #closeIfDone}): done, and never rearmed again. */
+    private static final int CLOSED = 5;
 
     private static final VarHandle STATE;
 
@@ -82,7 +90,8 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
 
     /**
      * Makes a reusable operation that is done pending again, before its next start: false if it is still
-     * pending (or being cancelled), so two starts of one operation cannot overlap.
+     * pending (or being cancelled), so two starts of one operation cannot overlap, or closed
+     * ({@link #isClosed} tells which). One CAS: a start and a close race on this word, not on a lock.
      */
     final boolean rearm() {
         if (!STATE.compareAndSet(this, DONE, PENDING)) {
@@ -90,6 +99,27 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         }
         failedAtOnce = false;
         return true;
+    }
+
+    /**
+     * Closes a reusable operation that is done, for good: true if this call closed it, false if it is
+     * pending (or being cancelled) or was closed already ({@link #isClosed} tells which). The CAS orders it
+     * with {@link #rearm}: of a racing start and close exactly one wins, and of two closes one.
+     */
+    final boolean closeIfDone() {
+        for (;;) {
+            if (state != DONE) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, DONE, CLOSED)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether a reusable operation is closed ({@link #closeIfDone}). */
+    final boolean isClosed() {
+        return state == CLOSED;
     }
 
     /** The Win32 call's name, for messages ({@code "ReadFile"}). */
@@ -129,11 +159,11 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
     public final void completed(int errorCode, int bytesTransferred, NativeOverlapped o) {
         for (;;) {
             int s = state;
-            if (s == PENDING && STATE.compareAndSet(this, PENDING, DONE)) {
+            if (s == PENDING && STATE.compareAndSet(this, PENDING, COMPLETING)) {
                 deliver(errorCode, bytesTransferred);
                 return;
             }
-            if (s == DONE || s == HANDED_OVER) {
+            if (s >= HANDED_OVER) { // HANDED_OVER, COMPLETING, DONE, CLOSED
                 throw new IllegalStateException(this + " completed twice");
             }
             if (s == CANCELLING) {
@@ -175,7 +205,7 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         }
         channel.cancelIo(overlapped.address());
         if (!STATE.compareAndSet(this, CANCELLING, PENDING)) {
-            state = DONE; // HANDED_OVER: the packet came meanwhile
+            state = COMPLETING; // HANDED_OVER: the packet came meanwhile
             deliver(handedError, handedBytes);
         }
         return true;
@@ -183,7 +213,7 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
 
     @Override
     public final boolean isDone() {
-        return state == DONE;
+        return state >= DONE; // DONE or CLOSED
     }
 
     private void deliver(int errorCode, int bytes) {
@@ -213,7 +243,26 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
         if (failure != null) {
             failedCleanup(); // after ended(): a cleanup that closes the channel must not find itself in flight
         }
+        doneThenHandOut(value, failure);
+    }
+
+    /**
+     * Marks the operation done, now that its result is made, and hands the result out. Done comes before the
+     * handler so that the handler may start a reusable operation again; a reusable one takes its count
+     * before it is done ({@link ReusableIo}), since a start on another thread may reuse the field at once.
+     */
+    void doneThenHandOut(V value, Throwable failure) {
+        markDone();
         handOut(value, failure);
+    }
+
+    /**
+     * Marks a completing operation done ({@link #doneThenHandOut}'s first step, for an override). A release
+     * store: the thread that sees DONE (a start's CAS, {@link #isDone}) sees the result made before it, and
+     * nothing here needs the full fence of a volatile write.
+     */
+    final void markDone() {
+        STATE.setRelease(this, DONE);
     }
 
     /** Hands the outcome to the handler or future (an internal operation may take it itself). */

@@ -152,6 +152,113 @@ class FileOperationTest extends ChannelTestBase {
     }
 
     /**
+     * {@code isDone} means the result is handed over: once it says so, the buffer's position has moved by the
+     * bytes written, so a thread that waits for it and starts the next write sees the buffer as the last one
+     * left it. (It used to say so from the moment the completion was claimed, before the position moved.)
+     */
+    @Test
+    void doneOnlyOnceTheBufferPositionHasMoved() throws Exception {
+        OverlappedFile f = open(dir.resolve("done.bin"), false);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (FileOperation op = f.operation(ByteBuffer.allocateDirect(8), new FileOperation.Handler() {
+            @Override
+            public void completed(FileOperation o, int bytes) {
+            }
+
+            @Override
+            public void failed(FileOperation o, IOException error) {
+                failure.compareAndSet(null, error);
+            }
+        })) {
+            for (int i = 0; i < 20_000; i++) {
+                op.buffer().clear();
+                op.write(0);
+                while (!op.isDone()) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(8, op.buffer().position(), "write " + i + ": done before its position moved");
+            }
+        }
+        assertEquals(null, failure.get());
+    }
+
+    /**
+     * Starts and closes from several threads at once: of a racing start and close exactly one wins, every
+     * start that won completes exactly once, every close returns only once nothing is pending (then starts
+     * fail as closed), and the OVERLAPPED is freed once (the teardown finds nothing outstanding). A start that
+     * wins as soon as the last one is done finds the buffer's position already moved by it: the position
+     * moves before the operation counts as done, never under the next start.
+     */
+    @Test
+    void startsAndClosesRacingOnManyThreadsLeaveOneWinnerAndLoseNothing() throws Exception {
+        OverlappedFile f = open(dir.resolve("racing.bin"), false);
+        for (int round = 0; round < 50; round++) {
+            AtomicInteger completions = new AtomicInteger();
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            FileOperation op = f.operation(ByteBuffer.allocateDirect(8), new FileOperation.Handler() {
+                @Override
+                public void completed(FileOperation o, int bytes) {
+                    completions.incrementAndGet();
+                }
+
+                @Override
+                public void failed(FileOperation o, IOException error) {
+                    unexpected.compareAndSet(null, error);
+                }
+            });
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger closedBy = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread[] threads = new Thread[4];
+            for (int t = 0; t < threads.length; t++) {
+                boolean closer = t >= 2;
+                threads[t] = new Thread(() -> {
+                    try {
+                        go.await();
+                        for (int i = 0; i < 200; i++) {
+                            try {
+                                if (closer && i >= 20) {
+                                    op.close();
+                                    assertTrue(op.isDone(), "a close returns only when nothing is pending");
+                                    closedBy.incrementAndGet();
+                                    return;
+                                }
+                                op.write(0); // 8 bytes, then 0: each moves the position by what it wrote
+                                started.incrementAndGet();
+                            } catch (IllegalStateException e) {
+                                // pending (another start won), or closed: both are the race's refusals
+                            }
+                        }
+                    } catch (Throwable e) {
+                        unexpected.compareAndSet(null, e);
+                    }
+                }, "racer-" + t);
+                threads[t].start();
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(WATCHDOG_SECONDS));
+                assertFalse(t.isAlive(), t.getName() + " finished");
+            }
+            if (closedBy.get() < 2) { // a closer that met only pending writes gave up: close once they ended
+                while (!op.isDone()) {
+                    Thread.onSpinWait();
+                }
+                op.close();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+            while (completions.get() < started.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(null, unexpected.get(), "round " + round);
+            assertEquals(started.get(), completions.get(), "every start that won completed once, round " + round);
+            assertTrue(op.isDone());
+            assertThrows(IllegalStateException.class, () -> op.write(0), "closed for good");
+            op.close(); // and closing again does nothing
+        }
+    }
+
+    /**
      * The point of the class: a chain of reads, each handler starting the next, allocates nothing per read
      * in any thread (the JVM's per-thread allocation counters, summed over every live thread). A read with
      * {@code OverlappedFile.read} and a {@code CompletionHandler} allocates its operation, its OVERLAPPED's

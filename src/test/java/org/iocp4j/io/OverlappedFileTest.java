@@ -152,6 +152,38 @@ class OverlappedFileTest {
         }
     }
 
+    /**
+     * An operation says it is done only once its result is made: the buffer's position has moved by then.
+     * (It used to say so from the moment its completion was claimed, before the position moved.)
+     */
+    @Test
+    void anOperationIsDoneOnlyOnceItsBufferPositionHasMoved() throws Exception {
+        Path p = dir.resolve("done.bin");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CompletionHandler<Integer, Void> handler = new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+            }
+
+            @Override
+            public void failed(Throwable t, Void a) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        ByteBuffer b = ByteBuffer.allocateDirect(8);
+        try (OverlappedFile f = OverlappedFile.open(dispatcher, p, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+            for (int i = 0; i < 5_000; i++) {
+                b.clear();
+                IoOperation op = f.write(b, 0, null, handler);
+                while (!op.isDone()) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(8, b.position(), "write " + i + ": done before its position moved");
+            }
+        }
+        assertEquals(null, failure.get());
+    }
+
     @Test
     void endOfFileIsMinusOneAndBeyondFourGibWorks() throws Exception {
         Path p = dir.resolve("sparse.bin");
