@@ -54,6 +54,50 @@ class SocketOperationTest extends ChannelTestBase {
         }
     }
 
+    /**
+     * {@code isDone} means the result is handed over, for sockets too: once it says so, the send's buffer
+     * position has moved by the bytes sent (it used to say so before the position moved).
+     */
+    @Test
+    void doneOnlyOnceTheBufferPositionHasMoved() throws Exception {
+        OverlappedSocket[] pair = connectedPair();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        SocketOperation.Handler quiet = new SocketOperation.Handler() {
+            @Override
+            public void completed(SocketOperation operation, int bytes) {
+            }
+
+            @Override
+            public void failed(SocketOperation operation, IOException error) {
+                failure.compareAndSet(null, error);
+            }
+        };
+        ByteBuffer sink = ByteBuffer.allocateDirect(1 << 16);
+        try (SocketOperation send = pair[0].operation(ByteBuffer.allocateDirect(8), quiet)) {
+            for (int i = 0; i < 5_000; i++) {
+                send.buffer().clear();
+                send.send();
+                while (!send.isDone()) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(8, send.buffer().position(), "send " + i + ": done before its position moved");
+                if (i % 1_000 == 999) { // keep the peer's receive buffer from filling up
+                    drain(pair[1], sink, 8_000);
+                }
+            }
+        }
+        assertEquals(null, failure.get());
+    }
+
+    /** Reads {@code total} bytes from {@code socket} through its blocking future API. */
+    private void drain(OverlappedSocket socket, ByteBuffer sink, int total) throws Exception {
+        int got = 0;
+        while (got < total) {
+            sink.clear().limit(Math.min(sink.capacity(), total - got));
+            got += await(socket.read(sink));
+        }
+    }
+
     @Test
     void aReceiveSaysEndOfStreamNoRoomAndShutdownInput() throws Exception {
         OverlappedSocket[] pair = connectedPair();
