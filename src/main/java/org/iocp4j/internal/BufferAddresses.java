@@ -30,6 +30,19 @@ public final class BufferAddresses {
     }
 
     /**
+     * A cache over a natives class's raw {@code GetDirectBufferAddress} ({@code 0} for a buffer that is not
+     * direct), checked as {@link DirectBuffers} checks every address: a heap or null-address buffer is
+     * refused with its message, and never cached.
+     *
+     * @param address0 the natives class's {@code GetDirectBufferAddress}
+     * @return the cache
+     */
+    public static BufferAddresses overNative(ToLongFunction<ByteBuffer> address0) {
+        return new BufferAddresses(
+                direct -> DirectBuffers.requireAddress(address0.applyAsLong(DirectBuffers.requireDirect(direct))));
+    }
+
+    /**
      * The address of {@code direct}'s element 0, from the cache or the look-up (whose exceptions pass
      * through: a heap buffer is never cached, so it always reaches the look-up's check).
      *

@@ -107,14 +107,7 @@ abstract class PendingIo<V> implements IoCallback, IoOperation {
      * with {@link #rearm}: of a racing start and close exactly one wins, and of two closes one.
      */
     final boolean closeIfDone() {
-        for (;;) {
-            if (state != DONE) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, DONE, CLOSED)) {
-                return true;
-            }
-        }
+        return STATE.compareAndSet(this, DONE, CLOSED); // a strong CAS fails only if the word is not DONE
     }
 
     /** Whether a reusable operation is closed ({@link #closeIfDone}). */

@@ -3,7 +3,6 @@ package org.iocp4j.internal.linux;
 import java.nio.ByteBuffer;
 
 import org.iocp4j.internal.BufferAddresses;
-import org.iocp4j.internal.DirectBuffers;
 
 /**
  * The JNI native of {@code native/linux/LinuxMemory.c}: the address of a direct buffer as the JVM reports it
@@ -17,8 +16,7 @@ public final class LinuxMemory {
     }
 
     /** Buffers asked about lately: an operation's buffer, reused, is looked up in the JVM once. */
-    private static final BufferAddresses ADDRESSES =
-            new BufferAddresses(direct -> DirectBuffers.requireAddress(address0(DirectBuffers.requireDirect(direct))));
+    private static final BufferAddresses ADDRESSES = BufferAddresses.overNative(LinuxMemory::address0);
 
     /** {@code GetDirectBufferAddress(buffer)}: the address of element 0, or 0 if it is not a direct buffer. */
     static native long address0(ByteBuffer buffer);
